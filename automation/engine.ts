@@ -1,0 +1,106 @@
+/**
+ * The one small interface the pipeline talks to, and the result model that both
+ * engines (pulumi, offline) produce, so reports and exit codes do not care which ran.
+ */
+import type { Layer } from "../stacks/graph";
+
+export type Operation = "preview" | "up" | "refresh" | "destroy";
+
+export type Severity = "low" | "medium" | "high" | "critical";
+export type Enforcement = "advisory" | "mandatory" | "remediate" | "disabled";
+
+/** One resource as the engine saw it registered. */
+export interface RecordedResource {
+    urn: string;
+    type: string;
+    name: string;
+    /** Inputs as registered; secret values are replaced by the marker "[secret]". */
+    inputs: Record<string, unknown>;
+    parent?: string;
+    provider?: string;
+    dependencies: string[];
+    custom: boolean;
+}
+
+/** One policy finding on a resource (urn set) or on the whole stack (urn absent). */
+export interface PolicyViolation {
+    policyPack: string;
+    policyPackVersion?: string;
+    rule: string;
+    description?: string;
+    message: string;
+    severity: Severity;
+    enforcement: Enforcement;
+    urn?: string;
+    resourceType?: string;
+    resourceName?: string;
+    layer: Layer;
+    /** Standard controls this rule maps to, e.g. "PSS:restricted/capabilities", "CIS-5.2.8", "C-0046". */
+    controls?: string[];
+}
+
+/** One Kubernetes object that failed OpenAPI schema validation. */
+export interface SchemaIssue {
+    urn: string;
+    kind: string;
+    name: string;
+    message: string;
+}
+
+export interface ChangeSummary {
+    create: number;
+    update: number;
+    replace: number;
+    delete: number;
+    same: number;
+}
+
+export interface OutputValue {
+    value: unknown;
+    secret: boolean;
+}
+
+export interface LayerResult {
+    env: string;
+    layer: Layer;
+    operation: Operation;
+    resources: RecordedResource[];
+    changes: ChangeSummary;
+    outputs: Record<string, OutputValue>;
+    policy: PolicyViolation[];
+    schema: SchemaIssue[];
+    durationMs: number;
+    /** Full engine log for this layer, when the engine writes one. */
+    logFile?: string;
+}
+
+export type EngineEvent =
+    | { kind: "started"; layer: Layer; operation: Operation }
+    | { kind: "progress"; layer: Layer; done: number; total?: number; resource?: string }
+    | { kind: "policy"; layer: Layer; violation: PolicyViolation }
+    | { kind: "log"; layer: Layer; line: string };
+
+export interface LayerRequest {
+    env: string;
+    layer: Layer;
+    operation: Operation;
+    /** Aborts the operation; the engine must stop and reject with an AbortError-like error. */
+    signal: AbortSignal;
+    onEvent: (event: EngineEvent) => void;
+    /** Outputs of the layers this one needs, already produced in this run (offline engine feeds them to StackReferences). */
+    upstream: Partial<Record<Layer, Record<string, OutputValue>>>;
+    /** For refresh/drift: fail with changes reported when anything would change. */
+    expectNoChanges?: boolean;
+}
+
+export interface Engine {
+    readonly name: "pulumi" | "offline" | string;
+    run(request: LayerRequest): Promise<LayerResult>;
+    outputs(env: string, layer: Layer, signal?: AbortSignal): Promise<Record<string, OutputValue>>;
+    /** Releases anything the engine holds (policy server, child processes). */
+    close?(): Promise<void>;
+}
+
+export function emptyChanges(): ChangeSummary {
+    return { create: 0, update: 0, replace: 0, delete: 0, same: 0 };
+}

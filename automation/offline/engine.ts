@@ -1,0 +1,148 @@
+/**
+ * The offline engine: plans a whole environment end to end with no cloud, no cluster and no
+ * Pulumi CLI. Each layer program runs in its own child process under the SDK mock runtime;
+ * its resources then go through the real policy pack over the Analyzer protocol.
+ */
+import { fork } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { loadEnvironment } from "../../environments/load";
+import { Layer, LAYER_NEEDS } from "../../stacks/graph";
+import type { Engine, LayerRequest, LayerResult, OutputValue, PolicyViolation } from "../engine";
+import { emptyChanges } from "../engine";
+import { InputError, InterruptedError } from "../errors";
+import { startPolicyPack, PolicyServer } from "../policy/analyzer";
+import type { RunnerMessage, RunnerRequest } from "./protocol";
+import { diff, readState, removeState, toState, writeState } from "./state";
+
+export interface OfflineEngineOptions {
+    projectDir: string;
+    /** Per-layer engine logs; default <projectDir>/.infra/logs. */
+    logDir?: string;
+    /** Policy pack directory; false runs no policy checks. Default <projectDir>/policies. */
+    policyPackDir?: string | false;
+    /** Where offline "applied" state lives; default <projectDir>/.infra/offline. */
+    stateDir?: string;
+}
+
+const RUNNER = path.join(__dirname, "runner.ts");
+
+export class OfflineEngine implements Engine {
+    readonly name = "offline";
+    private readonly logDir: string;
+    private readonly stateDir: string;
+    private readonly packDir: string | false;
+    /** One policy server per environment: each environment configures the pack's strictness. */
+    private readonly policies = new Map<string, Promise<PolicyServer>>();
+
+    constructor(private readonly opts: OfflineEngineOptions) {
+        this.logDir = opts.logDir ?? path.join(opts.projectDir, ".infra", "logs");
+        this.stateDir = opts.stateDir ?? path.join(opts.projectDir, ".infra", "offline");
+        this.packDir = opts.policyPackDir === undefined ? path.join(opts.projectDir, "policies") : opts.policyPackDir;
+    }
+
+    async run(req: LayerRequest): Promise<LayerResult> {
+        const started = Date.now();
+        req.onEvent({ kind: "started", layer: req.layer, operation: req.operation });
+        const previous = readState(this.stateDir, req.env, req.layer);
+        if (req.operation === "destroy") {
+            const changes = emptyChanges();
+            changes.delete = previous?.resources.length ?? 0;
+            removeState(this.stateDir, req.env, req.layer);
+            return { env: req.env, layer: req.layer, operation: req.operation, resources: [], changes, outputs: {}, policy: [], schema: [], durationMs: Date.now() - started };
+        }
+        const logFile = path.join(this.logDir, `${req.env}-${req.layer}.log`);
+        const recording = await this.record(req.env, req.layer, req.upstream, req.signal, logFile, (done, resource) =>
+            req.onEvent({ kind: "progress", layer: req.layer, done, resource }));
+        const policy = req.operation === "refresh" ? [] : await this.analyze(req.env, req.layer, recording.resources, req.signal);
+        for (const violation of policy) req.onEvent({ kind: "policy", layer: req.layer, violation });
+        const changes = req.operation === "refresh" ? { ...emptyChanges(), same: recording.resources.length } : diff(previous, recording.resources);
+        const mandatory = policy.filter((v) => v.enforcement === "mandatory");
+        if (req.operation === "up" && mandatory.length === 0 && recording.schema.length === 0) {
+            writeState(this.stateDir, toState(req.env, req.layer, recording.resources, recording.outputs));
+        }
+        return {
+            env: req.env,
+            layer: req.layer,
+            operation: req.operation,
+            resources: recording.resources,
+            changes,
+            outputs: recording.outputs,
+            policy,
+            schema: recording.schema,
+            durationMs: Date.now() - started,
+            logFile,
+        };
+    }
+
+    /** Outputs of the last offline `up`, or, when there is none, of a fresh plan of the layer and its upstream. */
+    async outputs(env: string, layer: Layer, signal?: AbortSignal): Promise<Record<string, OutputValue>> {
+        const saved = readState(this.stateDir, env, layer);
+        if (saved) return saved.outputs;
+        const upstream: Partial<Record<Layer, Record<string, OutputValue>>> = {};
+        for (const need of LAYER_NEEDS[layer]) upstream[need] = await this.outputs(env, need, signal);
+        const logFile = path.join(this.logDir, `${env}-${layer}.log`);
+        return (await this.record(env, layer, upstream, signal ?? new AbortController().signal, logFile, () => undefined)).outputs;
+    }
+
+    async close(): Promise<void> {
+        const servers = [...this.policies.values()];
+        this.policies.clear();
+        await Promise.all(servers.map(async (s) => (await s.catch(() => undefined))?.close()));
+    }
+
+    private async analyze(env: string, layer: Layer, resources: LayerResult["resources"], signal: AbortSignal): Promise<PolicyViolation[]> {
+        if (this.packDir === false) return [];
+        if (signal.aborted) throw new InterruptedError();
+        const server = this.policies.get(env) ?? startPolicyPack(this.packDir, policyConfig(loadEnvironment(env)));
+        this.policies.set(env, server);
+        return (await server).analyze(resources, layer);
+    }
+
+    private record(env: string, layer: Layer, upstream: RunnerRequest["upstream"], signal: AbortSignal, logFile: string,
+        onProgress: (done: number, resource: string) => void): Promise<Extract<RunnerMessage, { kind: "result" }>> {
+        fs.mkdirSync(path.dirname(logFile), { recursive: true });
+        const log = fs.openSync(logFile, "w", 0o600);
+        return new Promise((resolve, reject) => {
+            if (signal.aborted) return reject(new InterruptedError());
+            const child = fork(RUNNER, [], {
+                cwd: this.opts.projectDir,
+                execArgv: ["--require", "tsx/cjs"],
+                stdio: ["ignore", log, log, "ipc"],
+                env: { ...process.env, PULUMI_NODEJS_SKIP_PLUGIN_CHECK: "1" },
+            });
+            let settled: Extract<RunnerMessage, { kind: "result" }> | Error | undefined;
+            const onAbort = () => child.kill("SIGTERM");
+            signal.addEventListener("abort", onAbort, { once: true });
+            child.on("message", (msg: RunnerMessage) => {
+                if (msg.kind === "progress") onProgress(msg.done, msg.resource);
+                else if (msg.kind === "result") settled = msg;
+                else {
+                    fs.writeSync(log, `\n${msg.stack ?? msg.message}\n`);
+                    settled = msg.input ? new InputError(msg.message) : new Error(`${env}-${layer}: ${msg.message}`);
+                }
+            });
+            child.on("error", (err) => { settled ??= err; });
+            child.on("exit", (code, sig) => {
+                signal.removeEventListener("abort", onAbort);
+                fs.closeSync(log);
+                if (signal.aborted) return reject(new InterruptedError(`${env}-${layer} interrupted`));
+                if (settled instanceof Error) return reject(settled);
+                if (settled) return resolve(settled);
+                reject(new Error(`${env}-${layer}: layer process exited (${sig ?? code}) without a result; see ${logFile}`));
+            });
+            const request: RunnerRequest = { kind: "run", env, layer, upstream, scratchDir: path.join(os.tmpdir(), `infra-offline-${process.pid}`) };
+            child.send(request);
+        });
+    }
+}
+
+/** The pack's per-environment config: the strictness each environment declares under `policy`. */
+export function policyConfig(env: ReturnType<typeof loadEnvironment>): Record<string, unknown> {
+    return {
+        requireDigest: env.policy.requireDigest,
+        allowedRegistries: env.policy.allowedRegistries,
+        minReplicas: env.policy.minReplicas,
+    };
+}

@@ -1,0 +1,144 @@
+/**
+ * Runs a Pulumi program under the SDK's own mock runtime and records every resource it
+ * registers (type, name, URN, inputs, parent, provider, dependencies). Used by the offline
+ * engine (one layer per child process) and by the tests.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { RecordedResource } from "../engine";
+import { fabricateCall, fabricateResource } from "./fabricate";
+
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+export const SECRET_MARKER = "[secret]";
+
+/** Upstream stack outputs served to `pulumi.StackReference`, keyed by stack name (e.g. "dev-cluster"). */
+export type StackReferenceOutputs = Record<string, { outputs: Record<string, unknown>; secretOutputNames: string[] }>;
+
+export interface RecordOptions {
+    project?: string;
+    stack?: string;
+    organization?: string;
+    stackReferences?: StackReferenceOutputs;
+    /** Called after each registration (progress). */
+    onResource?: (resource: RecordedResource, count: number) => void;
+}
+
+export interface Recording<T> {
+    resources: RecordedResource[];
+    result: T;
+}
+
+/** Replaces Pulumi's secret envelopes in a raw struct with a marker, so recordings never carry secret values. */
+function maskSecrets(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(maskSecrets);
+    if (value && typeof value === "object") {
+        const obj = value as Record<string, unknown>;
+        const sig = obj["4dabf18193072939515e22adb298388d"];
+        if (sig === SECRET_SIG) return SECRET_MARKER;
+        if (sig !== undefined && "value" in obj) return maskSecrets(obj.value); // output value / resource reference envelope
+        const out: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(obj)) out[k] = maskSecrets(v);
+        return out;
+    }
+    return value;
+}
+
+function stackNameOf(ref: string): string {
+    const parts = ref.split("/");
+    return parts[parts.length - 1];
+}
+
+/**
+ * Installs the mocks, runs `program` as the root stack, waits until every registration has
+ * settled, and returns what was registered. Throws the program's first error.
+ */
+export async function recordProgram<T>(program: () => Promise<T> | T, opts: RecordOptions = {}): Promise<Recording<T>> {
+    const stackRefs = opts.stackReferences ?? {};
+    const resources: RecordedResource[] = [];
+    let inFlight = 0;
+    // The engine, not the SDK, applies additionalSecretOutputs; the mock has to do it too.
+    const secretOutputs = new Map<string, string[]>();
+    const failures: unknown[] = [];
+
+    await pulumi.runtime.setMocks(
+        {
+            newResource(args) {
+                if (args.type === "pulumi:pulumi:StackReference") {
+                    const name = String(args.inputs.name ?? args.name);
+                    const ref = stackRefs[stackNameOf(name)];
+                    if (!ref) {
+                        throw new Error(`stack reference "${name}" has no upstream outputs; run its layer first (known: ${Object.keys(stackRefs).join(", ") || "none"})`);
+                    }
+                    return { id: name, state: { name, outputs: ref.outputs, secretOutputNames: ref.secretOutputNames } };
+                }
+                const fabricated = fabricateResource(args.type, args.name, args.inputs ?? {});
+                for (const key of secretOutputs.get(`${args.type}::${args.name}`) ?? []) {
+                    if (key in fabricated.state) fabricated.state[key] = pulumi.secret(fabricated.state[key]);
+                }
+                return fabricated;
+            },
+            call(args) {
+                return fabricateCall(args.token, args.inputs ?? {});
+            },
+        },
+        opts.project ?? "platform",
+        opts.stack ?? "test",
+        false,
+        opts.organization ?? "organization",
+    );
+
+    const monitor = pulumi.runtime.getMonitor() as any;
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) => {
+        inFlight++;
+        const type: string = req.getType();
+        secretOutputs.set(`${type}::${req.getName()}`, req.getAdditionalsecretoutputsList() ?? []);
+        const base = {
+            type,
+            name: req.getName() as string,
+            inputs: maskSecrets(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+            parent: (req.getParent() as string) || undefined,
+            provider: (req.getProvider() as string) || undefined,
+            dependencies: (req.getDependenciesList() as string[]) ?? [],
+            custom: req.getCustom() as boolean,
+        };
+        return register(req, (err: any, resp: any) => {
+            inFlight--;
+            if (err) failures.push(err);
+            else if (type !== "pulumi:pulumi:Stack") {
+                const rec: RecordedResource = { urn: resp.getUrn(), ...base };
+                resources.push(rec);
+                opts.onResource?.(rec, resources.length);
+            }
+            callback(err, resp);
+        });
+    };
+
+    const onRejection = (reason: unknown) => failures.push(reason);
+    process.on("unhandledRejection", onRejection);
+    try {
+        let result: T | undefined;
+        await pulumi.runtime.runInPulumiStack(async () => {
+            result = await program();
+            return result as any;
+        });
+        // Registrations started from inside applies can land after the stack's outputs: drain them.
+        for (let quiet = 0; quiet < 3; ) {
+            await new Promise((r) => setImmediate(r));
+            quiet = inFlight === 0 ? quiet + 1 : 0;
+        }
+        if (failures.length > 0) throw failures[0];
+        return { resources, result: result as T };
+    } finally {
+        process.off("unhandledRejection", onRejection);
+    }
+}
+
+/** Resolves a value that may hold Outputs (test helper); secrets come back unwrapped. */
+export function resolve<T>(output: pulumi.Input<T>): Promise<T> {
+    return new Promise((res) => pulumi.output(output).apply((v) => { res(v as T); return v; }));
+}
+
+/** The recorded resources of one type token. */
+export function ofType(resources: RecordedResource[], type: string): RecordedResource[] {
+    return resources.filter((r) => r.type === type);
+}

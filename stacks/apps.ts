@@ -1,0 +1,42 @@
+/** Layer "apps": each workload of the environment, hardened, autoscaled, meshed and scraped. */
+import * as pulumi from "@pulumi/pulumi";
+import { AppAlertRules } from "../components/monitoring/alerts";
+import { App } from "../components/workload/app";
+import type { Environment } from "../environments/schema";
+import { clusterProvider } from "./k8s";
+import type { LayerProgramOutputs } from "./types";
+import { readUpstream } from "./upstream";
+
+export function appsLayer(env: Environment): LayerProgramOutputs<"apps"> {
+    const provider = clusterProvider(env.name);
+    const images = readUpstream(env.name, "images").images;
+    const mesh = readUpstream(env.name, "mesh");
+    const namespace = env.apps.namespace;
+    const services: Record<string, pulumi.Output<string>> = {};
+    for (const w of env.apps.workloads) {
+        const app = new App(
+            w.name,
+            {
+                namespace,
+                image: images.apply((all) => {
+                    const ref = all[w.image];
+                    if (!ref) throw new Error(`images layer of ${env.name} exports no image "${w.image}" (has: ${Object.keys(all).join(", ")}); add it under images in environments/${env.name}.yaml`);
+                    return ref;
+                }),
+                requireDigest: env.policy.requireDigest,
+                replicas: w.replicas,
+                allowSingleReplica: env.policy.minReplicas < 3,
+                port: w.port,
+                resources: w.resources,
+                autoscaling: w.autoscaling,
+                env: w.env,
+                ingressFromNamespaces: [mesh.gatewayNamespace, mesh.monitoringNamespace],
+                mesh: w.hosts.length > 0 ? { gateway: pulumi.interpolate`${mesh.gatewayNamespace}/${mesh.gatewayService}`, hosts: w.hosts } : undefined,
+            },
+            { provider },
+        );
+        new AppAlertRules(`${w.name}-alerts`, { namespace, app: w.name, selector: { app: w.name } }, { provider });
+        services[w.name] = app.serviceHost;
+    }
+    return { services: pulumi.all(services), namespace };
+}

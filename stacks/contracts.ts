@@ -1,0 +1,58 @@
+/**
+ * What each layer exports, as schemas checked at the boundary between stacks: a downstream
+ * layer reading an upstream output gets a typed value or a clear error naming the stack
+ * and the output, never a silent `undefined`.
+ */
+import { z } from "zod";
+import type { Layer } from "./graph";
+
+const digestRef = z.string().regex(/@sha256:[a-f0-9]{64}$/, "must be a digest-pinned image reference");
+
+export const LAYER_OUTPUTS = {
+    cluster: z.object({
+        clusterName: z.string().min(1),
+        /** Secret: credentials to the cluster. */
+        kubeconfig: z.string().min(1),
+        kubeContext: z.string().optional(),
+        oidcProviderArn: z.string().optional(),
+        nodeRoleArn: z.string().optional(),
+    }),
+    images: z.object({
+        /** Image name -> digest-pinned reference `repo@sha256:...`. */
+        images: z.record(z.string(), digestRef),
+    }),
+    monitoring: z.object({
+        namespace: z.string().min(1),
+        prometheusUrl: z.string().url(),
+        grafanaUrl: z.string().url(),
+        alertmanagerUrl: z.string().url(),
+        lokiUrl: z.string().url(),
+        tempoOtlpEndpoint: z.string().min(1),
+        /** Secret: generated Grafana admin password. */
+        grafanaAdminPassword: z.string().min(1),
+    }),
+    mesh: z.object({
+        namespace: z.string().min(1),
+        gatewayNamespace: z.string().min(1),
+        gatewayService: z.string().min(1),
+        appNamespaces: z.array(z.string().min(1)).min(1),
+        monitoringNamespace: z.string().min(1),
+        version: z.string().min(1),
+    }),
+    apps: z.object({
+        /** Workload name -> in-cluster service host. */
+        services: z.record(z.string(), z.string()),
+        namespace: z.string().min(1),
+    }),
+} as const satisfies Record<Layer, z.AnyZodObject>;
+
+export type LayerOutputs<L extends Layer> = z.infer<(typeof LAYER_OUTPUTS)[L]>;
+
+/** Outputs that must stay secret across the stack boundary. */
+export const SECRET_OUTPUTS: Readonly<Record<Layer, readonly string[]>> = {
+    cluster: ["kubeconfig"],
+    images: [],
+    monitoring: ["grafanaAdminPassword"],
+    mesh: [],
+    apps: [],
+};
