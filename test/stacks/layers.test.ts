@@ -1,0 +1,92 @@
+/**
+ * Every layer program of every environment, run under the SDK mock runtime in dependency
+ * order with each layer's outputs fed to the next one's StackReferences. Every Kubernetes
+ * object must be schema-valid and every layer must honour its output contract.
+ */
+import * as assert from "assert";
+import * as os from "os";
+import * as path from "path";
+import type { OutputValue, RecordedResource } from "../../automation/engine";
+import { planLayer } from "../../automation/offline/plan";
+import { listEnvironments, loadEnvironment } from "../../environments/load";
+import { Layer, topoOrder } from "../../stacks/graph";
+
+type Plan = Awaited<ReturnType<typeof planLayer>>;
+
+const plans = new Map<string, Plan>();
+const ENVS = listEnvironments();
+
+async function planEnvironment(env: string): Promise<Record<Layer, Plan>> {
+    const upstream: Partial<Record<Layer, Record<string, OutputValue>>> = {};
+    const out = {} as Record<Layer, Plan>;
+    for (const layer of topoOrder() as Layer[]) {
+        const plan = await planLayer({ kind: "run", env, layer, upstream: { ...upstream }, scratchDir: path.join(os.tmpdir(), "layers-test") });
+        upstream[layer] = plan.outputs;
+        out[layer] = plan;
+        plans.set(`${env}-${layer}`, plan);
+    }
+    return out;
+}
+
+const byType = (resources: RecordedResource[], type: string) => resources.filter((r) => r.type === type);
+
+describe("layer programs under the mock runtime", function () {
+    const results: Record<string, Record<Layer, Plan>> = {};
+    before(async () => {
+        for (const env of ENVS) results[env] = await planEnvironment(env);
+    });
+
+    for (const env of ENVS) {
+        describe(env, () => {
+            it("registers resources in every layer, with schema-valid Kubernetes objects", () => {
+                for (const layer of topoOrder() as Layer[]) {
+                    const plan = results[env][layer];
+                    assert.ok(plan.resources.length > 0, `${env}-${layer} registered no resources`);
+                    assert.deepStrictEqual(plan.schema, [], `${env}-${layer} has schema-invalid objects`);
+                    assert.strictEqual(plan.schemaUnchecked, 0, `${env}-${layer} has Kubernetes objects no schema covers`);
+                }
+                const k8sLayers: Layer[] = ["monitoring", "mesh", "apps"];
+                for (const layer of k8sLayers) assert.ok(results[env][layer].schemaChecked > 0, `${env}-${layer} validated no Kubernetes object`);
+            });
+
+            it("keeps secrets secret across the stack boundary", () => {
+                assert.strictEqual(results[env].cluster.outputs.kubeconfig.secret, true);
+                assert.strictEqual(results[env].monitoring.outputs.grafanaAdminPassword.secret, true);
+                for (const plan of Object.values(results[env])) {
+                    assert.ok(!JSON.stringify(plan.resources).includes(String(results[env].monitoring.outputs.grafanaAdminPassword.value)), "the Grafana password never appears in recorded inputs");
+                }
+            });
+
+            it("exports digest-pinned images and deploys exactly those", () => {
+                const images = results[env].images.outputs.images.value as Record<string, string>;
+                for (const ref of Object.values(images)) assert.match(ref, /@sha256:[a-f0-9]{64}$/);
+                const deployments = byType(results[env].apps.resources, "kubernetes:apps/v1:Deployment");
+                assert.ok(deployments.length > 0);
+                for (const d of deployments) {
+                    const image = (d.inputs as any).spec.template.spec.containers[0].image;
+                    assert.ok(Object.values(images).includes(image), `Deployment ${d.name} runs ${image}, not an image the images layer exported`);
+                }
+            });
+
+            it("runs the replicas the environment asks for", () => {
+                const e = loadEnvironment(env);
+                for (const w of e.apps.workloads) {
+                    const d = byType(results[env].apps.resources, "kubernetes:apps/v1:Deployment").find((r) => (r.inputs as any).metadata?.labels?.app === w.name || r.name.startsWith(w.name));
+                    assert.ok(d, `no Deployment for ${w.name}`);
+                    assert.strictEqual((d!.inputs as any).spec.replicas, w.replicas);
+                    if (env !== "local") assert.ok(w.replicas >= 3);
+                }
+            });
+        });
+    }
+
+    it("creates an EKS cluster on AWS environments and none for local", () => {
+        assert.strictEqual(byType(results.local.cluster.resources, "aws:eks/cluster:Cluster").length, 0);
+        for (const env of ["dev", "staging", "prod"]) {
+            const [cluster] = byType(results[env].cluster.resources, "aws:eks/cluster:Cluster");
+            assert.ok(cluster, `${env} has an EKS cluster`);
+        }
+        const prod = byType(results.prod.cluster.resources, "aws:eks/cluster:Cluster")[0].inputs as any;
+        assert.strictEqual(prod.vpcConfig.endpointPublicAccess, false, "prod's API endpoint is private");
+    });
+});
