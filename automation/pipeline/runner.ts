@@ -1,0 +1,264 @@
+/**
+ * The pipeline: runs the selected layers of one environment through an Engine in graph order
+ * (reverse for destroy), in parallel where no path joins them, with retries for transient
+ * errors, and stops cleanly on abort. It always resolves with a summary of exactly what ran.
+ */
+import type { Engine, EngineEvent, LayerResult, Operation, OutputValue } from "../engine";
+import { InputError, TransientError } from "../errors";
+import { LAYER_NEEDS, type Layer } from "../../stacks/graph";
+import { DEFAULT_RETRY, type RetryPolicy, backoffDelay, sleep, validateRetry } from "./backoff";
+import { openLayerLog } from "./layer-log";
+import { type RunPlan, planRun } from "./plan";
+
+export type LayerStatus = "succeeded" | "failed" | "skipped" | "not-selected" | "cancelled";
+
+export interface LayerOutcome {
+    layer: Layer;
+    status: LayerStatus;
+    attempts: number;
+    /** Last error message (first failure cause for failed, abort reason for cancelled). */
+    error?: string;
+    /** For skipped: the failed layer this one builds on. */
+    skippedBecause?: Layer;
+    result?: LayerResult;
+    startedAt?: string;
+    /** From the first attempt to the end of the last, backoff included. */
+    durationMs?: number;
+    logFile?: string;
+}
+
+export interface RunSummary {
+    env: string;
+    operation: Operation;
+    engine: string;
+    /** Every layer of the graph in run order, unselected ones as "not-selected". */
+    outcomes: LayerOutcome[];
+    durationMs: number;
+    interrupted: boolean;
+}
+
+/** Engine events plus the pipeline's own per-layer state changes ("retrying" carries the next attempt). */
+export type PipelineEvent =
+    | EngineEvent
+    | { kind: "layer-state"; layer: Layer; status: "queued" | "running" | "retrying" | LayerStatus; attempt?: number; error?: string };
+
+export interface RunOptions {
+    env: string;
+    operation: Operation;
+    engine: Engine;
+    /** From selectLayers(). */
+    selected: Layer[];
+    /** Layers running at once; default 2. */
+    parallel?: number;
+    signal?: AbortSignal;
+    /** Default 3 attempts, 2000 ms base, exponential with jitter, 30 s cap. */
+    retry?: RetryPolicy;
+    expectNoChanges?: boolean;
+    /** Directory for per-layer engine logs (<logDir>/<env>-<layer>.log). */
+    logDir?: string;
+    onEvent?: (e: PipelineEvent) => void;
+    /** Layer graph; default LAYER_NEEDS. */
+    needs?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** Checks the run options that come from people; throws InputError naming the bad value. */
+export function validateRunOptions(opts: RunOptions): void {
+    if (!opts.env) throw new InputError("env must be a non-empty environment name");
+    const parallel = opts.parallel ?? 2;
+    if (!Number.isInteger(parallel) || parallel < 1) {
+        throw new InputError(`parallel must be an integer >= 1, got ${opts.parallel}`);
+    }
+    if (opts.retry) validateRetry(opts.retry);
+}
+
+/** Runs the pipeline; resolves (never rejects for layer failures or abort) with the run summary. */
+export async function runPipeline(opts: RunOptions): Promise<RunSummary> {
+    validateRunOptions(opts);
+    const needs = opts.needs ?? LAYER_NEEDS;
+    const plan = planRun(opts.selected, opts.operation, needs);
+    const run = new Run(opts, plan);
+    return run.execute();
+}
+
+class Run {
+    private readonly outcomes = new Map<string, LayerOutcome>();
+    private readonly settled = new Set<string>();
+    private readonly fetched = new Map<string, Promise<Record<string, OutputValue>>>();
+    private readonly retry: RetryPolicy;
+    private readonly parallel: number;
+    private interrupted = false;
+
+    constructor(private readonly opts: RunOptions, private readonly plan: RunPlan) {
+        this.retry = opts.retry ?? DEFAULT_RETRY;
+        this.parallel = opts.parallel ?? 2;
+        for (const layer of plan.order) {
+            const status: LayerStatus = plan.selected.has(layer) ? "cancelled" : "not-selected";
+            this.outcomes.set(layer, { layer: layer as Layer, status, attempts: 0 });
+        }
+    }
+
+    async execute(): Promise<RunSummary> {
+        const started = Date.now();
+        const { signal } = this.opts;
+        const onAbort = () => (this.interrupted = true);
+        signal?.addEventListener("abort", onAbort, { once: true });
+        if (signal?.aborted) this.interrupted = true;
+        try {
+            const pending = this.plan.order.filter((l) => this.plan.selected.has(l));
+            for (const layer of pending) this.state(layer, "queued");
+            const running = new Map<string, Promise<void>>();
+            for (;;) {
+                for (const layer of [...pending]) {
+                    const start = this.decide(layer, running.size);
+                    if (start === "wait") continue;
+                    pending.splice(pending.indexOf(layer), 1);
+                    if (start === "run") {
+                        running.set(layer, this.runLayer(layer).finally(() => running.delete(layer)));
+                    }
+                }
+                if (running.size === 0) break;
+                await Promise.race(running.values());
+            }
+            // A DAG always drains; anything left means the plan was inconsistent.
+            if (pending.length > 0) throw new Error(`pipeline stalled with layers pending: ${pending.join(", ")}`);
+        } finally {
+            signal?.removeEventListener("abort", onAbort);
+        }
+        return {
+            env: this.opts.env,
+            operation: this.opts.operation,
+            engine: this.opts.engine.name,
+            outcomes: this.plan.order.map((l) => this.outcomes.get(l)!),
+            durationMs: Date.now() - started,
+            interrupted: this.interrupted,
+        };
+    }
+
+    /** Starts, settles (skipped / cancelled) or keeps waiting one pending layer. */
+    private decide(layer: string, runningCount: number): "run" | "settled" | "wait" {
+        if (this.opts.signal?.aborted) {
+            this.finish(layer, { status: "cancelled", error: "not started: the run was interrupted" });
+            return "settled";
+        }
+        const waits = this.plan.waitsFor[layer];
+        // A skipped prerequisite was skipped because of a failed one, which is also waited on.
+        const failed = waits.find((l) => this.outcomes.get(l)!.status === "failed" && this.settled.has(l));
+        if (failed !== undefined) {
+            this.finish(layer, { status: "skipped", skippedBecause: failed as Layer, error: `${failed} failed` });
+            return "settled";
+        }
+        const ready = waits.every((l) => this.settled.has(l) && this.outcomes.get(l)!.status === "succeeded");
+        return ready && runningCount < this.parallel ? "run" : "wait";
+    }
+
+    private async runLayer(layer: string): Promise<void> {
+        const { engine, env, operation } = this.opts;
+        const controller = new AbortController();
+        const relay = () => controller.abort(this.opts.signal?.reason);
+        this.opts.signal?.addEventListener("abort", relay, { once: true });
+        const log = openLayerLog(this.opts.logDir, env, layer);
+        const outcome = this.outcomes.get(layer)!;
+        outcome.logFile = log.file;
+        outcome.startedAt = new Date().toISOString();
+        const started = Date.now();
+        let live = true;
+        const onEvent = (e: EngineEvent) => {
+            // Events after the layer settled would contradict the state already reported.
+            if (!live) return;
+            log.event(e);
+            this.opts.onEvent?.(e);
+        };
+        log.write(`${env}-${layer} ${operation} on engine ${engine.name}`);
+        let attempt = 0;
+        try {
+            for (;;) {
+                attempt++;
+                outcome.attempts = attempt;
+                this.state(layer, "running", { attempt });
+                log.write(`attempt ${attempt}`);
+                try {
+                    if (controller.signal.aborted) throw new Error("interrupted before start");
+                    const upstream = await this.upstream(layer, controller.signal);
+                    const result = await engine.run({
+                        env, layer: layer as Layer, operation, signal: controller.signal, onEvent, upstream,
+                        expectNoChanges: this.opts.expectNoChanges,
+                    });
+                    outcome.result = result;
+                    live = false;
+                    this.settle(layer, log, { status: "succeeded" }, started);
+                    return;
+                } catch (err) {
+                    const message = describe(err);
+                    log.write(`attempt ${attempt} failed: ${err instanceof Error && err.stack ? err.stack : message}`);
+                    if (controller.signal.aborted) {
+                        live = false;
+                        this.settle(layer, log, { status: "cancelled", error: `interrupted: ${message}` }, started);
+                        return;
+                    }
+                    if (!(err instanceof TransientError) || attempt >= this.retry.attempts) {
+                        live = false;
+                        this.settle(layer, log, { status: "failed", error: message }, started);
+                        return;
+                    }
+                    const delay = backoffDelay(attempt, this.retry);
+                    log.write(`transient error; retrying in ${delay} ms`);
+                    this.state(layer, "retrying", { attempt: attempt + 1, error: message });
+                    await sleep(delay, controller.signal);
+                    if (controller.signal.aborted) {
+                        live = false;
+                        this.settle(layer, log, { status: "cancelled", error: `interrupted while waiting to retry: ${message}` }, started);
+                        return;
+                    }
+                }
+            }
+        } finally {
+            this.opts.signal?.removeEventListener("abort", relay);
+            await log.close();
+        }
+    }
+
+    /** Outputs of the layers this one needs: from this run's results, or read once per run from the engine. */
+    private async upstream(layer: string, signal: AbortSignal): Promise<Partial<Record<Layer, Record<string, OutputValue>>>> {
+        const out: Partial<Record<Layer, Record<string, OutputValue>>> = {};
+        for (const source of this.plan.upstream[layer]) {
+            if (source.from === "run") {
+                out[source.layer as Layer] = this.outcomes.get(source.layer)!.result?.outputs ?? {};
+                continue;
+            }
+            let pending = this.fetched.get(source.layer);
+            if (!pending) {
+                pending = this.opts.engine.outputs(this.opts.env, source.layer as Layer, signal);
+                this.fetched.set(source.layer, pending);
+                // A failed read is retried by the next attempt, not cached.
+                pending.catch(() => this.fetched.delete(source.layer));
+            }
+            try {
+                out[source.layer as Layer] = await pending;
+            } catch (err) {
+                const message = `reading outputs of ${this.opts.env}-${source.layer}: ${describe(err)}`;
+                throw err instanceof TransientError ? new TransientError(message, err) : new Error(message, { cause: err });
+            }
+        }
+        return out;
+    }
+
+    private settle(layer: string, log: { write(line: string): void }, fields: Partial<LayerOutcome>, started: number): void {
+        this.outcomes.get(layer)!.durationMs = Date.now() - started;
+        log.write(`${fields.status}${fields.error ? `: ${fields.error}` : ""}`);
+        this.finish(layer, fields);
+    }
+
+    private finish(layer: string, fields: Partial<LayerOutcome>): void {
+        Object.assign(this.outcomes.get(layer)!, fields);
+        this.settled.add(layer);
+        this.state(layer, fields.status!, { error: fields.error });
+    }
+
+    private state(layer: string, status: Extract<PipelineEvent, { kind: "layer-state" }>["status"], extra: { attempt?: number; error?: string } = {}): void {
+        this.opts.onEvent?.({ kind: "layer-state", layer: layer as Layer, status, ...extra });
+    }
+}
+
+function describe(err: unknown): string {
+    return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,78 @@
+import { strict as assert } from "assert";
+import { spawn } from "child_process";
+import { EventEmitter } from "events";
+import * as path from "path";
+import { FORCED_EXIT_MESSAGE, INTERRUPTING_MESSAGE, installSignalHandlers } from "../../automation/pipeline/signals";
+
+interface Ended {
+    code: number | null;
+    stdout: string;
+    stderr: string;
+    msAfterLastSignal: number;
+}
+
+/** Runs the fixture, sends `signals` SIGINTs once it is ready (150 ms apart), and collects how it ended. */
+function runAndInterrupt(mode: string, signals: number): Promise<Ended> {
+    const script = path.join(__dirname, "fixtures", "sigint-run.ts");
+    const child = spawn(process.execPath, ["--require", "tsx/cjs", script, mode], { cwd: path.join(__dirname, "..", ".."), stdio: "pipe" });
+    let stdout = "";
+    let stderr = "";
+    let lastSignal = 0;
+    return new Promise((resolve, reject) => {
+        const killer = setTimeout(() => {
+            child.kill("SIGKILL");
+            reject(new Error(`child did not exit in time; stdout: ${stdout} stderr: ${stderr}`));
+        }, 20_000);
+        child.stdout.on("data", (d) => {
+            const before = stdout;
+            stdout += d;
+            if (!before.includes("ready") && stdout.includes("ready")) {
+                for (let k = 0; k < signals; k++) {
+                    setTimeout(() => {
+                        lastSignal = Date.now();
+                        child.kill("SIGINT");
+                    }, 150 * k);
+                }
+            }
+        });
+        child.stderr.on("data", (d) => (stderr += d));
+        child.on("exit", (code) => {
+            clearTimeout(killer);
+            resolve({ code, stdout, stderr, msAfterLastSignal: Date.now() - lastSignal });
+        });
+    });
+}
+
+describe("Ctrl-C handling", function () {
+    this.timeout(30_000);
+
+    it("first Ctrl-C stops in-flight layers and the run exits 130 with its summary", async () => {
+        const ended = await runAndInterrupt("honour", 1);
+        assert.equal(ended.code, 130, ended.stderr);
+        assert.ok(ended.stderr.includes(INTERRUPTING_MESSAGE));
+        assert.match(ended.stdout, /cluster\s+cancelled\s+1 .*interrupted/);
+        assert.match(ended.stdout, /apps\s+cancelled\s+0/);
+        assert.match(ended.stdout, /Interrupted:/);
+        assert.ok(ended.msAfterLastSignal < 10_000, "did not wait for the 20 s layers");
+    });
+
+    it("second Ctrl-C exits 130 at once even when an engine ignores the abort", async () => {
+        const ended = await runAndInterrupt("ignore", 2);
+        assert.equal(ended.code, 130, ended.stderr);
+        assert.ok(ended.stderr.includes(INTERRUPTING_MESSAGE));
+        assert.ok(ended.stderr.includes(FORCED_EXIT_MESSAGE));
+        assert.doesNotMatch(ended.stdout, /LAYER/, "no summary: the run was not allowed to finish");
+        assert.ok(ended.msAfterLastSignal < 10_000);
+    });
+
+    it("the disposer removes the handler", () => {
+        const target = new EventEmitter();
+        const controller = new AbortController();
+        const dispose = installSignalHandlers(controller, { target, stream: { write: () => true } as unknown as NodeJS.WritableStream, exit: () => assert.fail("exit") });
+        assert.equal(target.listenerCount("SIGINT"), 1);
+        target.emit("SIGINT");
+        assert.equal(controller.signal.aborted, true);
+        dispose();
+        assert.equal(target.listenerCount("SIGINT"), 0);
+    });
+});
