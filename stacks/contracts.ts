@@ -27,7 +27,8 @@ export const LAYER_OUTPUTS = {
         grafanaUrl: z.string().url(),
         alertmanagerUrl: z.string().url(),
         lokiUrl: z.string().url(),
-        tempoOtlpEndpoint: z.string().min(1),
+        /** host:port of Tempo's OTLP gRPC receiver; empty when tracing is off. */
+        tempoOtlpEndpoint: z.string(),
         /** Secret: generated Grafana admin password. */
         grafanaAdminPassword: z.string().min(1),
     }),
