@@ -1,0 +1,239 @@
+/**
+ * The arguments of a workload, their safe defaults, and the pure validation that turns
+ * them into the settings the resource builders use. Numbers that shape the objects
+ * (replicas, ports, autoscaling bounds, resources) are plain values: they come from the
+ * environment file, and they must be known at preview time to be validated at all.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+/** CPU and memory quantities in Kubernetes notation ("250m", "0.5", "256Mi", "1Gi"). */
+export interface ResourceQuantities {
+    readonly cpu?: string;
+    readonly memory?: string;
+}
+
+export interface AppResources {
+    /** Default cpu "250m", memory "256Mi": what the scheduler reserves per pod. */
+    readonly requests?: ResourceQuantities;
+    /** Default cpu "500m", memory "512Mi": a runaway pod is throttled or OOM-killed, not its neighbours. */
+    readonly limits?: ResourceQuantities;
+}
+
+export interface AppAutoscaling {
+    /** Default: `replicas`, so the autoscaler never drops below the availability floor. */
+    readonly minReplicas?: number;
+    /** Default: 3 x minReplicas. */
+    readonly maxReplicas?: number;
+    /** Target average CPU utilisation in percent of requests. Default 70: headroom for a spike while new pods start. */
+    readonly cpuUtilization?: number;
+}
+
+export interface AppProbes {
+    /** Readiness path. Default "/healthz". */
+    readonly readiness?: string;
+    /** Liveness path; also used by the startup probe. Default "/healthz". */
+    readonly liveness?: string;
+}
+
+export interface AppMesh {
+    /** Istio Gateway that admits outside traffic, as "namespace/name" (checked when a plain string). */
+    readonly gateway: pulumi.Input<string>;
+    /** Outside host names routed to this app through the gateway. */
+    readonly hosts: string[];
+    /** Whole-request timeout. Default "10s". */
+    readonly timeout?: string;
+    /** Retry attempts for connection failures and gateway errors. Default 2. */
+    readonly retryAttempts?: number;
+}
+
+export interface AppArgs {
+    /** Namespace the workload runs in (it must exist). */
+    readonly namespace: pulumi.Input<string>;
+    /** Container image. With `requireDigest` it must be digest-pinned: `repo@sha256:<64 hex>`. */
+    readonly image: pulumi.Input<string>;
+    /**
+     * Refuse images not pinned by digest. Default true: a tag can be moved, a digest cannot,
+     * and promotion between environments copies digests.
+     */
+    readonly requireDigest?: boolean;
+    /** Pod count before autoscaling. Default 3: one zone or node can fail and two pods still serve. */
+    readonly replicas?: number;
+    /** Allow fewer than 3 replicas (single-node local clusters only). Default false. */
+    readonly allowSingleReplica?: boolean;
+    /** Container port the app listens on (named "http"). Default 8000. */
+    readonly port?: number;
+    readonly resources?: AppResources;
+    readonly autoscaling?: AppAutoscaling;
+    /** Plain, non-secret environment variables. Secrets belong in a secret store, never here. */
+    readonly env?: Record<string, pulumi.Input<string>>;
+    readonly probes?: AppProbes;
+    /** Path Prometheus scrapes. Default "/metrics". */
+    readonly metricsPath?: string;
+    /** Scrape interval. Default "5s". */
+    readonly scrapeInterval?: string;
+    /**
+     * Namespaces allowed to reach the app port besides its own (e.g. the Istio gateway and
+     * monitoring namespaces). Default none: everything else is denied.
+     */
+    readonly ingressFromNamespaces?: pulumi.Input<string>[];
+    /** Labels the Prometheus instance selects ServiceMonitors by (kube-prometheus-stack: `release: <name>`). */
+    readonly monitoringLabels?: Record<string, string>;
+    /** Istio traffic management (VirtualService, DestinationRule). Default none. */
+    readonly mesh?: AppMesh;
+    /** Add a VerticalPodAutoscaler in recommend-only mode (cluster must run VPA). Default false. */
+    readonly vpa?: boolean;
+    /** Extra labels on every object and pod. */
+    readonly labels?: Record<string, string>;
+}
+
+/** AppArgs with every default applied and every value checked. */
+export interface AppSettings {
+    readonly name: string;
+    readonly requireDigest: boolean;
+    readonly replicas: number;
+    readonly port: number;
+    readonly requests: Required<ResourceQuantities>;
+    readonly limits: Required<ResourceQuantities>;
+    readonly minReplicas: number;
+    readonly maxReplicas: number;
+    readonly cpuUtilization: number;
+    readonly readinessPath: string;
+    readonly livenessPath: string;
+    readonly metricsPath: string;
+    readonly scrapeInterval: string;
+    readonly ingressFromNamespaces: pulumi.Input<string>[];
+    readonly labels: Record<string, string>;
+    readonly selector: Record<string, string>;
+}
+
+export const DEFAULTS = {
+    replicas: 3,
+    port: 8000,
+    requests: { cpu: "250m", memory: "256Mi" },
+    limits: { cpu: "500m", memory: "512Mi" },
+    cpuUtilization: 70,
+    probePath: "/healthz",
+    metricsPath: "/metrics",
+    scrapeInterval: "5s",
+} as const;
+
+const DIGEST_REF = /^[a-z0-9]+(?:[._\-/:][a-z0-9]+)*@sha256:[a-f0-9]{64}$/;
+const DNS_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const SECRET_LIKE = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
+const DURATION = /^\d+(ms|s|m)$/;
+const QUANTITY = /^(\d+(?:\.\d+)?)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
+const SCALE: Record<string, number> = {
+    "": 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
+    Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+};
+
+function fail(propertyPath: string, reason: string): never {
+    throw new pulumi.InputPropertyError({ propertyPath, reason });
+}
+
+/** Parses a Kubernetes quantity ("250m" -> 0.25, "1Gi" -> 1073741824); undefined if malformed. */
+export function parseQuantity(q: string): number | undefined {
+    const m = QUANTITY.exec(q);
+    return m ? Number(m[1]) * SCALE[m[2] ?? ""] : undefined;
+}
+
+/**
+ * Checks an image reference: with `requireDigest`, `repo@sha256:<64 hex>`; without it, any
+ * reference except an untagged or `:latest` one, which would change under a running workload.
+ */
+export function checkImageRef(image: string, requireDigest: boolean): string {
+    if (requireDigest) {
+        if (!DIGEST_REF.test(image)) fail("image", `image "${image}" is not digest-pinned; use "repo@sha256:<64 hex>" (the images layer output) or set requireDigest: false`);
+        return image;
+    }
+    const lastPart = image.split("/").pop() ?? "";
+    if (!image.includes("@") && (!lastPart.includes(":") || lastPart.endsWith(":latest"))) {
+        fail("image", `image "${image}" has no fixed tag; pin a version tag or a digest instead of latest`);
+    }
+    return image;
+}
+
+function checkQuantities(path: string, q: Required<ResourceQuantities>): void {
+    for (const key of ["cpu", "memory"] as const) {
+        const v = parseQuantity(q[key]);
+        if (v === undefined || v <= 0) fail(`${path}.${key}`, `${path}.${key} "${q[key]}" is not a positive Kubernetes quantity; use e.g. ${key === "cpu" ? '"250m"' : '"256Mi"'}`);
+    }
+}
+
+function checkInt(path: string, v: number, min: number, max: number, fix: string): void {
+    if (!Number.isInteger(v) || v < min || v > max) fail(path, `${path} ${v} is out of range; ${fix}`);
+}
+
+/** Validates `args` for a workload named `name` and returns them with defaults applied. Throws InputPropertyError on the first problem. */
+export function validateAppArgs(name: string, args: AppArgs): AppSettings {
+    if (!DNS_LABEL.test(name)) fail("name", `name "${name}" is not a DNS label; use lower-case letters, digits and "-", at most 63 characters`);
+    if (typeof args.namespace === "string" && !DNS_LABEL.test(args.namespace)) {
+        fail("namespace", `namespace "${args.namespace}" is not a DNS label; use lower-case letters, digits and "-"`);
+    }
+    const requireDigest = args.requireDigest ?? true;
+    if (typeof args.image === "string") checkImageRef(args.image, requireDigest);
+
+    const floor = args.allowSingleReplica ? 1 : 3;
+    const replicas = args.replicas ?? DEFAULTS.replicas;
+    checkInt("replicas", replicas, floor, 1000, floor === 3 ? "use at least 3 so a node or zone loss keeps capacity (allowSingleReplica is for local clusters)" : "use at least 1");
+
+    const port = args.port ?? DEFAULTS.port;
+    checkInt("port", port, 1024, 65535, "use 1024-65535: a non-root container with all capabilities dropped cannot bind lower ports");
+    if (port >= 15000 && port <= 15090) fail("port", `port ${port} is reserved by the Istio sidecar (15000-15090); use another port such as 8000`);
+
+    const requests = { ...DEFAULTS.requests, ...args.resources?.requests };
+    const limits = { ...DEFAULTS.limits, ...args.resources?.limits };
+    checkQuantities("resources.requests", requests);
+    checkQuantities("resources.limits", limits);
+    for (const key of ["cpu", "memory"] as const) {
+        if (parseQuantity(limits[key])! < parseQuantity(requests[key])!) {
+            fail(`resources.limits.${key}`, `resources.limits.${key} "${limits[key]}" is below the request "${requests[key]}"; raise the limit or lower the request`);
+        }
+    }
+
+    const minReplicas = args.autoscaling?.minReplicas ?? replicas;
+    checkInt("autoscaling.minReplicas", minReplicas, floor, 1000, `use at least ${floor}, like replicas`);
+    const maxReplicas = args.autoscaling?.maxReplicas ?? minReplicas * 3;
+    checkInt("autoscaling.maxReplicas", maxReplicas, 1, 1000, "use 1-1000");
+    if (minReplicas > maxReplicas) fail("autoscaling.maxReplicas", `autoscaling.maxReplicas ${maxReplicas} is below minReplicas ${minReplicas}; raise maxReplicas`);
+    const cpuUtilization = args.autoscaling?.cpuUtilization ?? DEFAULTS.cpuUtilization;
+    checkInt("autoscaling.cpuUtilization", cpuUtilization, 1, 100, "use a percentage of the CPU request, 1-100 (default 70)");
+
+    for (const key of Object.keys(args.env ?? {})) {
+        if (!ENV_NAME.test(key)) fail(`env.${key}`, `env name "${key}" is not a valid variable name; use letters, digits and "_"`);
+        if (key === "PORT") fail("env.PORT", `env PORT is set from args.port; set port instead`);
+        if (SECRET_LIKE.test(key)) fail(`env.${key}`, `env "${key}" looks like a secret; mount it from a Kubernetes Secret fed by the secret store instead`);
+    }
+
+    const readinessPath = args.probes?.readiness ?? DEFAULTS.probePath;
+    const livenessPath = args.probes?.liveness ?? DEFAULTS.probePath;
+    const metricsPath = args.metricsPath ?? DEFAULTS.metricsPath;
+    for (const [path, value] of [["probes.readiness", readinessPath], ["probes.liveness", livenessPath], ["metricsPath", metricsPath]]) {
+        if (!value.startsWith("/")) fail(path, `${path} "${value}" must be an absolute path such as "/healthz"`);
+    }
+    const scrapeInterval = args.scrapeInterval ?? DEFAULTS.scrapeInterval;
+    if (!DURATION.test(scrapeInterval)) fail("scrapeInterval", `scrapeInterval "${scrapeInterval}" is not a duration; use e.g. "5s"`);
+
+    const ingressFromNamespaces = args.ingressFromNamespaces ?? [];
+    for (const ns of ingressFromNamespaces) {
+        if (typeof ns === "string" && !DNS_LABEL.test(ns)) fail("ingressFromNamespaces", `ingressFromNamespaces entry "${ns}" is not a namespace name; use e.g. "istio-ingress"`);
+    }
+
+    if (args.mesh) {
+        const gateway = args.mesh.gateway;
+        if (typeof gateway === "string" && !/^[a-z0-9-]+\/[a-z0-9-]+$/.test(gateway)) fail("mesh.gateway", `mesh.gateway "${gateway}" must be "namespace/name", e.g. "istio-ingress/public"`);
+        if (args.mesh.hosts.length === 0) fail("mesh.hosts", "mesh.hosts is empty; list the host names the gateway routes to this app");
+        if (args.mesh.timeout !== undefined && !DURATION.test(args.mesh.timeout)) fail("mesh.timeout", `mesh.timeout "${args.mesh.timeout}" is not a duration; use e.g. "10s"`);
+        if (args.mesh.retryAttempts !== undefined) checkInt("mesh.retryAttempts", args.mesh.retryAttempts, 0, 10, "use 0-10");
+    }
+
+    // The selector is immutable on a Deployment: keep it to the two labels that never change.
+    const selector = { "app.kubernetes.io/name": name, "app.kubernetes.io/instance": name };
+    // `app` too: Istio telemetry and alert rules group by it.
+    const labels = { ...args.labels, ...selector, app: name, "app.kubernetes.io/managed-by": "pulumi" };
+    return {
+        name, requireDigest, replicas, port, requests, limits, minReplicas, maxReplicas, cpuUtilization,
+        readinessPath, livenessPath, metricsPath, scrapeInterval, ingressFromNamespaces, labels, selector,
+    };
+}

@@ -1,0 +1,132 @@
+/**
+ * The workload's ServiceAccount, Deployment and Service. The pod spec meets the Pod Security
+ * Standards "restricted" profile: non-root numeric user, no privilege escalation, all
+ * capabilities dropped, read-only root filesystem, RuntimeDefault seccomp, no API token.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import type { AppSettings } from "./args";
+
+/** The numeric user and group the app runs as; matches `USER 10001` in app/Dockerfile. */
+export const RUN_AS_ID = 10001;
+
+/** The port the Service exposes; it forwards to the container's named port "http". */
+export const SERVICE_PORT = 80;
+
+export interface WorkloadParts {
+    readonly namespace: pulumi.Input<string>;
+    readonly image: pulumi.Input<string>;
+    readonly env: Record<string, pulumi.Input<string>>;
+    readonly settings: AppSettings;
+}
+
+/** A ServiceAccount of its own, so RBAC grants to one app never leak to another; its token is not mounted. */
+export function createServiceAccount(name: string, parts: WorkloadParts, parent: pulumi.Resource): k8s.core.v1.ServiceAccount {
+    return new k8s.core.v1.ServiceAccount(`${name}-sa`, {
+        metadata: { name: parts.settings.name, namespace: parts.namespace, labels: parts.settings.labels },
+        automountServiceAccountToken: false,
+    }, { parent });
+}
+
+function httpProbe(path: string, periodSeconds: number, failureThreshold: number): k8s.types.input.core.v1.Probe {
+    return { httpGet: { path, port: "http" }, periodSeconds, failureThreshold, timeoutSeconds: 2 };
+}
+
+/**
+ * The Deployment. `spec.replicas` is ignored after creation because the HorizontalPodAutoscaler
+ * owns it; re-applying the program must not undo a scale-out in the middle of a spike.
+ */
+export function createDeployment(name: string, parts: WorkloadParts, serviceAccount: k8s.core.v1.ServiceAccount, parent: pulumi.Resource): k8s.apps.v1.Deployment {
+    const s = parts.settings;
+    const env = [
+        { name: "PORT", value: String(s.port) },
+        ...Object.entries(parts.env).map(([k, value]) => ({ name: k, value })),
+    ];
+    const spread = (topologyKey: string, whenUnsatisfiable: string) => ({
+        maxSkew: 1,
+        topologyKey,
+        whenUnsatisfiable,
+        labelSelector: { matchLabels: s.selector },
+        // Count only the pods of the same revision, so a rolling update does not skew the spread.
+        matchLabelKeys: ["pod-template-hash"],
+    });
+    return new k8s.apps.v1.Deployment(`${name}-deployment`, {
+        metadata: { name: s.name, namespace: parts.namespace, labels: s.labels },
+        spec: {
+            replicas: s.replicas,
+            revisionHistoryLimit: 10, // rollback to any of the last ten revisions
+            progressDeadlineSeconds: 120,
+            selector: { matchLabels: s.selector },
+            // Never below the requested capacity during a rollout: add a pod, then remove one.
+            strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: "25%" } },
+            template: {
+                metadata: {
+                    labels: s.labels,
+                    annotations: {
+                        // Istio merges the app's metrics into the sidecar's scrape endpoint, so mesh
+                        // and app metrics are scraped together even under STRICT mTLS.
+                        "prometheus.istio.io/merge-metrics": "true",
+                        "prometheus.io/scrape": "true",
+                        "prometheus.io/port": String(s.port),
+                        "prometheus.io/path": s.metricsPath,
+                        // Start the app only after its sidecar is ready, or its first calls fail.
+                        "proxy.istio.io/config": "holdApplicationUntilProxyStarts: true",
+                    },
+                },
+                spec: {
+                    serviceAccountName: serviceAccount.metadata.name,
+                    automountServiceAccountToken: false,
+                    terminationGracePeriodSeconds: 30,
+                    securityContext: {
+                        runAsNonRoot: true,
+                        runAsUser: RUN_AS_ID,
+                        runAsGroup: RUN_AS_ID,
+                        fsGroup: RUN_AS_ID,
+                        seccompProfile: { type: "RuntimeDefault" },
+                    },
+                    topologySpreadConstraints: [
+                        // Zones: best effort, since single-zone and local clusters have one (or no) zone label.
+                        spread("topology.kubernetes.io/zone", "ScheduleAnyway"),
+                        // Hosts: required, so one node drain never takes more than its share of pods.
+                        spread("kubernetes.io/hostname", "DoNotSchedule"),
+                    ],
+                    containers: [{
+                        name: "app",
+                        image: parts.image,
+                        imagePullPolicy: "IfNotPresent",
+                        ports: [{ name: "http", containerPort: s.port, protocol: "TCP" }],
+                        env,
+                        resources: { requests: { ...s.requests }, limits: { ...s.limits } },
+                        securityContext: {
+                            allowPrivilegeEscalation: false,
+                            readOnlyRootFilesystem: true,
+                            privileged: false,
+                            runAsNonRoot: true,
+                            capabilities: { drop: ["ALL"] },
+                        },
+                        readinessProbe: httpProbe(s.readinessPath, 5, 3),
+                        livenessProbe: httpProbe(s.livenessPath, 10, 3),
+                        // Gives a slow start up to 60 s before liveness may restart the pod.
+                        startupProbe: httpProbe(s.livenessPath, 2, 30),
+                        // The root filesystem is read-only; /tmp is the one writable place.
+                        volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+                    }],
+                    volumes: [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }],
+                },
+            },
+        },
+    }, { parent, ignoreChanges: ["spec.replicas"] });
+}
+
+/** A ClusterIP Service; the port name "http" tells Istio the protocol and the ServiceMonitor which port to scrape. */
+export function createService(name: string, parts: WorkloadParts, parent: pulumi.Resource): k8s.core.v1.Service {
+    const s = parts.settings;
+    return new k8s.core.v1.Service(`${name}-service`, {
+        metadata: { name: s.name, namespace: parts.namespace, labels: s.labels },
+        spec: {
+            type: "ClusterIP",
+            selector: s.selector,
+            ports: [{ name: "http", port: SERVICE_PORT, targetPort: "http", protocol: "TCP", appProtocol: "http" }],
+        },
+    }, { parent });
+}
