@@ -58,6 +58,11 @@ export async function recordProgram<T>(program: () => Promise<T> | T, opts: Reco
     // The engine, not the SDK, applies additionalSecretOutputs; the mock has to do it too.
     const secretOutputs = new Map<string, string[]>();
     const failures: unknown[] = [];
+    // A program error inside an apply never settles the stack's outputs: fail on the first one.
+    let fail: (reason: unknown) => void = () => undefined;
+    const failed = new Promise<never>((_, reject) => { fail = reject; });
+    failed.catch(() => undefined);
+    const noteFailure = (reason: unknown) => { failures.push(reason); fail(reason); };
 
     await pulumi.runtime.setMocks(
         {
@@ -103,7 +108,7 @@ export async function recordProgram<T>(program: () => Promise<T> | T, opts: Reco
         };
         return register(req, (err: any, resp: any) => {
             inFlight--;
-            if (err) failures.push(err);
+            if (err) noteFailure(err);
             else if (type !== "pulumi:pulumi:Stack") {
                 const rec: RecordedResource = { urn: resp.getUrn(), ...base };
                 resources.push(rec);
@@ -113,17 +118,20 @@ export async function recordProgram<T>(program: () => Promise<T> | T, opts: Reco
         });
     };
 
-    const onRejection = (reason: unknown) => failures.push(reason);
+    const onRejection = (reason: unknown) => noteFailure(reason);
     process.on("unhandledRejection", onRejection);
     try {
         let result: T | undefined;
-        await pulumi.runtime.runInPulumiStack(async () => {
-            result = await program();
-            return result as any;
-        });
+        await Promise.race([
+            pulumi.runtime.runInPulumiStack(async () => {
+                result = await program();
+                return result as any;
+            }),
+            failed,
+        ]);
         // Registrations started from inside applies can land after the stack's outputs: drain them.
         for (let quiet = 0; quiet < 3; ) {
-            await new Promise((r) => setImmediate(r));
+            await Promise.race([new Promise((r) => setImmediate(r)), failed]);
             quiet = inFlight === 0 ? quiet + 1 : 0;
         }
         if (failures.length > 0) throw failures[0];
