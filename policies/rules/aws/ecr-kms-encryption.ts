@@ -1,0 +1,24 @@
+import type { ResourceRule } from "../types";
+import { asList, asObject, label } from "./util";
+
+/**
+ * Flags ECR repositories encrypted with the default AES256 (S3-managed) keys instead of a KMS
+ * key. AES256 still encrypts at rest; KMS adds key policies, CloudTrail records of key use and
+ * the ability to revoke access. Severity low; advisory.
+ */
+export const ecrKmsEncryption: ResourceRule = {
+    name: "ecr-kms-encryption",
+    description: "ECR repositories should be encrypted with a KMS key.",
+    severity: "low",
+    enforcementLevel: "advisory",
+    controls: {},
+    validateResource: (args, reportViolation) => {
+        if (args.type !== "aws:ecr/repository:Repository") return;
+        const type = asObject(asList(args.props.encryptionConfigurations)[0]).encryptionType;
+        if (typeof type === "string" && type.toUpperCase().startsWith("KMS")) return;
+        reportViolation(
+            `${label(args)} uses ${type === undefined ? "the default AES256" : String(type)} encryption: ` +
+                `set encryptionConfigurations [{ encryptionType: "KMS", kmsKey: <key ARN> }].`,
+        );
+    },
+};

@@ -1,0 +1,21 @@
+import type { ResourceRule } from "../types";
+import { asList, asObject, label } from "./util";
+
+/**
+ * Prevents ECR repositories without scan on push, so every pushed image is scanned for known
+ * vulnerabilities before it can be deployed.
+ * Severity medium; CIS Amazon EKS 5.1.1, Kubescape C-0221.
+ */
+export const ecrScanOnPush: ResourceRule = {
+    name: "ecr-scan-on-push",
+    description: "ECR repositories must scan images on push.",
+    severity: "medium",
+    enforcementLevel: "mandatory",
+    controls: { cis: "CIS-EKS-5.1.1", kubescape: "C-0221" },
+    validateResource: (args, reportViolation) => {
+        if (args.type !== "aws:ecr/repository:Repository") return;
+        const scanning = asObject(asList(args.props.imageScanningConfiguration)[0]);
+        if (scanning.scanOnPush === true) return;
+        reportViolation(`${label(args)} does not scan images on push: set imageScanningConfiguration.scanOnPush = true.`);
+    },
+};

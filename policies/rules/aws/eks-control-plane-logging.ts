@@ -1,0 +1,35 @@
+import type { ResourceRule } from "../types";
+import { asList, configWithDefaults, label } from "./util";
+
+const ALL_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
+
+/**
+ * Flags EKS clusters that do not ship every control-plane log type to CloudWatch. Without the
+ * audit and authenticator logs there is no record of who did what through the API server.
+ * Severity medium; CIS Amazon EKS 2.1.1, Kubescape C-0067.
+ */
+export const eksControlPlaneLogging: ResourceRule = {
+    name: "eks-control-plane-logging",
+    description: "EKS clusters should enable all control-plane log types (api, audit, authenticator, controllerManager, scheduler).",
+    severity: "medium",
+    enforcementLevel: "advisory",
+    controls: { cis: "CIS-EKS-2.1.1", kubescape: "C-0067" },
+    configSchema: {
+        properties: {
+            requiredLogTypes: {
+                type: "array",
+                items: { type: "string", enum: ALL_LOG_TYPES },
+                default: ALL_LOG_TYPES,
+                description: "Control-plane log types every cluster must enable.",
+            },
+        },
+    },
+    validateResource: (args, reportViolation) => {
+        if (args.type !== "aws:eks/cluster:Cluster") return;
+        const { requiredLogTypes } = configWithDefaults(args, { requiredLogTypes: ALL_LOG_TYPES });
+        const enabled = asList<string>(args.props.enabledClusterLogTypes);
+        const missing = requiredLogTypes.filter((t) => !enabled.includes(t));
+        if (missing.length === 0) return;
+        reportViolation(`${label(args)} does not enable control-plane logs ${missing.join(", ")}: add them to enabledClusterLogTypes.`);
+    },
+};

@@ -1,0 +1,30 @@
+import type { ResourceRule } from "../types";
+import { asList, asObject, label } from "./util";
+
+/**
+ * Prevents EKS clusters without envelope encryption of Kubernetes Secrets under a customer KMS key
+ * (encryptionConfig with resources ["secrets"] and provider.keyArn). With a key you control you
+ * can audit, rotate and revoke access to every Secret stored in etcd.
+ * Severity high; CIS Amazon EKS 5.3.1, Kubescape C-0066.
+ */
+export const eksSecretsEncryption: ResourceRule = {
+    name: "eks-secrets-encryption",
+    description: "EKS clusters must encrypt Kubernetes Secrets with a customer-managed KMS key.",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    controls: { cis: "CIS-EKS-5.3.1", kubescape: "C-0066" },
+    validateResource: (args, reportViolation) => {
+        if (args.type !== "aws:eks/cluster:Cluster") return;
+        // encryptionConfig is one block in current providers and was a list in older ones.
+        const ok = asList<Record<string, unknown>>(args.props.encryptionConfig).some((c) => {
+            const resources = asList<string>(asObject(c).resources);
+            const keyArn = asObject(asObject(c).provider).keyArn;
+            return resources.includes("secrets") && typeof keyArn === "string" && keyArn.length > 0;
+        });
+        if (ok) return;
+        reportViolation(
+            `${label(args)} does not encrypt Secrets with a KMS key: set encryptionConfig ` +
+                `{ resources: ["secrets"], provider: { keyArn: <KMS key ARN> } }.`,
+        );
+    },
+};

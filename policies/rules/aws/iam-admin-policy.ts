@@ -1,0 +1,73 @@
+import type { ResourceRule } from "../types";
+import { asList, asObject, label } from "./util";
+
+const POLICY_TYPES = ["aws:iam/policy:Policy", "aws:iam/rolePolicy:RolePolicy", "aws:iam/userPolicy:UserPolicy", "aws:iam/groupPolicy:GroupPolicy"];
+const ATTACH_TYPES = [
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+    "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
+    "aws:iam/policyAttachment:PolicyAttachment",
+];
+const ADMIN_ARN = /^arn:aws[a-z-]*:iam::aws:policy\/AdministratorAccess$/;
+
+/** A policy document from a JSON string or an object; undefined when unreadable (e.g. unknown at preview). */
+function parseDocument(doc: unknown): Record<string, unknown> | undefined {
+    if (typeof doc === "string") {
+        try {
+            return asObject(JSON.parse(doc));
+        } catch {
+            return undefined;
+        }
+    }
+    return doc && typeof doc === "object" ? asObject(doc) : undefined;
+}
+
+/** True when the document has an Allow statement with Action "*" (or "*:*") on Resource "*". */
+export function grantsFullAdmin(doc: unknown): boolean {
+    const parsed = parseDocument(doc);
+    if (!parsed) return false;
+    return asList<Record<string, unknown>>(parsed.Statement).some((s) => {
+        const st = asObject(s);
+        const actions = asList(st.Action).map(String);
+        const resources = asList(st.Resource).map(String);
+        return st.Effect === "Allow" && actions.some((a) => a === "*" || a === "*:*") && resources.includes("*");
+    });
+}
+
+/** Every policy document a resource carries, with where it sits. */
+function documents(type: string, props: Record<string, unknown>): { where: string; doc: unknown }[] {
+    if (POLICY_TYPES.includes(type)) return [{ where: "policy", doc: props.policy }];
+    if (type === "aws:iam/role:Role") {
+        return asList<Record<string, unknown>>(props.inlinePolicies).map((p, i) => ({ where: `inlinePolicies[${i}]`, doc: asObject(p).policy }));
+    }
+    return [];
+}
+
+/**
+ * Prevents IAM policies that grant full administrator access ("Effect": "Allow", "Action": "*"
+ * or "*:*", "Resource": "*"), as managed, inline or role-embedded documents (JSON string or
+ * object), and attachments of the AWS AdministratorAccess managed policy. Grant the actions the
+ * principal uses, on its resources.
+ * Severity critical; CIS AWS Foundations 3.0.0 1.16.
+ */
+export const iamNoFullAdminPolicy: ResourceRule = {
+    name: "iam-no-full-admin-policy",
+    description: "IAM policies must not allow \"*\" actions on \"*\" resources, nor attach AdministratorAccess.",
+    severity: "critical",
+    enforcementLevel: "mandatory",
+    controls: { cis: "CIS-AWS-1.16" },
+    validateResource: (args, reportViolation) => {
+        for (const { where, doc } of documents(args.type, args.props)) {
+            if (!grantsFullAdmin(doc)) continue;
+            reportViolation(`${label(args)} ${where} allows Action "*" on Resource "*": list the actions and resource ARNs the principal needs.`);
+        }
+        const arns = ATTACH_TYPES.includes(args.type)
+            ? [args.props.policyArn]
+            : args.type === "aws:iam/role:Role"
+              ? asList(args.props.managedPolicyArns)
+              : [];
+        if (arns.some((a) => typeof a === "string" && ADMIN_ARN.test(a))) {
+            reportViolation(`${label(args)} attaches the AdministratorAccess managed policy: attach a least-privilege policy instead.`);
+        }
+    },
+};

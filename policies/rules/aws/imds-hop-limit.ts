@@ -1,0 +1,30 @@
+import type { ResourceRule } from "../types";
+import { IMDS_TYPES } from "./imdsv2";
+import { asList, asObject, configWithDefaults, label } from "./util";
+
+/**
+ * Flags launch templates and instances whose IMDS response hop limit is above 1. On a Kubernetes
+ * node a limit of 2 or more lets every pod (one extra network hop) fetch the node role's
+ * credentials; with 1 only the host can, and pods use IRSA / Pod Identity instead.
+ * Severity medium; Kubescape C-0052 (instance metadata API), AWS EKS best practices.
+ */
+export const ec2ImdsHopLimit: ResourceRule = {
+    name: "ec2-imds-hop-limit",
+    description: "Node launch templates should keep the IMDS hop limit at 1 so pods cannot reach node credentials.",
+    severity: "medium",
+    enforcementLevel: "advisory",
+    controls: { kubescape: "C-0052" },
+    configSchema: {
+        properties: { maxHopLimit: { type: "integer", minimum: 1, default: 1, description: "Largest httpPutResponseHopLimit allowed." } },
+    },
+    validateResource: (args, reportViolation) => {
+        if (!IMDS_TYPES.includes(args.type)) return;
+        const { maxHopLimit } = configWithDefaults(args, { maxHopLimit: 1 });
+        const hops = Number(asObject(asList(args.props.metadataOptions)[0]).httpPutResponseHopLimit);
+        if (!Number.isFinite(hops) || hops <= maxHopLimit) return;
+        reportViolation(
+            `${label(args)} sets metadataOptions.httpPutResponseHopLimit=${hops}, so pods can reach the node's instance ` +
+                `credentials: set it to ${maxHopLimit} and give pods IAM roles through IRSA or EKS Pod Identity.`,
+        );
+    },
+};

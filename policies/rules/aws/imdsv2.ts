@@ -1,0 +1,28 @@
+import type { ResourceRule } from "../types";
+import { asList, asObject, label } from "./util";
+
+export const IMDS_TYPES = ["aws:ec2/launchTemplate:LaunchTemplate", "aws:ec2/instance:Instance"];
+
+/**
+ * Prevents launch templates and instances that allow IMDSv1. IMDSv1 answers plain GET requests,
+ * so any SSRF in a pod or process on the node can read the node role's credentials; IMDSv2
+ * requires a session token obtained with a PUT. An unset httpTokens means "optional" (v1 allowed).
+ * An instance with the metadata endpoint disabled passes.
+ * Severity high; CIS AWS Foundations 3.0.0 5.6.
+ */
+export const ec2ImdsV2Required: ResourceRule = {
+    name: "ec2-imdsv2-required",
+    description: "Launch templates and instances must require IMDSv2 (metadataOptions.httpTokens = \"required\").",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    controls: { cis: "CIS-AWS-5.6" },
+    validateResource: (args, reportViolation) => {
+        if (!IMDS_TYPES.includes(args.type)) return;
+        const md = asObject(asList(args.props.metadataOptions)[0]);
+        if (md.httpEndpoint === "disabled" || md.httpTokens === "required") return;
+        reportViolation(
+            `${label(args)} allows IMDSv1 (metadataOptions.httpTokens is ${md.httpTokens === undefined ? "unset" : `"${String(md.httpTokens)}"`}): ` +
+                `set metadataOptions.httpTokens to "required".`,
+        );
+    },
+};

@@ -1,0 +1,37 @@
+import type { ResourceRule } from "../types";
+import { exemptionsSchema, reportValues } from "./util";
+
+/** Capabilities the Pod Security Standards baseline profile allows to be added. */
+export const BASELINE_CAPABILITIES = [
+    "AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD",
+    "NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT",
+];
+
+/** The added capabilities outside the baseline set, normalised ("cap_sys_admin" -> "SYS_ADMIN"). */
+export function dangerousCapabilities(value: unknown): string[] {
+    const caps = Array.isArray(value) ? value : typeof value === "string" ? [value] : [];
+    return caps.map((c) => String(c).toUpperCase().replace(/^CAP_/, "")).filter((c) => !BASELINE_CAPABILITIES.includes(c));
+}
+
+/**
+ * Prevents Helm releases whose values add Linux capabilities beyond the baseline set (any
+ * capabilities.add list containing e.g. SYS_ADMIN, NET_ADMIN, NET_RAW, SYS_PTRACE or ALL).
+ * Each one hands the container a piece of root: mounting, network reconfiguration, tracing.
+ * Severity high; Pod Security Standards baseline/capabilities, CIS Kubernetes 5.2.9, Kubescape C-0046.
+ */
+export const chartNoDangerousCapabilities: ResourceRule = {
+    name: "chart-no-dangerous-capabilities",
+    description: "Helm values must not add capabilities beyond the Pod Security Standards baseline set.",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    controls: { pss: "baseline/capabilities", cis: "CIS-K8s-5.2.9", kubescape: "C-0046" },
+    configSchema: { properties: { ...exemptionsSchema } },
+    validateResource: (args, reportViolation) =>
+        reportValues(
+            args,
+            reportViolation,
+            (h) => h.key === "add" && h.parentKey === "capabilities" && dangerousCapabilities(h.value).length > 0,
+            "which adds capabilities outside the baseline set",
+            "drop ALL and add back only NET_BIND_SERVICE (or another baseline capability) if needed.",
+        ),
+};

@@ -1,0 +1,27 @@
+import type { ResourceRule } from "../types";
+import { exemptionsSchema, reportValues, truthy } from "./util";
+
+const KEYS = ["hostNetwork", "hostPID", "hostIPC"];
+
+/**
+ * Prevents Helm releases whose values share the node's network, PID or IPC namespace (any
+ * hostNetwork/hostPID/hostIPC: true). Pods then see host traffic and processes and bypass
+ * NetworkPolicy. Node exporter's host namespaces are exempt by default.
+ * Severity high; Pod Security Standards baseline/host-namespaces, CIS Kubernetes 5.2.3-5.2.5, Kubescape C-0041.
+ */
+export const chartNoHostNamespaces: ResourceRule = {
+    name: "chart-no-host-namespaces",
+    description: "Helm values must not enable hostNetwork, hostPID or hostIPC.",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    controls: { pss: "baseline/host-namespaces", cis: "CIS-K8s-5.2.5", kubescape: "C-0041" },
+    configSchema: { properties: { ...exemptionsSchema } },
+    validateResource: (args, reportViolation) =>
+        reportValues(
+            args,
+            reportViolation,
+            (h) => KEYS.includes(h.key) && truthy(h.value),
+            "which shares a host namespace with the pod",
+            "set it to false, or add a reviewed { chart, path } exemption (as for node exporter).",
+        ),
+};

@@ -1,0 +1,26 @@
+import type { ResourceRule } from "../types";
+import { exemptionsSchema, reportValues } from "./util";
+
+/**
+ * Prevents Helm releases whose values switch off the chart's pod or container security context
+ * (securityContext / podSecurityContext / containerSecurityContext with enabled: false, the
+ * convention of Bitnami and many other charts). That drops the chart's hardened defaults
+ * (non-root user, no privilege escalation, dropped capabilities) in one line.
+ * Severity medium; Kubescape C-0211 (apply security context), CIS Kubernetes 5.7.3.
+ */
+export const chartSecurityContextEnabled: ResourceRule = {
+    name: "chart-security-context-enabled",
+    description: "Helm values must not disable the chart's securityContext (enabled: false).",
+    severity: "medium",
+    enforcementLevel: "mandatory",
+    controls: { cis: "CIS-K8s-5.7.3", kubescape: "C-0211" },
+    configSchema: { properties: { ...exemptionsSchema } },
+    validateResource: (args, reportViolation) =>
+        reportValues(
+            args,
+            reportViolation,
+            (h) => h.key === "enabled" && /securitycontext$/i.test(h.parentKey) && (h.value === false || h.value === "false"),
+            "which disables the chart's security context",
+            "remove it (keep the chart's defaults) or set enabled: true with your own hardened values.",
+        ),
+};

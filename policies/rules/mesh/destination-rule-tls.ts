@@ -1,0 +1,69 @@
+import type { ResourceRule } from "../types";
+import { configWithDefaults, DESTINATION_RULE, isKind, metaOf } from "./util";
+
+const WEAK = ["DISABLE", "SIMPLE"];
+
+interface TrafficPolicy {
+    tls?: { mode?: string };
+    portLevelSettings?: { port?: { number?: number }; tls?: { mode?: string } }[];
+}
+
+/** True for hosts served by the mesh: short names, name.namespace, *.svc and *.svc.<cluster domain>. */
+export function isMeshHost(host: string, clusterDomain: string): boolean {
+    const h = host.toLowerCase();
+    if (!h.includes(".")) return true;
+    if (h.endsWith(".svc") || h.endsWith(`.svc.${clusterDomain}`)) return true;
+    return false;
+}
+
+/** Every TLS mode set in a DestinationRule, with its path. */
+interface DestinationRuleSpec {
+    host?: string;
+    trafficPolicy?: TrafficPolicy;
+    subsets?: { name?: string; trafficPolicy?: TrafficPolicy }[];
+}
+
+function tlsModes(spec: DestinationRuleSpec) {
+    const out: { where: string; mode: string }[] = [];
+    const visit = (tp: TrafficPolicy | undefined, prefix: string) => {
+        if (typeof tp?.tls?.mode === "string") out.push({ where: `${prefix}.tls.mode`, mode: tp.tls.mode });
+        (tp?.portLevelSettings ?? []).forEach((p, i) => {
+            if (typeof p?.tls?.mode === "string") out.push({ where: `${prefix}.portLevelSettings[${i}].tls.mode`, mode: p.tls.mode });
+        });
+    };
+    visit(spec.trafficPolicy, "spec.trafficPolicy");
+    (spec.subsets ?? []).forEach((s, i) => visit(s?.trafficPolicy, `spec.subsets[${i}].trafficPolicy`));
+    return out;
+}
+
+/**
+ * Flags DestinationRules for in-mesh hosts that set client TLS to DISABLE (plaintext) or SIMPLE
+ * (TLS without the client certificate, so the server's STRICT mTLS rejects it or the call loses
+ * its mesh identity). In-mesh traffic should use ISTIO_MUTUAL or leave tls unset for auto mTLS.
+ * External hosts (TLS origination to a ServiceEntry) are not in scope.
+ * Severity medium; Istio security best practices (DestinationRule TLS settings).
+ */
+export const meshDestinationRuleIstioMutual: ResourceRule = {
+    name: "mesh-destination-rule-istio-mutual",
+    description: "DestinationRules for in-mesh hosts should not set TLS mode DISABLE or SIMPLE.",
+    severity: "medium",
+    enforcementLevel: "advisory",
+    controls: {},
+    configSchema: {
+        properties: { clusterDomain: { type: "string", default: "cluster.local", description: "Kubernetes cluster DNS domain." } },
+    },
+    validateResource: (args, reportViolation) => {
+        if (!isKind(args.type, args.props, DESTINATION_RULE.group, DESTINATION_RULE.kind)) return;
+        const { clusterDomain } = configWithDefaults(args, { clusterDomain: "cluster.local" });
+        const spec = (args.props.spec ?? {}) as DestinationRuleSpec;
+        if (typeof spec.host !== "string" || !isMeshHost(spec.host, clusterDomain)) return;
+        const { name, namespace } = metaOf(args.props);
+        for (const { where, mode } of tlsModes(spec)) {
+            if (!WEAK.includes(mode.toUpperCase())) continue;
+            reportViolation(
+                `DestinationRule ${namespace ? `${namespace}/` : ""}${name ?? args.name} sets ${where}=${mode} for in-mesh host ` +
+                    `${spec.host}: use ISTIO_MUTUAL or remove the tls block to use auto mTLS.`,
+            );
+        }
+    },
+};

@@ -1,0 +1,52 @@
+import type { ResourceRule } from "../types";
+import { configWithDefaults, exemptNamespacesSchema, k8sKind, metaOf, SYSTEM_NAMESPACES } from "./util";
+
+const KEY = "sidecar.istio.io/inject";
+
+/** Where each workload kind keeps its pod template (Pod: the object itself). */
+const TEMPLATE_PATH: Record<string, string[]> = {
+    Pod: [],
+    Deployment: ["spec", "template"],
+    StatefulSet: ["spec", "template"],
+    DaemonSet: ["spec", "template"],
+    ReplicaSet: ["spec", "template"],
+    ReplicationController: ["spec", "template"],
+    Job: ["spec", "template"],
+    CronJob: ["spec", "jobTemplate", "spec", "template"],
+};
+
+function at(obj: unknown, path: string[]): Record<string, unknown> | undefined {
+    let cur: unknown = obj;
+    for (const p of path) cur = cur && typeof cur === "object" ? (cur as Record<string, unknown>)[p] : undefined;
+    return cur && typeof cur === "object" ? (cur as Record<string, unknown>) : undefined;
+}
+
+/**
+ * Flags Pods and workload pod templates that opt out of sidecar injection with the
+ * sidecar.istio.io/inject: "false" annotation (or the newer label of the same name) outside
+ * exempt namespaces. Such pods talk plaintext and skip mesh authorization. Advisory, because
+ * some Jobs opt out on purpose (a sidecar keeps them from completing); review each one.
+ * Severity medium; Istio security best practices (all workloads in the mesh).
+ */
+export const meshWorkloadSidecarInjection: ResourceRule = {
+    name: "mesh-workload-sidecar-injection",
+    description: "Workloads should not opt out of Istio sidecar injection with sidecar.istio.io/inject: \"false\".",
+    severity: "medium",
+    enforcementLevel: "advisory",
+    controls: {},
+    configSchema: { properties: { ...exemptNamespacesSchema } },
+    validateResource: (args, reportViolation) => {
+        const k = k8sKind(args.type, args.props);
+        if (!k || !(k.kind in TEMPLATE_PATH) || !["", "apps", "batch"].includes(k.group)) return;
+        const { exemptNamespaces } = configWithDefaults(args, { exemptNamespaces: SYSTEM_NAMESPACES });
+        const { name, namespace } = metaOf(args.props);
+        if (namespace !== undefined && exemptNamespaces.includes(namespace)) return;
+        const template = metaOf(at(args.props, TEMPLATE_PATH[k.kind]));
+        const where = String(template.annotations[KEY]) === "false" ? "annotation" : String(template.labels[KEY]) === "false" ? "label" : undefined;
+        if (!where) return;
+        reportViolation(
+            `${k.kind} ${namespace ? `${namespace}/` : ""}${name ?? args.name} disables sidecar injection with the ${KEY} ${where}: ` +
+                `remove it so the pod joins the mesh with mTLS, or move the workload to an exempt namespace.`,
+        );
+    },
+};

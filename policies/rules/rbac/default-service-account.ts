@@ -1,0 +1,31 @@
+import type { ResourceRule } from "../types";
+import { bindingKind, metaOf, subjectsOf } from "./util";
+
+/**
+ * Prevents bindings that grant permissions to a namespace's "default" service account, or to
+ * the system:serviceaccounts groups that contain it. Every pod that does not name its own
+ * service account runs as "default", so the permissions become ambient for the namespace.
+ * Severity medium; CIS Kubernetes 5.1.5, Kubescape C-0189.
+ */
+export const rbacNoDefaultServiceAccountBinding: ResourceRule = {
+    name: "rbac-no-default-service-account-binding",
+    description: "Bindings must not grant permissions to the default service account (or all service accounts).",
+    severity: "medium",
+    enforcementLevel: "mandatory",
+    controls: { cis: "CIS-K8s-5.1.5", kubescape: "C-0189" },
+    validateResource: (args, reportViolation) => {
+        const kind = bindingKind(args.type, args.props);
+        if (!kind) return;
+        const { name, namespace } = metaOf(args.props);
+        for (const s of subjectsOf(args.props)) {
+            const isDefault = s.kind === "ServiceAccount" && s.name === "default";
+            const isAllSa = s.kind === "Group" && /^system:serviceaccounts(:.+)?$/.test(s.name ?? "");
+            if (!isDefault && !isAllSa) continue;
+            const who = isDefault ? `ServiceAccount ${s.namespace ?? namespace ?? ""}/default`.replace(" /", " ") : `Group ${s.name}`;
+            reportViolation(
+                `${kind} ${name ?? args.name} grants its role to ${who}: ` +
+                    `create a dedicated ServiceAccount for the workload and bind that instead.`,
+            );
+        }
+    },
+};

@@ -1,0 +1,160 @@
+import type { PolicyResource } from "@pulumi/policy";
+import type { StackRule } from "../types";
+import { BUILTIN_CLUSTER_ROLES } from "./builtin-roles";
+import { DANGEROUS_GRANTS } from "./dangerous";
+import { bindingKind, configWithDefaults, describeRule, metaOf, roleKind, rulesOf, subjectsOf, type PolicyRule } from "./util";
+
+interface Config {
+    exemptNamespaces: string[];
+    exemptRoles: string[];
+    exemptBindings: string[];
+}
+
+const DEFAULTS: Config = {
+    exemptNamespaces: ["kube-system", "kube-public", "kube-node-lease"],
+    exemptRoles: [],
+    exemptBindings: [],
+};
+
+interface RoleEntry {
+    resource: PolicyResource;
+    kind: "Role" | "ClusterRole";
+    name: string;
+    /** No metadata.name: Pulumi names the object `<resource name>-<random hex>`. */
+    autonamed: boolean;
+    namespace?: string;
+}
+
+/** True when `roleRef` names this role, including a Pulumi auto-name derived from its resource name. */
+function namedBy(role: RoleEntry, refName: string): boolean {
+    if (role.name === refName) return true;
+    return role.autonamed && refName.startsWith(`${role.name}-`) && /^[0-9a-f]{7,8}$/.test(refName.slice(role.name.length + 1));
+}
+
+interface LabelSelector {
+    matchLabels?: Record<string, string>;
+    matchExpressions?: { key: string; operator: string; values?: string[] }[];
+}
+
+/** Label-selector semantics (matchLabels and matchExpressions) as the aggregation controller applies them. */
+function selects(selector: LabelSelector, labels: Record<string, string>): boolean {
+    const byLabels = Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+    const byExpr = (selector.matchExpressions ?? []).every((e) => {
+        const has = Object.prototype.hasOwnProperty.call(labels, e.key);
+        switch (e.operator) {
+            case "In": return has && (e.values ?? []).includes(labels[e.key]);
+            case "NotIn": return !has || !(e.values ?? []).includes(labels[e.key]);
+            case "Exists": return has;
+            case "DoesNotExist": return !has;
+            default: return false;
+        }
+    });
+    return byLabels && byExpr;
+}
+
+/** Rules a ClusterRole really grants: its own, plus those of the stack ClusterRoles its aggregationRule selects. */
+function effectiveRules(role: RoleEntry, clusterRoles: RoleEntry[], seen = new Set<RoleEntry>()): PolicyRule[] {
+    seen.add(role);
+    const own = rulesOf(role.resource.props);
+    const agg = role.resource.props.aggregationRule as { clusterRoleSelectors?: LabelSelector[] } | undefined;
+    const selectors = role.kind === "ClusterRole" ? agg?.clusterRoleSelectors ?? [] : [];
+    const folded = clusterRoles
+        .filter((c) => !seen.has(c) && selectors.some((s) => selects(s, metaOf(c.resource.props).labels)))
+        .flatMap((c) => effectiveRules(c, clusterRoles, seen));
+    return [...own, ...folded];
+}
+
+/** Rules of a built-in ClusterRole plus the stack ClusterRoles that aggregate into it by label. */
+function builtinRules(name: string, clusterRoles: RoleEntry[]): PolicyRule[] | undefined {
+    const builtin = BUILTIN_CLUSTER_ROLES[name];
+    if (!builtin) return undefined;
+    const label = builtin.aggregateLabel;
+    const folded = label
+        ? clusterRoles.filter((c) => metaOf(c.resource.props).labels[label] === "true").flatMap((c) => effectiveRules(c, clusterRoles))
+        : [];
+    return [...builtin.rules, ...folded];
+}
+
+function isExempt(binding: PolicyResource, kind: string, cfg: Config, roleName: string): boolean {
+    const { name, namespace } = metaOf(binding.props);
+    if ((name && cfg.exemptBindings.includes(name)) || cfg.exemptRoles.includes(roleName)) return true;
+    if (kind === "RoleBinding") return namespace !== undefined && cfg.exemptNamespaces.includes(namespace);
+    // A ClusterRoleBinding is exempt only when every subject is a service account of an exempt namespace.
+    const subjects = subjectsOf(binding.props);
+    return subjects.length > 0 && subjects.every((s) => s.kind === "ServiceAccount" && cfg.exemptNamespaces.includes(s.namespace ?? ""));
+}
+
+/**
+ * Follows every RoleBinding and ClusterRoleBinding in the stack to the Role or ClusterRole it
+ * references (by metadata.name, in the binding's namespace for a Role; a ClusterRole referenced
+ * by a RoleBinding applies inside that namespace) and reports the binding when the role really
+ * grants a wildcard, Secrets read, escalate/bind/impersonate or exec/attach. Aggregated
+ * ClusterRoles are expanded from the stack, and the built-in admin/edit/cluster-admin roles are
+ * known, so a harmless-looking binding to "edit" is still reported for Secrets and exec.
+ * Prevents: granting dangerous permissions indirectly through a binding review that only sees
+ * a role name. Severity high; CIS Kubernetes 5.1.2/5.1.3/5.1.8, Kubescape C-0186/C-0187/C-0191.
+ */
+export const rbacEffectivePermissions: StackRule = {
+    name: "rbac-effective-permissions",
+    description: "Bindings must not reach a role that grants wildcards, Secrets read, escalate/bind/impersonate or exec.",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    controls: { cis: "CIS-K8s-5.1.3", kubescape: "C-0187" },
+    configSchema: {
+        properties: {
+            exemptNamespaces: {
+                type: "array",
+                items: { type: "string" },
+                default: DEFAULTS.exemptNamespaces,
+                description: "Namespaces whose RoleBindings (and ClusterRoleBindings to their service accounts) are not checked.",
+            },
+            exemptRoles: { type: "array", items: { type: "string" }, default: [], description: "Referenced role names not checked." },
+            exemptBindings: { type: "array", items: { type: "string" }, default: [], description: "Binding names not checked." },
+        },
+    },
+    validateStack: (args, reportViolation) => {
+        const cfg = configWithDefaults(args, DEFAULTS);
+        const roles: RoleEntry[] = [];
+        for (const r of args.resources) {
+            const kind = roleKind(r.type, r.props);
+            if (!kind) continue;
+            const md = metaOf(r.props);
+            roles.push({ resource: r, kind, name: md.name ?? r.name, autonamed: md.name === undefined, namespace: md.namespace });
+        }
+        const clusterRoles = roles.filter((r) => r.kind === "ClusterRole");
+
+        for (const b of args.resources) {
+            const kind = bindingKind(b.type, b.props);
+            if (!kind) continue;
+            const roleRef = (b.props.roleRef ?? {}) as { kind?: string; name?: string };
+            if (!roleRef.name || (roleRef.kind !== "Role" && roleRef.kind !== "ClusterRole")) continue;
+            if (isExempt(b, kind, cfg, roleRef.name)) continue;
+            const bindingNs = metaOf(b.props).namespace;
+            // A roleRef computed from the role's output is linked by property dependency even before names are known.
+            const linked = new Set(b.propertyDependencies?.roleRef ?? []);
+            const target = roles.find(
+                (r) =>
+                    r.kind === roleRef.kind &&
+                    (linked.has(r.resource) || namedBy(r, roleRef.name!)) &&
+                    (r.kind === "ClusterRole" || (r.namespace ?? "default") === (bindingNs ?? "default")),
+            );
+            const rules = target
+                ? effectiveRules(target, clusterRoles)
+                : roleRef.kind === "ClusterRole"
+                  ? builtinRules(roleRef.name, clusterRoles)
+                  : undefined;
+            if (!rules) continue;
+            const found = DANGEROUS_GRANTS.map((g) => ({ name: g.name, rules: rules.filter(g.test) })).filter((g) => g.rules.length > 0);
+            if (found.length === 0) continue;
+            const quoted = [...new Set(found.flatMap((g) => g.rules))].map(describeRule).join("; ");
+            const scope = kind === "RoleBinding" ? ` in namespace ${bindingNs ?? "default"}` : " cluster-wide";
+            const origin = target ? "" : " (built-in)";
+            reportViolation(
+                `${kind} ${metaOf(b.props).name ?? b.name} gives its subjects ${found.map((g) => g.name).join(", ")}${scope} ` +
+                    `through ${roleRef.kind} ${roleRef.name}${origin}, whose rules are ${quoted}: ` +
+                    `bind a narrower role that lists only the verbs and resources the subjects need.`,
+                b.urn,
+            );
+        }
+    },
+};

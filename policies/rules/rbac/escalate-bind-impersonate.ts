@@ -1,0 +1,27 @@
+import type { ResourceRule } from "../types";
+import { ESCALATION } from "./dangerous";
+import { exemptRolesSchema, reportRoleGrants } from "./util";
+
+/**
+ * Prevents Roles and ClusterRoles with the escalate, bind or impersonate verbs (explicitly or via
+ * "*"). escalate lets a subject write roles with permissions it lacks, bind lets it bind any
+ * role, impersonate lets it act as any user, group or service account; each is a path to admin.
+ * A bind limited with resourceNames (e.g. only to "view") is the safe form and passes.
+ * Severity high; CIS Kubernetes 5.1.8, Kubescape C-0191.
+ */
+export const rbacNoEscalateBindImpersonate: ResourceRule = {
+    name: "rbac-no-escalate-bind-impersonate",
+    description: "Roles must not grant escalate or bind on roles, or impersonate on users/groups/service accounts.",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    controls: { cis: "CIS-K8s-5.1.8", kubescape: "C-0191" },
+    configSchema: { properties: { ...exemptRolesSchema } },
+    validateResource: (args, reportViolation) =>
+        reportRoleGrants(
+            args,
+            reportViolation,
+            ESCALATION,
+            "escalate, bind or impersonate",
+            "remove these verbs, or limit bind to specific roles with resourceNames.",
+        ),
+};

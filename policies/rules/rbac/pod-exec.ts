@@ -1,0 +1,26 @@
+import type { ResourceRule } from "../types";
+import { EXEC } from "./dangerous";
+import { exemptRolesSchema, reportRoleGrants } from "./util";
+
+/**
+ * Prevents Roles and ClusterRoles that allow exec or attach into pods. Exec runs arbitrary
+ * commands inside any matching container, with its service account token and mounted secrets.
+ * kubectl uses POST (create) and the WebSocket protocol uses GET (get), so both verbs count.
+ * Severity high; Kubescape C-0002 (exec into container).
+ */
+export const rbacNoPodExec: ResourceRule = {
+    name: "rbac-no-pod-exec",
+    description: "Roles must not grant create or get on pods/exec or pods/attach.",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    controls: { kubescape: "C-0002" },
+    configSchema: { properties: { ...exemptRolesSchema } },
+    validateResource: (args, reportViolation) =>
+        reportRoleGrants(
+            args,
+            reportViolation,
+            EXEC,
+            "exec/attach into pods",
+            "remove pods/exec and pods/attach; debug through logs, metrics or an audited break-glass role.",
+        ),
+};

@@ -1,0 +1,26 @@
+import type { ResourceRule } from "../types";
+import { SECRETS } from "./dangerous";
+import { exemptRolesSchema, reportRoleGrants } from "./util";
+
+/**
+ * Prevents Roles and ClusterRoles that can get, list or watch Secrets without a resourceNames
+ * restriction: list and watch return every Secret's data, so "read one secret" becomes "read
+ * all credentials in the namespace" (or the cluster, for a ClusterRole).
+ * Severity high; CIS Kubernetes 5.1.2, Kubescape C-0186.
+ */
+export const rbacNoSecretsRead: ResourceRule = {
+    name: "rbac-no-secrets-read",
+    description: "Roles must not read Secrets (get/list/watch) unless limited to named Secrets with resourceNames.",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    controls: { cis: "CIS-K8s-5.1.2", kubescape: "C-0186" },
+    configSchema: { properties: { ...exemptRolesSchema } },
+    validateResource: (args, reportViolation) =>
+        reportRoleGrants(
+            args,
+            reportViolation,
+            SECRETS,
+            "read access to Secrets",
+            "drop get/list/watch on secrets, or limit get to the needed Secrets with resourceNames.",
+        ),
+};

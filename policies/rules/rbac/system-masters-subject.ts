@@ -1,0 +1,28 @@
+import type { ResourceRule } from "../types";
+import { bindingKind, metaOf, subjectsOf } from "./util";
+
+/**
+ * Prevents bindings that name system:masters as a subject. Members of system:masters bypass RBAC
+ * entirely and cannot be removed by deleting bindings, so granting anything to it (or naming a
+ * user after it) hides unrevocable admin access behind an innocent-looking binding.
+ * Severity critical; CIS Kubernetes 5.1.7, Kubescape C-0246.
+ */
+export const rbacNoSystemMastersSubject: ResourceRule = {
+    name: "rbac-no-system-masters-subject",
+    description: "Bindings must not name the system:masters group (or a user of that name) as a subject.",
+    severity: "critical",
+    enforcementLevel: "mandatory",
+    controls: { cis: "CIS-K8s-5.1.7", kubescape: "C-0246" },
+    validateResource: (args, reportViolation) => {
+        const kind = bindingKind(args.type, args.props);
+        if (!kind) return;
+        for (const s of subjectsOf(args.props)) {
+            if ((s.kind === "User" || s.kind === "Group") && s.name === "system:masters") {
+                reportViolation(
+                    `${kind} ${metaOf(args.props).name ?? args.name} names ${s.kind} system:masters: ` +
+                        `use a dedicated group bound to a least-privilege role; system:masters bypasses RBAC.`,
+                );
+            }
+        }
+    },
+};

@@ -1,0 +1,25 @@
+import type { ResourceRule } from "../types";
+import { exemptRolesSchema, reportRoleGrants } from "./util";
+
+/**
+ * Prevents Roles and ClusterRoles that can create service account tokens (the TokenRequest API,
+ * serviceaccounts/token). Whoever holds it can mint a token for any service account in scope and
+ * act with that account's permissions.
+ * Severity high; CIS Kubernetes 5.1.13, Kubescape C-0282.
+ */
+export const rbacNoTokenRequest: ResourceRule = {
+    name: "rbac-no-token-request",
+    description: "Roles must not grant create on serviceaccounts/token.",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    controls: { cis: "CIS-K8s-5.1.13", kubescape: "C-0282" },
+    configSchema: { properties: { ...exemptRolesSchema } },
+    validateResource: (args, reportViolation) =>
+        reportRoleGrants(
+            args,
+            reportViolation,
+            [{ verbs: ["create"], group: "", resource: "serviceaccounts/token" }],
+            "create on serviceaccounts/token",
+            "remove it, or limit it with resourceNames to the one service account whose token is needed.",
+        ),
+};
