@@ -1,0 +1,164 @@
+/**
+ * The pack's configuration: the settings rules read with `args.getConfig()`, their JSON
+ * schema (declared per rule so the CLI validates `--policy-pack-config`), typed accessors
+ * that apply defaults and reject bad values, and `buildPackConfig`, which turns one
+ * environment's strictness into the per-rule config the engine hands to the pack.
+ */
+import type { EnforcementLevel, PolicyConfigSchema } from "@pulumi/policy";
+import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
+import type { Controls } from "./rules/types";
+
+/** Every setting a rule may read. Each rule declares the subset it uses in its configSchema. */
+export interface PackConfig {
+    /** Namespaces whose workloads are not checked (cluster add-ons that need host access). */
+    exemptNamespaces: string[];
+    /**
+     * Single objects not checked, as "namespace/name" (`*` matches within a segment), e.g.
+     * "monitoring/*-node-exporter" for host-network only. Narrower than a namespace exemption.
+     */
+    exemptObjects: string[];
+    /** Registries (or registry/path prefixes, `*` matches within one segment) images may come from. */
+    allowedRegistries: string[];
+    /** Require every image to be pinned by `@sha256:` digest (promotion copies digests, not tags). */
+    requireDigest: boolean;
+    /** Minimum `spec.replicas` for Deployments. */
+    minReplicas: number;
+}
+
+export type ConfigKey = keyof PackConfig;
+
+/**
+ * Defaults: safe for a shared cluster without breaking the add-ons the platform installs.
+ * Environments tighten them (prod: digests required, 3 replicas, ECR-only registries).
+ */
+export const DEFAULT_CONFIG: Readonly<PackConfig> = Object.freeze({
+    exemptNamespaces: ["kube-system", "kube-public", "kube-node-lease", "istio-system"],
+    exemptObjects: [],
+    allowedRegistries: [
+        "*.dkr.ecr.*.amazonaws.com",
+        "public.ecr.aws",
+        "registry.k8s.io",
+        "quay.io",
+        "docker.io",
+        "ghcr.io",
+    ],
+    requireDigest: false,
+    minReplicas: 2,
+});
+
+const stringList = (description: string, defaults: string[]): PolicyConfigJSONSchema => ({
+    type: "array",
+    items: { type: "string", minLength: 1 },
+    default: defaults,
+    description,
+});
+
+/** JSON schema of each setting, with its default. */
+export const CONFIG_PROPERTIES: Readonly<Record<ConfigKey, PolicyConfigJSONSchema>> = {
+    exemptNamespaces: stringList("Namespaces whose workloads are not checked.", DEFAULT_CONFIG.exemptNamespaces),
+    exemptObjects: stringList('Objects not checked, as "namespace/name" (* wildcard).', DEFAULT_CONFIG.exemptObjects),
+    allowedRegistries: stringList("Registries images may be pulled from.", DEFAULT_CONFIG.allowedRegistries),
+    requireDigest: { type: "boolean", default: DEFAULT_CONFIG.requireDigest, description: "Require @sha256 digests." },
+    minReplicas: { type: "integer", minimum: 1, default: DEFAULT_CONFIG.minReplicas, description: "Minimum Deployment replicas." },
+};
+
+/** The configSchema a rule declares: the exemptions plus the settings it reads. */
+export function configSchema(...keys: ConfigKey[]): PolicyConfigSchema {
+    const properties: PolicyConfigSchema["properties"] = {
+        exemptNamespaces: CONFIG_PROPERTIES.exemptNamespaces,
+        exemptObjects: CONFIG_PROPERTIES.exemptObjects,
+    };
+    for (const key of keys) properties[key] = CONFIG_PROPERTIES[key];
+    return { properties };
+}
+
+function isStringList(value: unknown): value is string[] {
+    return Array.isArray(value) && value.every((v) => typeof v === "string" && v.length > 0);
+}
+
+/**
+ * Validates raw config properties (unknown keys are ignored: they belong to other rules or
+ * to `enforcementLevel`) and fills in defaults. Throws a one-line message naming the bad value.
+ */
+export function parseConfig(raw: Record<string, unknown>, where = "policy config"): PackConfig {
+    const out: PackConfig = { ...DEFAULT_CONFIG };
+    const fail = (key: string, want: string) => {
+        throw new Error(`${where}: ${key} is ${JSON.stringify(raw[key])}; set it to ${want}`);
+    };
+    for (const key of ["exemptNamespaces", "exemptObjects", "allowedRegistries"] as const) {
+        if (raw[key] === undefined) continue;
+        if (!isStringList(raw[key])) fail(key, "a list of non-empty strings");
+        out[key] = [...(raw[key] as string[])];
+    }
+    if (raw.requireDigest !== undefined) {
+        if (typeof raw.requireDigest !== "boolean") fail("requireDigest", "true or false");
+        out.requireDigest = raw.requireDigest as boolean;
+    }
+    if (raw.minReplicas !== undefined) {
+        const n = raw.minReplicas;
+        if (typeof n !== "number" || !Number.isInteger(n) || n < 1) fail("minReplicas", "an integer >= 1");
+        out.minReplicas = n as number;
+    }
+    return out;
+}
+
+/** Reads and validates a rule's config from CrossGuard validation args. */
+export function readConfig(args: { getConfig<T extends object>(): T }): PackConfig {
+    return parseConfig(args.getConfig<Record<string, unknown>>());
+}
+
+/** How strict one environment is; turned into per-rule config by `buildPackConfig`. */
+export interface PackSettings extends Partial<PackConfig> {
+    /**
+     * "restricted" (default) enforces every Pod Security Standards rule as declared;
+     * "baseline" reports restricted-profile rules as advisory only.
+     */
+    profile?: "baseline" | "restricted";
+    /** Raise advisory best-practice rules to mandatory (prod). Default false. */
+    enforceBestPractices?: boolean;
+    /** Extra exemptObjects per rule name, e.g. { "host-network": ["monitoring/*-node-exporter"] }. */
+    ruleExemptions?: Record<string, string[]>;
+}
+
+/** The per-rule config shape the engine passes to the pack (the CLI's policy pack config file). */
+export type RuleConfig = { enforcementLevel?: EnforcementLevel } & Record<string, unknown>;
+
+/** What `buildPackConfig` needs to know of a rule. */
+export interface RuleInfo {
+    name: string;
+    enforcementLevel?: EnforcementLevel;
+    controls: Controls;
+    configSchema?: PolicyConfigSchema;
+}
+
+/**
+ * Builds the pack config for one environment: each rule gets the settings its schema
+ * declares and an enforcement level adjusted for the environment's profile.
+ */
+export function buildPackConfig(settings: PackSettings, rules: readonly RuleInfo[]): Record<string, RuleConfig> {
+    const profile = settings.profile ?? "restricted";
+    if (profile !== "baseline" && profile !== "restricted") {
+        throw new Error(`pack settings: profile is ${JSON.stringify(profile)}; set it to "baseline" or "restricted"`);
+    }
+    const { profile: _p, enforceBestPractices, ruleExemptions = {}, ...values } = settings;
+    const config = parseConfig(values as Record<string, unknown>, "pack settings");
+    for (const [name, objects] of Object.entries(ruleExemptions)) {
+        if (!rules.some((r) => r.name === name)) {
+            throw new Error(`pack settings: ruleExemptions names unknown rule "${name}"; use a rule id such as ${rules[0]?.name}`);
+        }
+        parseConfig({ exemptObjects: objects }, `pack settings: ruleExemptions.${name}`);
+    }
+    const out: Record<string, RuleConfig> = {};
+    for (const rule of rules) {
+        let level: EnforcementLevel = rule.enforcementLevel ?? "advisory";
+        if (profile === "baseline" && rule.controls.pss?.startsWith("restricted/") && level === "mandatory") level = "advisory";
+        if (enforceBestPractices && !rule.controls.pss && level === "advisory") level = "mandatory";
+        const entry: RuleConfig = { enforcementLevel: level };
+        for (const key of Object.keys(rule.configSchema?.properties ?? {})) {
+            if (key in config) entry[key] = config[key as ConfigKey];
+        }
+        if (ruleExemptions[rule.name]) entry.exemptObjects = [...config.exemptObjects, ...ruleExemptions[rule.name]];
+        out[rule.name] = entry;
+    }
+    return out;
+}

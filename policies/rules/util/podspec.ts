@@ -1,0 +1,172 @@
+/**
+ * Finds the pod spec inside any Kubernetes object a program can register: typed resources
+ * (`kubernetes:apps/v1:Deployment`), CustomResources and ConfigFile/Chart children (which
+ * carry `apiVersion`/`kind` in their inputs), and any kind with `spec.template.spec`
+ * (Argo Rollouts, Knative, ...). Rules then iterate every container list PSS covers.
+ */
+
+/** Plain object as deserialized from resource inputs. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Obj = Record<string, any>;
+
+export type ContainerList = "containers" | "initContainers" | "ephemeralContainers";
+
+/** Every list PSS checks; ephemeral (debug) containers are as dangerous as the rest. */
+export const ALL_CONTAINER_LISTS: readonly ContainerList[] = ["containers", "initContainers", "ephemeralContainers"];
+/** Lists that run for the pod's lifetime or at start-up (hygiene rules skip debug containers). */
+export const RUNNING_CONTAINER_LISTS: readonly ContainerList[] = ["containers", "initContainers"];
+
+/** A pod spec located inside a resource. */
+export interface PodView {
+    /** Object kind, e.g. "Deployment". */
+    kind: string;
+    /** metadata.name, else the Pulumi resource name. */
+    name: string;
+    /** metadata.namespace, else "default". */
+    namespace: string;
+    /** The PodSpec. */
+    spec: Obj;
+    /** Field path of the PodSpec, e.g. "spec.template.spec". */
+    specPath: string;
+    /** Pod-level annotations (the template's for controllers). */
+    annotations: Record<string, unknown>;
+    /** Field path of those annotations. */
+    annotationsPath: string;
+}
+
+/** One container of a pod, with the field path messages point at. */
+export interface ContainerView {
+    list: ContainerList;
+    index: number;
+    name: string;
+    container: Obj;
+    /** e.g. "spec.template.spec.initContainers[0]". */
+    path: string;
+    /** container.securityContext, or {} when unset. */
+    securityContext: Obj;
+}
+
+function isObj(value: unknown): value is Obj {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The Kubernetes kind of a resource, or undefined when it is not a Kubernetes object.
+ * Patch and List variants are skipped: a patch holds only the fields it changes, so
+ * "field missing" checks would be wrong, and lists are expanded by the provider.
+ */
+export function kindOf(type: string, props: Obj): string | undefined {
+    const declared = typeof props.kind === "string" && typeof props.apiVersion === "string" ? props.kind : undefined;
+    const fromToken = type.startsWith("kubernetes:") ? type.split(":")[2] : undefined;
+    const kind = declared ?? fromToken;
+    if (!kind || kind.endsWith("Patch") || kind.endsWith("List")) return undefined;
+    return kind;
+}
+
+/** The object's namespace; objects without one land in "default". */
+export function namespaceOf(props: Obj): string {
+    const ns = isObj(props.metadata) ? props.metadata.namespace : undefined;
+    return typeof ns === "string" && ns !== "" ? ns : "default";
+}
+
+/** The object's metadata.name, else the Pulumi resource name. */
+export function objectNameOf(props: Obj, resourceName: string): string {
+    const n = isObj(props.metadata) ? props.metadata.name : undefined;
+    return typeof n === "string" && n !== "" ? n : resourceName;
+}
+
+function templateAt(props: Obj, path: string[]): Obj | undefined {
+    let cur: unknown = props;
+    for (const key of path) {
+        if (!isObj(cur)) return undefined;
+        cur = cur[key];
+    }
+    return isObj(cur) ? cur : undefined;
+}
+
+/** Where the pod template (metadata + spec) lives, by kind; unknown kinds are probed. */
+const TEMPLATE_PATHS: Record<string, string[]> = {
+    Pod: [],
+    PodTemplate: ["template"],
+    CronJob: ["spec", "jobTemplate", "spec", "template"],
+};
+const GENERIC_TEMPLATE_PATHS: string[][] = [["spec", "template"], ["spec", "jobTemplate", "spec", "template"]];
+
+/** Locates the pod spec of a workload resource, or undefined when the resource has none. */
+export function podViewOf(type: string, props: Obj, resourceName: string): PodView | undefined {
+    const kind = kindOf(type, props);
+    if (!kind) return undefined;
+    const candidates = kind in TEMPLATE_PATHS ? [TEMPLATE_PATHS[kind]] : GENERIC_TEMPLATE_PATHS;
+    for (const path of candidates) {
+        const template = path.length === 0 ? props : templateAt(props, path);
+        if (!template || !isObj(template.spec)) continue;
+        const prefix = path.length === 0 ? "" : `${path.join(".")}.`;
+        const metadata = isObj(template.metadata) ? template.metadata : {};
+        return {
+            kind,
+            name: objectNameOf(props, resourceName),
+            namespace: namespaceOf(props),
+            spec: template.spec,
+            specPath: `${prefix}spec`,
+            annotations: isObj(metadata.annotations) ? metadata.annotations : {},
+            annotationsPath: `${prefix}metadata.annotations`,
+        };
+    }
+    return undefined;
+}
+
+/** Iterates the containers of the given lists, in order. */
+export function containersOf(pod: PodView, lists: readonly ContainerList[] = ALL_CONTAINER_LISTS): ContainerView[] {
+    const out: ContainerView[] = [];
+    for (const list of lists) {
+        const items = pod.spec[list];
+        if (!Array.isArray(items)) continue;
+        items.forEach((container: unknown, index: number) => {
+            if (!isObj(container)) return;
+            out.push({
+                list,
+                index,
+                name: typeof container.name === "string" ? container.name : `#${index}`,
+                container,
+                path: `${pod.specPath}.${list}[${index}]`,
+                securityContext: isObj(container.securityContext) ? container.securityContext : {},
+            });
+        });
+    }
+    return out;
+}
+
+/** The pod-level securityContext, or {} when unset. */
+export function podSecurityContext(pod: PodView): Obj {
+    return isObj(pod.spec.securityContext) ? pod.spec.securityContext : {};
+}
+
+/** Safe nested read: `get(obj, "a", "b")` is obj.a.b or undefined. */
+export function get(obj: unknown, ...keys: string[]): unknown {
+    let cur = obj;
+    for (const key of keys) {
+        if (!isObj(cur)) return undefined;
+        cur = cur[key];
+    }
+    return cur;
+}
+
+/**
+ * A securityContext field as the kubelet applies it: the container's value when set,
+ * else the pod's. Returns the value and the path that set it (the container's path when
+ * neither does, since that is where a fix belongs).
+ */
+export function effectiveField(pod: PodView, c: ContainerView, field: string): { value: unknown; path: string } {
+    if (c.securityContext[field] !== undefined) {
+        return { value: c.securityContext[field], path: `${c.path}.securityContext.${field}` };
+    }
+    const podValue = podSecurityContext(pod)[field];
+    if (podValue !== undefined) return { value: podValue, path: `${pod.specPath}.securityContext.${field}` };
+    return { value: undefined, path: `${c.path}.securityContext.${field}` };
+}
+
+/** `container "app" (spec.template.spec.containers[0])`, naming init and ephemeral containers as such. */
+export function describeContainer(c: ContainerView): string {
+    const noun = c.list === "containers" ? "container" : c.list === "initContainers" ? "initContainer" : "ephemeralContainer";
+    return `${noun} "${c.name}"`;
+}

@@ -1,0 +1,103 @@
+/**
+ * Builders that turn a small check function into a complete CrossGuard rule object, so each
+ * rule file holds only what it checks: locating the pod spec, reading and validating config,
+ * skipping exempt namespaces and reporting are done once, here.
+ */
+import type { EnforcementLevel, ResourceValidationArgs } from "@pulumi/policy";
+import { configSchema, readConfig, type ConfigKey, type PackConfig } from "../../config";
+import type { Controls, ResourceRule } from "../types";
+import { kindOf, namespaceOf, objectNameOf, podViewOf, type Obj, type PodView } from "./podspec";
+
+/** What every rule declares besides its check. */
+export interface RuleMeta {
+    /** Stable kebab-case id; renaming it breaks policy config and suppressions. */
+    name: string;
+    description: string;
+    severity: ResourceRule["severity"];
+    enforcementLevel: EnforcementLevel;
+    controls: Controls;
+    /** How to fix a violation, shown with every finding. */
+    remediationSteps: string;
+    /** Settings the check reads besides exemptNamespaces. */
+    configKeys?: ConfigKey[];
+}
+
+function matchesSegment(pattern: string, value: string): boolean {
+    const re = new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`);
+    return re.test(value);
+}
+
+/** True when the namespace is in exemptNamespaces or "namespace/name" matches an exemptObjects entry. */
+export function isExempt(namespace: string, name: string, config: PackConfig): boolean {
+    if (config.exemptNamespaces.includes(namespace)) return true;
+    return config.exemptObjects.some((entry) => {
+        const [ns, obj] = entry.split("/");
+        return obj !== undefined && matchesSegment(ns, namespace) && matchesSegment(obj, name);
+    });
+}
+
+/** `Deployment "web"`: how messages name the object at fault. */
+export function subject(kind: string, name: string): string {
+    return `${kind} "${name}"`;
+}
+
+function base(meta: RuleMeta): Omit<ResourceRule, "validateResource"> {
+    return {
+        name: meta.name,
+        description: meta.description,
+        severity: meta.severity,
+        enforcementLevel: meta.enforcementLevel,
+        controls: meta.controls,
+        remediationSteps: meta.remediationSteps,
+        configSchema: configSchema(...(meta.configKeys ?? [])),
+    };
+}
+
+/**
+ * A rule over the pod spec of any workload. `check` returns one message per finding; each
+ * is reported prefixed with the object, e.g. `Deployment "web": container "app" ...`.
+ */
+export function podRule(meta: RuleMeta, check: (pod: PodView, config: PackConfig) => string[]): ResourceRule {
+    return {
+        ...base(meta),
+        validateResource: (args: ResourceValidationArgs, report) => {
+            const pod = podViewOf(args.type, args.props, args.name);
+            if (!pod) return;
+            const config = readConfig(args);
+            if (isExempt(pod.namespace, pod.name, config)) return;
+            for (const finding of check(pod, config)) report(`${subject(pod.kind, pod.name)}: ${finding}`);
+        },
+    };
+}
+
+/** The object a kind rule sees. */
+export interface ObjectView {
+    kind: string;
+    name: string;
+    namespace: string;
+    props: Obj;
+}
+
+/** A rule over Kubernetes objects of the given kinds (Service, Deployment, ...). */
+export function kindRule(
+    meta: RuleMeta,
+    kinds: readonly string[],
+    check: (obj: ObjectView, config: PackConfig) => string[],
+): ResourceRule {
+    return {
+        ...base(meta),
+        validateResource: (args: ResourceValidationArgs, report) => {
+            const kind = kindOf(args.type, args.props);
+            if (!kind || !kinds.includes(kind)) return;
+            const config = readConfig(args);
+            const obj: ObjectView = {
+                kind,
+                name: objectNameOf(args.props, args.name),
+                namespace: namespaceOf(args.props),
+                props: args.props,
+            };
+            if (isExempt(obj.namespace, obj.name, config)) return;
+            for (const finding of check(obj, config)) report(`${subject(kind, obj.name)}: ${finding}`);
+        },
+    };
+}

@@ -1,0 +1,40 @@
+import { podRule } from "../util/rule";
+import { containersOf, describeContainer } from "../util/podspec";
+
+/** Capabilities PSS baseline lets a container add (the container runtime's default set). */
+export const BASELINE_CAPABILITIES: readonly string[] = [
+    "AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD",
+    "NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT",
+];
+
+/** Accepts "NET_ADMIN" and "CAP_NET_ADMIN" alike. */
+export function normalizeCapability(cap: unknown): string {
+    return String(cap).toUpperCase().replace(/^CAP_/, "");
+}
+
+/**
+ * Prevents adding capabilities beyond the runtime defaults (SYS_ADMIN, NET_ADMIN, NET_RAW,
+ * ...), which open kernel attack surface and container escapes. Severity high, mandatory.
+ * PSS baseline "Capabilities", CIS Kubernetes 5.2.9, Kubescape C-0046.
+ */
+export const capabilitiesBaseline = podRule(
+    {
+        name: "capabilities-baseline",
+        description: "Containers may add only the baseline capability set.",
+        severity: "high",
+        enforcementLevel: "mandatory",
+        controls: { pss: "baseline/capabilities", cis: "CIS-K8s-5.2.9", kubescape: "C-0046" },
+        remediationSteps: `Remove capabilities.add entries outside ${BASELINE_CAPABILITIES.join(", ")}.`,
+    },
+    (pod) => {
+        const out: string[] = [];
+        for (const c of containersOf(pod)) {
+            const add: unknown[] = Array.isArray(c.securityContext.capabilities?.add) ? c.securityContext.capabilities.add : [];
+            const bad = add.map(normalizeCapability).filter((cap) => !BASELINE_CAPABILITIES.includes(cap));
+            if (bad.length > 0) {
+                out.push(`${describeContainer(c)} adds ${bad.join(", ")} at ${c.path}.securityContext.capabilities.add; remove them`);
+            }
+        }
+        return out;
+    },
+);

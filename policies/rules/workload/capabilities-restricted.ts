@@ -1,0 +1,39 @@
+import { podRule } from "../util/rule";
+import { containersOf, describeContainer } from "../util/podspec";
+import { BASELINE_CAPABILITIES, normalizeCapability } from "./capabilities-baseline";
+
+/**
+ * Requires every container to drop ALL capabilities and add back at most NET_BIND_SERVICE,
+ * so a compromised process holds no kernel privileges (NET_RAW spoofing, CHOWN, SETUID...).
+ * Severity medium, mandatory. PSS restricted "Capabilities", CIS Kubernetes 5.2.8,
+ * Kubescape C-0046. Adds outside the baseline set are left to capabilities-baseline so one
+ * mistake gives one finding.
+ */
+export const capabilitiesRestricted = podRule(
+    {
+        name: "capabilities-restricted",
+        description: "Containers must drop ALL capabilities and add only NET_BIND_SERVICE.",
+        severity: "medium",
+        enforcementLevel: "mandatory",
+        controls: { pss: "restricted/capabilities", cis: "CIS-K8s-5.2.8", kubescape: "C-0046" },
+        remediationSteps: 'Set securityContext.capabilities to { drop: ["ALL"] } (add: ["NET_BIND_SERVICE"] only if needed).',
+    },
+    (pod) => {
+        const out: string[] = [];
+        for (const c of containersOf(pod)) {
+            const caps = c.securityContext.capabilities ?? {};
+            const drop: unknown[] = Array.isArray(caps.drop) ? caps.drop : [];
+            if (!drop.map(normalizeCapability).includes("ALL")) {
+                out.push(`${describeContainer(c)} does not drop ALL at ${c.path}.securityContext.capabilities.drop; set it to ["ALL"]`);
+            }
+            const add: unknown[] = Array.isArray(caps.add) ? caps.add : [];
+            const extra = add
+                .map(normalizeCapability)
+                .filter((cap) => cap !== "NET_BIND_SERVICE" && BASELINE_CAPABILITIES.includes(cap));
+            if (extra.length > 0) {
+                out.push(`${describeContainer(c)} adds ${extra.join(", ")} at ${c.path}.securityContext.capabilities.add; only NET_BIND_SERVICE is allowed`);
+            }
+        }
+        return out;
+    },
+);

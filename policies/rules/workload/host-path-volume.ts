@@ -1,0 +1,31 @@
+import { podRule } from "../util/rule";
+
+/**
+ * Prevents hostPath volumes, which expose the node's filesystem (kubelet credentials,
+ * container runtime socket) to the pod. Severity high, mandatory. PSS baseline "HostPath
+ * Volumes", CIS Kubernetes 5.2.12, Kubescape C-0048.
+ */
+export const hostPathVolume = podRule(
+    {
+        name: "host-path-volume",
+        description: "Pods must not mount hostPath volumes.",
+        severity: "high",
+        enforcementLevel: "mandatory",
+        controls: { pss: "baseline/host-path-volumes", cis: "CIS-K8s-5.2.12", kubescape: "C-0048" },
+        remediationSteps: "Replace hostPath volumes with emptyDir, a ConfigMap/Secret or a PersistentVolumeClaim.",
+    },
+    (pod) => {
+        const volumes: unknown[] = Array.isArray(pod.spec.volumes) ? pod.spec.volumes : [];
+        const out: string[] = [];
+        volumes.forEach((v, i) => {
+            const vol = v as { name?: string; hostPath?: { path?: string } };
+            if (vol && vol.hostPath !== undefined && vol.hostPath !== null) {
+                out.push(
+                    `volume "${vol.name}" at ${pod.specPath}.volumes[${i}].hostPath mounts host path ` +
+                        `"${vol.hostPath.path ?? ""}"; use emptyDir, a ConfigMap/Secret or a PVC instead`,
+                );
+            }
+        });
+        return out;
+    },
+);

@@ -1,0 +1,25 @@
+import { kindRule } from "../util/rule";
+
+/**
+ * Requires Deployments to run at least minReplicas pods (default 2, prod 3), so a node
+ * drain or a rollout never takes the service down. An unset spec.replicas means 1.
+ * Severity medium, advisory (prod config makes it mandatory). Availability practice; no
+ * benchmark control covers it.
+ */
+export const minReplicas = kindRule(
+    {
+        name: "min-replicas",
+        description: "Deployments should run at least minReplicas replicas.",
+        severity: "medium",
+        enforcementLevel: "advisory",
+        controls: {},
+        remediationSteps: "Set spec.replicas to at least minReplicas (and a PodDisruptionBudget).",
+        configKeys: ["minReplicas"],
+    },
+    ["Deployment"],
+    (deployment, config) => {
+        const replicas = deployment.props.spec?.replicas ?? 1;
+        if (typeof replicas === "number" && replicas >= config.minReplicas) return [];
+        return [`spec.replicas is ${String(replicas)}; set it to at least ${config.minReplicas}`];
+    },
+);

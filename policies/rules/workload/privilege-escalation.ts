@@ -1,0 +1,25 @@
+import { podRule } from "../util/rule";
+import { containersOf, describeContainer } from "../util/podspec";
+
+/**
+ * Requires allowPrivilegeEscalation: false on every container, so setuid binaries and file
+ * capabilities cannot raise a process's privileges (no_new_privs). Severity high, mandatory.
+ * PSS restricted "Privilege Escalation", CIS Kubernetes 5.2.6, Kubescape C-0016.
+ */
+export const privilegeEscalation = podRule(
+    {
+        name: "privilege-escalation",
+        description: "Containers must set allowPrivilegeEscalation to false.",
+        severity: "high",
+        enforcementLevel: "mandatory",
+        controls: { pss: "restricted/privilege-escalation", cis: "CIS-K8s-5.2.6", kubescape: "C-0016" },
+        remediationSteps: "Set securityContext.allowPrivilegeEscalation: false on every container.",
+    },
+    (pod) =>
+        containersOf(pod)
+            .filter((c) => c.securityContext.allowPrivilegeEscalation !== false)
+            .map((c) => {
+                const now = c.securityContext.allowPrivilegeEscalation === undefined ? "does not set" : "sets true at";
+                return `${describeContainer(c)} ${now} ${c.path}.securityContext.allowPrivilegeEscalation; set it to false`;
+            }),
+);

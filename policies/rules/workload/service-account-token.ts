@@ -1,0 +1,26 @@
+import { podRule } from "../util/rule";
+
+/**
+ * Prevents mounting the default ServiceAccount's API token into pods. A pod that needs the
+ * Kubernetes API gets a dedicated ServiceAccount (bound by RBAC); every other pod sets
+ * automountServiceAccountToken: false, so a compromised container holds no credentials.
+ * Severity medium, mandatory. CIS Kubernetes 5.1.6, Kubescape C-0034.
+ */
+export const serviceAccountToken = podRule(
+    {
+        name: "service-account-token",
+        description: "Pods on the default ServiceAccount must set automountServiceAccountToken: false.",
+        severity: "medium",
+        enforcementLevel: "mandatory",
+        controls: { cis: "CIS-K8s-5.1.6", kubescape: "C-0034" },
+        remediationSteps: "Set automountServiceAccountToken: false, or give the pod a dedicated ServiceAccount if it calls the API.",
+    },
+    (pod) => {
+        const sa = pod.spec.serviceAccountName ?? pod.spec.serviceAccount ?? "default";
+        if (pod.spec.automountServiceAccountToken === false || (sa !== "default" && sa !== "")) return [];
+        return [
+            `the pod uses the default ServiceAccount and mounts its token; set ${pod.specPath}.automountServiceAccountToken ` +
+                `to false (or set ${pod.specPath}.serviceAccountName to a dedicated ServiceAccount if it calls the API)`,
+        ];
+    },
+);
