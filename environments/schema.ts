@@ -97,6 +97,10 @@ export const environmentSchema = z.object({
         /** Registries images may come from; empty means the environment's own registry only. */
         allowedRegistries: z.array(z.string()).default([]),
         minReplicas: z.number().int().min(1),
+        /** Pod Security Standards profile enforced: "restricted" everywhere unless a local cluster needs "baseline". */
+        profile: z.enum(["baseline", "restricted"]).default("restricted"),
+        /** Make advisory best-practice rules mandatory (prod). */
+        enforceBestPractices: z.boolean().default(false),
     }).strict(),
     /** Release pins, written by `infra promote`; absent in an environment that builds its own images. */
     release: z.object({

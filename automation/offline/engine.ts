@@ -8,7 +8,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { loadEnvironment } from "../../environments/load";
-import { Layer, LAYER_NEEDS } from "../../stacks/graph";
+import type { Environment } from "../../environments/schema";
+import { buildPackConfig, RuleConfig } from "../../policies/config";
+import { allRules } from "../../policies/rules";
+import { ancestors, Layer } from "../../stacks/graph";
 import type { Engine, LayerRequest, LayerResult, OutputValue, PolicyViolation } from "../engine";
 import { emptyChanges } from "../engine";
 import { InputError, InterruptedError } from "../errors";
@@ -81,7 +84,7 @@ export class OfflineEngine implements Engine {
         const saved = readState(this.stateDir, env, layer);
         if (saved) return saved.outputs;
         const upstream: Partial<Record<Layer, Record<string, OutputValue>>> = {};
-        for (const need of LAYER_NEEDS[layer]) upstream[need] = await this.outputs(env, need, signal);
+        for (const need of ancestors(layer) as Layer[]) upstream[need] = await this.outputs(env, need, signal);
         const logFile = path.join(this.logDir, `${env}-${layer}.log`);
         return (await this.record(env, layer, upstream, signal ?? new AbortController().signal, logFile, () => undefined)).outputs;
     }
@@ -138,11 +141,17 @@ export class OfflineEngine implements Engine {
     }
 }
 
-/** The pack's per-environment config: the strictness each environment declares under `policy`. */
-export function policyConfig(env: ReturnType<typeof loadEnvironment>): Record<string, unknown> {
-    return {
+/**
+ * The pack's per-environment config: the strictness each environment declares under `policy`.
+ * With no allowedRegistries listed, images may come only from the environment's own registry.
+ */
+export function policyConfig(env: Environment): Record<string, RuleConfig> {
+    const ownRegistry = env.registry.kind === "local" ? env.registry.server : `*.dkr.ecr.${env.aws?.region ?? "*"}.amazonaws.com`;
+    return buildPackConfig({
         requireDigest: env.policy.requireDigest,
-        allowedRegistries: env.policy.allowedRegistries,
+        allowedRegistries: env.policy.allowedRegistries.length > 0 ? env.policy.allowedRegistries : [ownRegistry],
         minReplicas: env.policy.minReplicas,
-    };
+        profile: env.policy.profile,
+        enforceBestPractices: env.policy.enforceBestPractices,
+    }, allRules);
 }

@@ -26,8 +26,10 @@ export interface RunPlan {
  * Plans a run. Forward operations wait for every selected ancestor (transitively, so an
  * unselected layer in between never lets a layer overtake what it builds on); destroy waits
  * for every selected descendant, so nothing is destroyed while something that needs it remains.
- * Destroy gets no upstream: a destroy removes what the stack's state records and does not
- * evaluate the program's reads of other stacks.
+ * Upstream is every ancestor, not only the direct needs: a layer reads any stack it builds on
+ * (apps reads the cluster's kubeconfig through mesh's need of it). Destroy gets no upstream:
+ * a destroy removes what the stack's state records and does not evaluate the program's reads
+ * of other stacks.
  */
 export function planRun(
     selected: readonly string[],
@@ -48,7 +50,7 @@ export function planRun(
         waitsFor[layer] = related.filter((l) => chosen.has(l));
         upstream[layer] = destroy
             ? []
-            : (needs[layer] ?? []).map((l) => ({ layer: l, from: chosen.has(l) ? "run" : "outputs" }));
+            : ancestors(layer, needs).map((l) => ({ layer: l, from: chosen.has(l) ? "run" : "outputs" }));
     }
     return { order, selected: chosen, waitsFor, upstream };
 }

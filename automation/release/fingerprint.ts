@@ -1,0 +1,173 @@
+/**
+ * Change detection: a layer's fingerprint is a sha256 over (a) its code, (b) the slice of the
+ * environment's settings it reads and (c) the upstream outputs it reads. A layer whose
+ * fingerprint matches the one stored after its last successful `up`, and none of whose
+ * upstream layers changed, is skipped as "unchanged". So a new app image pin touches only
+ * the images and apps layers, never cluster, monitoring or mesh.
+ */
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import type { Engine, OutputValue } from "../engine";
+import type { RunSummary } from "../pipeline/runner";
+import type { Environment } from "../../environments/schema";
+import { ancestors, LAYER_NEEDS, type Layer, topoOrder } from "../../stacks/graph";
+import { PROJECT_DIR } from "../../stacks/settings";
+
+const SHARED_CODE = ["stacks/contracts.ts", "stacks/upstream.ts", "stacks/k8s.ts", "stacks/settings.ts", "stacks/types.ts"];
+
+/** The files and folders (relative to the project) each layer's program is built from. */
+export const LAYER_CODE: Readonly<Record<Layer, readonly string[]>> = {
+    cluster: ["stacks/cluster.ts", "components/cluster"],
+    images: ["stacks/images.ts", "components/registry"],
+    monitoring: ["stacks/monitoring.ts", "components/monitoring"],
+    mesh: ["stacks/mesh.ts", "components/mesh"],
+    apps: ["stacks/apps.ts", "components/workload", "components/monitoring/alerts.ts"],
+};
+
+/** The object minus `key`; an absent or empty result is undefined, so "no pins" hashes one way only. */
+function without<T extends Record<string, unknown>>(obj: T | undefined, key?: string): Record<string, unknown> | undefined {
+    if (!obj) return undefined;
+    const rest: Record<string, unknown> = { ...obj };
+    if (key !== undefined) delete rest[key];
+    return Object.keys(rest).length > 0 ? rest : undefined;
+}
+
+/** The part of an environment's settings each layer reads; anything else never changes its fingerprint. */
+export const LAYER_SETTINGS: Readonly<Record<Layer, (env: Environment) => unknown>> = {
+    cluster: (e) => ({ name: e.name, aws: e.aws, cluster: e.cluster }),
+    images: (e) => ({ name: e.name, aws: e.aws, registry: e.registry, images: e.images, release: without(e.release?.images) }),
+    monitoring: (e) => ({ name: e.name, monitoring: e.monitoring, charts: without(e.charts, "istio"), release: without(e.release?.charts, "istio") }),
+    mesh: (e) => ({ name: e.name, mesh: e.mesh, istio: e.charts.istio, releaseIstio: e.release?.charts?.istio, namespace: e.apps.namespace, tracing: e.monitoring.tracing }),
+    apps: (e) => ({ name: e.name, apps: e.apps, policy: e.policy }),
+};
+
+/** Code paths of a layer, plus the build contexts of the images it builds (a pinned image builds nothing). */
+export function layerCodePaths(env: Environment, layer: Layer): string[] {
+    const paths = [...SHARED_CODE, ...LAYER_CODE[layer]];
+    if (layer === "images") {
+        for (const img of env.images) if (!env.release?.images?.[img.name]) paths.push(img.context);
+    }
+    return [...new Set(paths)].sort();
+}
+
+/** JSON with sorted keys, so equal values always hash the same. */
+export function stableJson(value: unknown): string {
+    if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
+    if (value && typeof value === "object") {
+        return `{${Object.keys(value).sort().filter((k) => (value as any)[k] !== undefined).map((k) => `${JSON.stringify(k)}:${stableJson((value as any)[k])}`).join(",")}}`;
+    }
+    return JSON.stringify(value ?? null);
+}
+
+function hashTree(hash: ReturnType<typeof createHash>, root: string, rel: string): void {
+    const full = path.join(root, rel);
+    if (!fs.existsSync(full)) { hash.update(`missing:${rel}\n`); return; }
+    const stat = fs.statSync(full);
+    if (stat.isDirectory()) {
+        for (const entry of fs.readdirSync(full).sort()) {
+            if (entry === "node_modules" || entry === ".git") continue;
+            hashTree(hash, root, path.posix.join(rel, entry));
+        }
+        return;
+    }
+    hash.update(`file:${rel}\n`);
+    hash.update(fs.readFileSync(full));
+    hash.update("\n");
+}
+
+/**
+ * The fingerprint of one layer of one environment. `upstream` holds the outputs of the layers
+ * it needs (secret values are hashed, never stored).
+ */
+export function layerFingerprint(env: Environment, layer: Layer, upstream: Partial<Record<Layer, Record<string, OutputValue>>>, codeRoot: string = PROJECT_DIR): string {
+    const hash = createHash("sha256");
+    hash.update(`layer:${layer}\n`);
+    for (const rel of layerCodePaths(env, layer)) hashTree(hash, codeRoot, rel);
+    hash.update(`settings:${stableJson(LAYER_SETTINGS[layer](env))}\n`);
+    const reads: Record<string, unknown> = {};
+    for (const need of LAYER_NEEDS[layer]) {
+        reads[need] = Object.fromEntries(Object.entries(upstream[need] ?? {}).map(([k, v]) => [k, v.value]));
+    }
+    hash.update(`upstream:${stableJson(reads)}\n`);
+    return hash.digest("hex");
+}
+
+export function fingerprintFile(projectDir: string, env: string, layer: Layer): string {
+    return path.join(projectDir, ".infra", "fingerprints", `${env}-${layer}.json`);
+}
+
+export function readFingerprint(projectDir: string, env: string, layer: Layer): string | undefined {
+    const file = fingerprintFile(projectDir, env, layer);
+    if (!fs.existsSync(file)) return undefined;
+    try { return JSON.parse(fs.readFileSync(file, "utf8")).fingerprint; } catch { return undefined; }
+}
+
+export function saveFingerprint(projectDir: string, env: string, layer: Layer, fingerprint: string): void {
+    const file = fingerprintFile(projectDir, env, layer);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify({ env, layer, fingerprint, at: new Date().toISOString() }, null, 2), { mode: 0o600 });
+    fs.renameSync(tmp, file);
+}
+
+/**
+ * After a run: stores the fingerprint of every layer an `up` finished, computed from the
+ * upstream outputs it ran with, and forgets those a destroy removed. Other operations change nothing.
+ */
+export async function recordFingerprints(projectDir: string, env: Environment, summary: RunSummary, engine: Engine): Promise<void> {
+    const ok = summary.outcomes.filter((o) => o.status === "succeeded");
+    if (summary.operation === "destroy") {
+        for (const o of ok) fs.rmSync(fingerprintFile(projectDir, env.name, o.layer), { force: true });
+        return;
+    }
+    if (summary.operation !== "up") return;
+    // A layer that failed part-way may be half applied: it must run again whatever its inputs.
+    for (const o of summary.outcomes.filter((x) => x.status === "failed" || x.status === "cancelled")) {
+        fs.rmSync(fingerprintFile(projectDir, env.name, o.layer), { force: true });
+    }
+    for (const o of ok) {
+        // Upstream read the same way unchangedLayers reads it (run results may carry masked secrets).
+        const upstream: Partial<Record<Layer, Record<string, OutputValue>>> = {};
+        try {
+            for (const need of LAYER_NEEDS[o.layer]) upstream[need] = await engine.outputs(env.name, need);
+        } catch {
+            // Without the upstream outputs there is no trustworthy fingerprint: the layer simply runs next time.
+            fs.rmSync(fingerprintFile(projectDir, env.name, o.layer), { force: true });
+            continue;
+        }
+        saveFingerprint(projectDir, env.name, o.layer, layerFingerprint(env, o.layer, upstream));
+    }
+}
+
+export interface UnchangedOptions {
+    projectDir: string;
+    env: Environment;
+    /** The layers the run would touch. */
+    layers: readonly Layer[];
+    engine: Engine;
+    codeRoot?: string;
+}
+
+/**
+ * The selected layers a run can skip: stored fingerprint equal to the current one, and no
+ * layer they build on changed (a changed upstream may change the outputs they read).
+ */
+export async function unchangedLayers(opts: UnchangedOptions): Promise<Layer[]> {
+    const changed = new Set<Layer>();
+    const unchanged: Layer[] = [];
+    for (const layer of topoOrder() as Layer[]) {
+        if (!opts.layers.includes(layer)) continue;
+        const stored = readFingerprint(opts.projectDir, opts.env.name, layer);
+        const upstreamChanged = ancestors(layer).some((a) => changed.has(a as Layer));
+        let same = false;
+        if (stored && !upstreamChanged) {
+            const upstream: Partial<Record<Layer, Record<string, OutputValue>>> = {};
+            for (const need of LAYER_NEEDS[layer]) upstream[need] = await opts.engine.outputs(opts.env.name, need);
+            same = layerFingerprint(opts.env, layer, upstream, opts.codeRoot) === stored;
+        }
+        if (same) unchanged.push(layer);
+        else changed.add(layer);
+    }
+    return unchanged;
+}

@@ -1,0 +1,140 @@
+/**
+ * Append-only release history per environment, `<environments>/history/<env>.jsonl`, committed
+ * next to the pins so a pull request shows both. A release appends a full "pending" record
+ * before the pins are written and a short status record after; earlier lines are never
+ * rewritten. A pending record with no later status is an attempt that died mid-way: shown
+ * as "interrupted".
+ */
+import { execFileSync } from "child_process";
+import { createHash, randomBytes } from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { environmentsDir, type PinChange, type Pins } from "./pins";
+
+export type ReleaseKind = "promote" | "rollback" | "forced-promote";
+export type ReleaseStatus = "pending" | "written" | "applied" | "failed" | "interrupted";
+
+/** The full record of one release attempt, appended with status "pending" before anything is written. */
+export interface ReleaseRecord {
+    type: "release";
+    id: string;
+    kind: ReleaseKind;
+    env: string;
+    /** Source environment of a promotion, or the release a rollback returns to. */
+    from?: string;
+    at: string;
+    by: string;
+    previous: Pins & { id?: string };
+    pins: Pins;
+    changed: PinChange[];
+    status: "pending";
+    /** Why the promotion rules were overridden (--force --reason). */
+    forced?: string;
+    /** For a rollback: the release it undoes. */
+    undoes?: string;
+}
+
+/** A later status of a release: written (pins on disk), applied, failed or interrupted. */
+export interface StatusRecord {
+    type: "status";
+    id: string;
+    env: string;
+    at: string;
+    status: Exclude<ReleaseStatus, "pending">;
+    /** Layers that failed, or the first line of the error; never state or secret values. */
+    error?: string;
+}
+
+/** A release as people see it: the record with its latest status folded in. */
+export interface Release extends Omit<ReleaseRecord, "type" | "status"> {
+    status: ReleaseStatus;
+    updatedAt: string;
+    error?: string;
+}
+
+export function historyFile(env: string, dir: string = environmentsDir()): string {
+    return path.join(dir, "history", `${env}.jsonl`);
+}
+
+/** A release id such as r-20250101-120000-1a2b3c4: sortable by time, unique by hash. */
+export function newReleaseId(now: Date, seed: unknown): string {
+    const iso = now.toISOString();
+    const stamp = `${iso.slice(0, 10).replace(/-/g, "")}-${iso.slice(11, 19).replace(/:/g, "")}`;
+    const h = createHash("sha256").update(JSON.stringify(seed)).update(randomBytes(8)).digest("hex").slice(0, 7);
+    return `r-${stamp}-${h}`;
+}
+
+/** Who is releasing: git user.name <email> when configured, else the OS user. Never a token. */
+export function releaseActor(): string {
+    const git = (key: string): string => {
+        try {
+            return execFileSync("git", ["config", "--get", key], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 2000 }).trim();
+        } catch {
+            return "";
+        }
+    };
+    const name = git("user.name");
+    const email = git("user.email");
+    if (name || email) return email ? `${name || email} <${email}>`.trim() : name;
+    try {
+        return os.userInfo().username;
+    } catch {
+        return "unknown";
+    }
+}
+
+/** Appends one line with O_APPEND and fsyncs it; never touches earlier lines. */
+export function appendRecord(record: ReleaseRecord | StatusRecord, dir: string = environmentsDir()): void {
+    const file = historyFile(record.env, dir);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const fd = fs.openSync(file, "a", 0o644);
+    try {
+        fs.writeSync(fd, `${JSON.stringify(record)}\n`);
+        fs.fsyncSync(fd);
+    } finally {
+        fs.closeSync(fd);
+    }
+}
+
+/** Every parseable line of the history; a line torn by a crash mid-append is skipped. */
+export function readRecords(env: string, dir: string = environmentsDir()): (ReleaseRecord | StatusRecord)[] {
+    const file = historyFile(env, dir);
+    if (!fs.existsSync(file)) return [];
+    const out: (ReleaseRecord | StatusRecord)[] = [];
+    for (const line of fs.readFileSync(file, "utf8").split("\n")) {
+        if (!line.trim()) continue;
+        try {
+            const rec = JSON.parse(line);
+            if (rec && (rec.type === "release" || rec.type === "status") && typeof rec.id === "string") out.push(rec);
+        } catch {
+            // A torn final line from a killed append: the attempt shows as interrupted.
+        }
+    }
+    return out;
+}
+
+/** Releases oldest first, each with its latest status; pending with no later status reads "interrupted". */
+export function listReleases(env: string, dir: string = environmentsDir()): Release[] {
+    const byId = new Map<string, Release>();
+    for (const rec of readRecords(env, dir)) {
+        if (rec.type === "release") {
+            const { type: _type, status: _status, ...rest } = rec;
+            byId.set(rec.id, { ...rest, status: "pending", updatedAt: rec.at });
+        } else {
+            const r = byId.get(rec.id);
+            if (r) Object.assign(r, { status: rec.status, updatedAt: rec.at, error: rec.error });
+        }
+    }
+    return [...byId.values()].map((r) => (r.status === "pending" ? { ...r, status: "interrupted" as const } : r));
+}
+
+/** One release by id; InputError-style message listing the known ids when absent. */
+export function findRelease(env: string, id: string, dir: string = environmentsDir()): Release | undefined {
+    return listReleases(env, dir).find((r) => r.id === id);
+}
+
+/** Records the final status of a release (after the pins are written, or after the apply). */
+export function finishRelease(env: string, id: string, status: StatusRecord["status"], error?: string, dir: string = environmentsDir()): void {
+    appendRecord({ type: "status", id, env, at: new Date().toISOString(), status, ...(error ? { error: error.split("\n")[0].slice(0, 300) } : {}) }, dir);
+}

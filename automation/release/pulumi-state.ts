@@ -1,0 +1,36 @@
+/**
+ * The Pulumi stacks' state as a StateStore for backup and restore, over the Automation API
+ * (`Stack.exportStack` / `Stack.importStack`) on the same backend the pulumi engine uses.
+ */
+import { LocalWorkspace, StackNotFoundError, type Deployment } from "@pulumi/pulumi/automation";
+import { backendEnv, mapPulumiError } from "../engines/pulumi";
+import { assertPulumiInstalled } from "../engines/pulumi-cli";
+import type { StateStore } from "./backup";
+
+/** Exports and imports `<env>-<layer>` stacks of the project in `projectDir`. */
+export function pulumiStateStore(projectDir: string): StateStore {
+    assertPulumiInstalled();
+    const envVars = backendEnv(projectDir);
+    const wsOpts = { workDir: projectDir, envVars };
+    return {
+        async exportStack(env, layer) {
+            const stackName = `${env}-${layer}`;
+            try {
+                const stack = await LocalWorkspace.selectStack({ stackName, workDir: projectDir }, wsOpts);
+                return await stack.exportStack();
+            } catch (err) {
+                if (err instanceof StackNotFoundError) return undefined;
+                throw mapPulumiError(err, stackName);
+            }
+        },
+        async importStack(env, layer, state) {
+            const stackName = `${env}-${layer}`;
+            try {
+                const stack = await LocalWorkspace.createOrSelectStack({ stackName, workDir: projectDir }, wsOpts);
+                await stack.importStack(state as Deployment);
+            } catch (err) {
+                throw mapPulumiError(err, stackName);
+            }
+        },
+    };
+}

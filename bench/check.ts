@@ -1,0 +1,60 @@
+/**
+ * `infra check --env <env>` wall time against its floor: the same layer programs run bare,
+ * in one process, under the SDK mock runtime (no policy, no child processes, no reports).
+ * Both are measured in this run, alternating, so machine noise hits both alike.
+ *
+ *   node --require tsx/cjs bench/check.ts [--env dev] [--runs 3]
+ */
+import { execFileSync } from "child_process";
+import * as os from "os";
+import * as path from "path";
+
+const ROOT = path.resolve(__dirname, "..");
+const args = process.argv.slice(2);
+const env = args.includes("--env") ? args[args.indexOf("--env") + 1] : "dev";
+const runs = args.includes("--runs") ? Number(args[args.indexOf("--runs") + 1]) : 3;
+
+/** The floor: a fresh node process that plans every layer in order, in-process. */
+const FLOOR_SCRIPT = `
+require("tsx/cjs");
+const { planLayer } = require(${JSON.stringify(path.join(ROOT, "automation/offline/plan.ts"))});
+const { topoOrder } = require(${JSON.stringify(path.join(ROOT, "stacks/graph.ts"))});
+(async () => {
+  const upstream = {};
+  let n = 0;
+  for (const layer of topoOrder()) {
+    const r = await planLayer({ kind: "run", env: ${JSON.stringify(env)}, layer, upstream: { ...upstream }, scratchDir: ${JSON.stringify(path.join(os.tmpdir(), "bench-check"))} });
+    upstream[layer] = r.outputs; n += r.resources.length;
+  }
+  console.log(n);
+  process.exit(0);
+})();
+`;
+
+function time(fn: () => string): { ms: number; out: string } {
+    const t = process.hrtime.bigint();
+    const out = fn();
+    return { ms: Number(process.hrtime.bigint() - t) / 1e6, out };
+}
+
+function median(xs: number[]): number {
+    const s = [...xs].sort((a, b) => a - b);
+    return s[Math.floor(s.length / 2)];
+}
+
+const floor: number[] = [];
+const check: number[] = [];
+let resources = 0;
+for (let i = 0; i < runs; i++) {
+    const f = time(() => execFileSync(process.execPath, ["-e", FLOOR_SCRIPT], { cwd: ROOT, encoding: "utf8" }));
+    floor.push(f.ms);
+    resources = Number(f.out.trim());
+    const c = time(() => execFileSync(process.execPath, [path.join(ROOT, "bin/infra.js"), "check", "--env", env, "--json"], { cwd: ROOT, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 }));
+    check.push(c.ms);
+}
+const ratio = median(check) / median(floor);
+console.log(`environment        ${env} (${resources} resources, ${runs} runs each, ${os.cpus().length} cores)`);
+console.log(`floor (bare mock)  ${median(floor).toFixed(0)} ms median  [${floor.map((x) => x.toFixed(0)).join(", ")}]`);
+console.log(`infra check        ${median(check).toFixed(0)} ms median  [${check.map((x) => x.toFixed(0)).join(", ")}]`);
+console.log(`ratio              ${ratio.toFixed(2)}x  (overhead ${((ratio - 1) * 100).toFixed(0)}%; goal under 30%)`);
+console.log(JSON.stringify({ bench: "check", env, resources, runs, floorMs: median(floor), checkMs: median(check), ratio }));
