@@ -1,0 +1,19 @@
+/** `infra preview`: Show what up would change, with the policy pack, without changing anything */
+import type { ArgumentsCamelCase, Argv } from "yargs";
+import { CommonArgs, envOptions, globalOptions } from "../options";
+import { runOperation } from "../run";
+
+export const command = "preview";
+export const describe = "Show what up would change, with the policy pack, without changing anything";
+export const examples: ReadonlyArray<[string, string]> = [
+    ["$0 preview --env staging", "plan staging with policies (needs cloud credentials)"],
+    ["$0 preview --env dev --engine offline --json", "plan dev offline as JSON"],
+];
+
+export function builder(y: Argv) {
+    return envOptions(globalOptions(y), "pulumi").example(examples as [string, string][]);
+}
+
+export async function handler(argv: ArgumentsCamelCase<CommonArgs>): Promise<void> {
+    await runOperation(argv, "preview");
+}

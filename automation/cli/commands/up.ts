@@ -1,0 +1,24 @@
+/** `infra up`: Create or update every selected layer of an environment, in dependency order */
+import type { ArgumentsCamelCase, Argv } from "yargs";
+import { CommonArgs, envOptions, globalOptions } from "../options";
+import { runUp } from "../run";
+
+export const command = "up";
+export const describe = "Create or update every selected layer of an environment, in dependency order";
+export const examples: ReadonlyArray<[string, string]> = [
+    ["$0 up --env dev", "deploy all layers of dev"],
+    ["$0 up --env dev --layer apps --with-deps", "deploy apps and everything it needs"],
+    ["$0 up --env prod --yes", "deploy prod without a prompt (CI)"],
+    ["$0 up --env dev --resume", "finish what the last up left undone"],
+];
+
+export function builder(y: Argv) {
+    return envOptions(globalOptions(y), "pulumi")
+        .option("yes", { alias: "y", type: "boolean", default: false, describe: "Do not ask for confirmation (required for protected environments without a terminal)" })
+        .option("resume", { type: "boolean", default: false, describe: "Run only the layers the last up did not finish (failed, skipped or cancelled)" })
+        .example(examples as [string, string][]);
+}
+
+export async function handler(argv: ArgumentsCamelCase<CommonArgs & { yes: boolean; resume: boolean }>): Promise<void> {
+    await runUp(argv);
+}

@@ -1,0 +1,49 @@
+/**
+ * Options shared by the commands, declared once so every command spells and validates
+ * them the same way.
+ */
+import type { Argv } from "yargs";
+import { InputError } from "../errors";
+
+export const ENGINES = ["pulumi", "offline"] as const;
+export type EngineName = (typeof ENGINES)[number];
+
+/** Arguments every environment command receives after parsing. */
+export interface CommonArgs {
+    env: string;
+    json: boolean;
+    events: boolean;
+    engine?: EngineName;
+    verbose: boolean;
+    parallel: number;
+    layer?: string[];
+    withDeps: boolean;
+    withDependents: boolean;
+}
+
+/** Output and diagnostics flags, valid on every command. */
+export function globalOptions<T>(y: Argv<T>) {
+    return y
+        .option("json", { type: "boolean", default: false, describe: "Print one JSON document on stdout instead of text" })
+        .option("events", { type: "boolean", default: false, describe: "Stream engine events as NDJSON on stdout (the summary goes to stderr)" })
+        .option("verbose", { alias: "v", type: "boolean", default: false, describe: "Show stack traces and engine log lines" });
+}
+
+/** --env, --engine, --parallel and the layer selection flags. */
+export function envOptions<T>(y: Argv<T>, defaultEngine: EngineName, envRequired = true) {
+    return y
+        .option("env", { alias: "e", type: "string", demandOption: envRequired, describe: "Environment name (a file in environments/)" })
+        .option("engine", { choices: ENGINES, default: defaultEngine, describe: "pulumi: real stacks over the Automation API; offline: mock runtime, no cloud" })
+        .option("parallel", { type: "number", default: 2, describe: "Most layers to run at the same time" })
+        .option("layer", { alias: "l", type: "string", array: true, describe: "Only these layers (repeatable or comma-separated)" })
+        .option("with-deps", { type: "boolean", default: false, describe: "Also run the layers the selected ones need" })
+        .option("with-dependents", { type: "boolean", default: false, describe: "Also run the layers that need the selected ones" });
+}
+
+/** Checks --parallel; one line naming the bad value and the fix. */
+export function validateParallel(value: number): number {
+    if (!Number.isInteger(value) || value < 1 || value > 16) {
+        throw new InputError(`--parallel ${value} is not valid; pass a whole number from 1 to 16`);
+    }
+    return value;
+}

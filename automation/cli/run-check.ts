@@ -1,0 +1,76 @@
+/**
+ * `check`: plan environments with the offline engine (no credentials), run the policy pack
+ * and schema validation, print a report and write report files for CI.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { listEnvironments } from "../../environments/load";
+import { InputError, InterruptedError } from "../errors";
+import type { RunSummary } from "../pipeline/runner";
+import { formatForFile, renderReport, ReportFormat } from "../reports";
+import { hasBlockingFindings, schemaIssuesOf, violationsOf } from "../reports/model";
+import type { CommonArgs } from "./options";
+import { executeRun, print, resolveEnvironment } from "./run";
+
+export interface CheckArgs extends Omit<CommonArgs, "env"> {
+    env?: string;
+    all: boolean;
+    format: ReportFormat;
+    output?: string[];
+    sarif?: string;
+    markdown?: string;
+}
+
+/** The report files to write, as [file, format]; unknown extensions are refused up front. */
+export function reportTargets(args: Pick<CheckArgs, "output" | "sarif" | "markdown">): Array<[string, ReportFormat]> {
+    const targets: Array<[string, ReportFormat]> = [];
+    for (const file of args.output ?? []) {
+        const format = formatForFile(file);
+        if (!format) throw new InputError(`--output ${file}: cannot tell the format from the extension; use .sarif, .md, .json or .txt`);
+        targets.push([file, format]);
+    }
+    if (args.sarif) targets.push([args.sarif, "sarif"]);
+    if (args.markdown) targets.push([args.markdown, "markdown"]);
+    return targets;
+}
+
+/** The environments to check: --env, or every file in environments/ with --all. */
+export function checkedEnvironments(args: Pick<CheckArgs, "env" | "all">): string[] {
+    if (args.all && args.env) throw new InputError("--all and --env exclude each other; pass one of them");
+    if (!args.all && !args.env) throw new InputError("name what to check: pass --env <name> or --all");
+    const envs = args.all ? listEnvironments() : [args.env!];
+    for (const env of envs) resolveEnvironment(env);
+    return envs;
+}
+
+/** Writes a file through a temporary name, so a failed run never leaves half a report. */
+function writeAtomically(file: string, text: string): void {
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, text);
+    fs.renameSync(tmp, file);
+}
+
+/** Runs the check; throws (exit 1) on a mandatory violation, a schema issue or a failed layer. */
+export async function runCheck(args: CheckArgs): Promise<RunSummary[]> {
+    const envs = checkedEnvironments(args);
+    const targets = reportTargets(args);
+    const version = require("../../package.json").version as string;
+    const summaries: RunSummary[] = [];
+    for (const env of envs) {
+        const summary = await executeRun({ ...args, env, engine: args.engine ?? "offline" }, { operation: "preview", command: `infra check --env ${env}`, record: false });
+        summaries.push(summary);
+        if (summary.interrupted) break;
+    }
+    for (const [file, format] of targets) writeAtomically(file, renderReport(format, summaries, { toolVersion: version }));
+    print(args, renderReport(args.json ? "json" : args.format, summaries, { toolVersion: version }));
+    if (summaries.some((s) => s.interrupted)) throw new InterruptedError("check was interrupted; the report covers what ran");
+    const blocking = summaries.filter(hasBlockingFindings);
+    if (blocking.length > 0) {
+        const mandatory = summaries.reduce((n, s) => n + violationsOf(s).filter((v) => v.enforcement === "mandatory").length, 0);
+        const schema = summaries.reduce((n, s) => n + schemaIssuesOf(s).length, 0);
+        const failed = summaries.reduce((n, s) => n + s.outcomes.filter((o) => o.status === "failed" || o.status === "skipped").length, 0);
+        throw new Error(`check failed in ${blocking.map((s) => s.env).join(", ")}: ${mandatory} mandatory policy violation(s), ${schema} schema issue(s), ${failed} layer(s) failed or not run`);
+    }
+    return summaries;
+}

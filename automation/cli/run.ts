@@ -1,0 +1,176 @@
+/**
+ * Orchestration shared by the commands: resolve the environment and the layers, create the
+ * engine, take the environment lock for mutating operations, run the pipeline with progress
+ * or NDJSON events, and turn the summary into output and an error for the exit code.
+ */
+import * as path from "path";
+import type { Operation } from "../engine";
+import type { Environment } from "../../environments/schema";
+import { loadEnvironment } from "../../environments/load";
+import type { Layer } from "../../stacks/graph";
+import { DriftError, InterruptedError, InputError } from "../errors";
+import { createEngine } from "../engines";
+import type { Engine } from "../engine";
+import type { RunSummary } from "../pipeline/runner";
+import { selectLayers } from "../pipeline/selection";
+import { renderJson } from "../reports/json";
+import { errorText, violationsOf } from "../reports/model";
+import { installSignalHandlers } from "../pipeline/signals";
+import { createProgress, renderSummary } from "../pipeline/progress";
+import { recordRun, lastRun, resumeSelection } from "../release/runs";
+import { recordFingerprints } from "../release/fingerprint";
+import { promptForName, upGate } from "./confirm";
+import { CommonArgs, EngineName, validateParallel } from "./options";
+
+export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
+export const LOCK_DIR = path.join(PROJECT_DIR, ".infra", "locks");
+/** Pipeline logs per layer; engine logs go one level down so the two never share a file. */
+export const LOG_DIR = path.join(PROJECT_DIR, ".infra", "logs");
+export const ENGINE_LOG_DIR = path.join(LOG_DIR, "engine");
+
+/** Operations that change state and therefore hold the environment lock. */
+const MUTATING: ReadonlySet<Operation> = new Set<Operation>(["up", "refresh", "destroy"]);
+
+/** Validates --env (InputError listing the valid environments) and returns the parsed file. */
+export function resolveEnvironment(name: string | undefined): Environment {
+    if (!name) throw new InputError("--env is required; pass --env <name> (see environments/)");
+    return loadEnvironment(name);
+}
+
+/** Validates the layer flags and resolves them to layers in dependency order. */
+export function resolveLayers(args: Pick<CommonArgs, "layer" | "withDeps" | "withDependents">): Layer[] {
+    return selectLayers({ layer: args.layer, withDeps: args.withDeps, withDependents: args.withDependents });
+}
+
+/** Creates the named engine with the project's directories. */
+export function makeEngine(name: EngineName): Engine {
+    return createEngine(name, { projectDir: PROJECT_DIR, logDir: ENGINE_LOG_DIR });
+}
+
+/** Writes text to stdout (or stderr when stdout carries NDJSON events). */
+export function print(args: Pick<CommonArgs, "events">, text: string): void {
+    (args.events ? process.stderr : process.stdout).write(text.endsWith("\n") ? text : text + "\n");
+}
+
+/**
+ * An AbortController that the first Ctrl-C aborts (engines then cancel cleanly and the
+ * pipeline still prints its summary); a second Ctrl-C exits at once.
+ */
+export function interruptOnSigint(): { signal: AbortSignal; dispose(): void } {
+    const controller = new AbortController();
+    const dispose = installSignalHandlers(controller);
+    return { signal: controller.signal, dispose };
+}
+
+export interface ExecuteOptions {
+    operation: Operation;
+    expectNoChanges?: boolean;
+    /** Layers already resolved by the caller (destroy resolves them before asking). */
+    selected?: Layer[];
+    /** What the lock file names as the running command. */
+    command?: string;
+    /** Record the run for promotion and `up --resume` (.infra/runs); off for offline checks. */
+    record?: boolean;
+}
+
+/** Runs one operation over one environment and returns the summary (it never throws for layer failures). */
+export async function executeRun(args: CommonArgs, opts: ExecuteOptions): Promise<RunSummary> {
+    const environment = resolveEnvironment(args.env);
+    const selected = opts.selected ?? resolveLayers(args);
+    const parallel = validateParallel(args.parallel);
+    const engine = makeEngine(args.engine ?? "pulumi");
+    const { runPipeline } = require("../pipeline/runner") as typeof import("../pipeline/runner");
+    const lock = MUTATING.has(opts.operation)
+        ? (require("../pipeline/lock") as typeof import("../pipeline/lock")).acquireLock(LOCK_DIR, args.env, { command: opts.command ?? `infra ${opts.operation} --env ${args.env}` })
+        : undefined;
+    if (lock?.staleCleared) process.stderr.write(`cleared a stale lock left by pid ${lock.staleCleared.pid} (${lock.staleCleared.command})\n`);
+    const interrupt = interruptOnSigint();
+    const live = args.json || args.events ? undefined : createProgress({ layers: selected, stream: process.stderr });
+    try {
+        const summary = await runPipeline({
+            env: args.env,
+            operation: opts.operation,
+            engine,
+            selected,
+            parallel,
+            signal: interrupt.signal,
+            expectNoChanges: opts.expectNoChanges,
+            logDir: LOG_DIR,
+            onEvent: (e) => {
+                if (args.events) process.stdout.write(JSON.stringify({ env: args.env, ...e }) + "\n");
+                live?.onEvent(e);
+            },
+        });
+        live?.stop();
+        if (opts.record ?? true) {
+            recordRun(PROJECT_DIR, summary);
+            await recordFingerprints(PROJECT_DIR, environment, summary, engine);
+        }
+        return summary;
+    } finally {
+        interrupt.dispose();
+        lock?.release();
+        await engine.close?.();
+    }
+}
+
+/** Throws the error that gives a finished run its exit code: interrupted, failed layers, or nothing. */
+export function failureOf(summary: RunSummary): void {
+    if (summary.interrupted) throw new InterruptedError(`${summary.operation} in ${summary.env} was interrupted; the summary above says what ran`);
+    const failed = summary.outcomes.filter((o) => o.status === "failed");
+    if (failed.length > 0) {
+        const skipped = summary.outcomes.filter((o) => o.status === "skipped").map((o) => o.layer);
+        const causes = failed.map((o) => `${o.layer} (${errorText(o.error) ?? "failed"})`).join("; ");
+        throw new Error(`${summary.operation} failed in ${summary.env}: ${causes}${skipped.length ? `; not run: ${skipped.join(", ")}` : ""}`);
+    }
+}
+
+/** Prints a finished run as JSON, or the summary table followed by policy findings. */
+export function printSummary(args: CommonArgs, summary: RunSummary): void {
+    if (args.json) return print(args, renderJson([summary]));
+    const violations = violationsOf(summary);
+    const findings = violations.map((v) => `  ${v.enforcement === "mandatory" ? "MANDATORY" : "advisory "} ${v.severity.padEnd(8)} ${v.layer}: ${v.rule}${v.resourceName ? ` ${v.resourceName}` : ""}: ${v.message.split("\n")[0]}`);
+    print(args, [renderSummary(summary), ...(findings.length ? ["", "Policy findings:", ...findings] : [])].join("\n"));
+}
+
+/** `up`, `preview` and `refresh`: run, print, exit non-zero on failure. */
+export async function runOperation(args: CommonArgs, operation: Operation): Promise<void> {
+    const summary = await executeRun(args, { operation });
+    printSummary(args, summary);
+    failureOf(summary);
+}
+
+/** `up`: on a protected environment, only with --yes or the name typed at the prompt. */
+export async function runUp(args: CommonArgs & { yes: boolean; resume?: boolean }, interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY)): Promise<void> {
+    resolveEnvironment(args.env);
+    if (args.resume && args.layer?.length) throw new InputError("--resume picks the layers itself; drop --layer or --resume");
+    const selected = args.resume ? resumeSelection(lastRun(PROJECT_DIR, args.env, ["up"]), args.env) : resolveLayers(args);
+    if (upGate({ env: args.env, yes: args.yes, interactive }) === "prompt" && !(await promptForName(args.env, selected, "updates"))) {
+        throw new InputError(`up of "${args.env}" not confirmed: the typed name did not match; nothing was touched`);
+    }
+    const summary = await executeRun(args, { operation: "up", selected });
+    printSummary(args, summary);
+    failureOf(summary);
+}
+
+/** The layers whose refresh would change something, with what it would change. */
+export function driftOf(summary: RunSummary): Array<{ layer: Layer; changes: string }> {
+    return summary.outcomes.flatMap((o) => {
+        const c = o.result?.changes;
+        if (!c || c.create + c.update + c.replace + c.delete === 0) return [];
+        const parts = (["update", "replace", "delete", "create"] as const).filter((k) => c[k] > 0).map((k) => `${c[k]} to ${k}`);
+        return [{ layer: o.layer, changes: parts.join(", ") }];
+    });
+}
+
+/** `drift`: a preview-only refresh expecting no changes; exit 3 with what drifted. */
+export async function runDrift(args: CommonArgs): Promise<void> {
+    const summary = await executeRun(args, { operation: "refresh", expectNoChanges: true, command: `infra drift --env ${args.env}` });
+    printSummary(args, summary);
+    failureOf(summary);
+    const drift = driftOf(summary);
+    if (drift.length > 0) {
+        if (!args.json) print(args, ["Drift found:", ...drift.map((d) => `  ${args.env}-${d.layer}: ${d.changes}`)].join("\n"));
+        throw new DriftError(`drift in ${args.env}: ${drift.map((d) => `${d.layer} (${d.changes})`).join("; ")}; run \`infra refresh --env ${args.env}\` to accept it or \`infra up --env ${args.env}\` to restore the code's state`);
+    }
+}

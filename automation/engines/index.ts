@@ -1,0 +1,30 @@
+/** Engines by name: the pipeline and commands only ever see the Engine interface. */
+import type { Engine } from "../engine";
+import { InputError } from "../errors";
+import { assertPulumiInstalled } from "./pulumi-cli";
+
+export type EngineName = "pulumi" | "offline";
+
+export interface EngineOptions {
+    projectDir: string;
+    logDir?: string;
+    /** Policy pack directory; false runs no policy pack. Default <projectDir>/policies. */
+    policyPackDir?: string | false;
+}
+
+/**
+ * Creates an engine. Modules load lazily: the offline engine does not pay for the
+ * Automation API, and the pulumi engine checks for its CLI before anything else.
+ */
+export function createEngine(name: EngineName, opts: EngineOptions): Engine {
+    if (name === "pulumi") {
+        assertPulumiInstalled();
+        const { PulumiEngine } = require("./pulumi") as typeof import("./pulumi");
+        return new PulumiEngine(opts);
+    }
+    if (name === "offline") {
+        const { OfflineEngine } = require("../offline/engine") as typeof import("../offline/engine");
+        return new OfflineEngine(opts);
+    }
+    throw new InputError(`unknown engine "${String(name)}"; use --engine pulumi or --engine offline`);
+}

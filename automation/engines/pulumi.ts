@@ -1,0 +1,207 @@
+/**
+ * The Automation API engine: each layer is the stack `<env>-<layer>` of the repo's own Pulumi
+ * project (LocalWorkspace over the project dir), run with the policy pack on preview and up.
+ * Engine events become progress and policy events; the SDK's typed errors become one-line
+ * errors the CLI maps to exit codes. Secret values never leave this file unmasked except
+ * through `outputs()`, whose caller decides whether to show them.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import {
+    CommandError,
+    ConcurrentUpdateError,
+    EngineEvent as PulumiEvent,
+    LocalWorkspace,
+    LocalWorkspaceOptions,
+    OpMap,
+    Stack,
+    StackNotFoundError,
+} from "@pulumi/pulumi/automation";
+import type { Layer } from "../../stacks/graph";
+import { emptyChanges, type ChangeSummary, type Engine, type LayerRequest, type LayerResult, type OutputValue, type Severity } from "../engine";
+import { InputError, InterruptedError, TransientError } from "../errors";
+import { assertPulumiInstalled } from "./pulumi-cli";
+import { PulumiEventMapper } from "./pulumi-events";
+
+export interface PulumiEngineOptions {
+    projectDir: string;
+    /** Policy pack directory passed on preview and up; false for none. Default <projectDir>/policies. */
+    policyPackDir?: string | false;
+    /** Per-layer CLI output logs; default <projectDir>/.infra/logs. */
+    logDir?: string;
+    /** Environment to read backend settings from; default process.env. */
+    env?: NodeJS.ProcessEnv;
+    /** Severity per rule id, since CLI policy events carry only the enforcement level. */
+    ruleSeverity?: Record<string, Severity>;
+}
+
+/**
+ * Backend settings for the CLI: PULUMI_BACKEND_URL or a `pulumi login` wins; otherwise the
+ * embedded default file backend in the project, which needs a passphrase for its secrets.
+ */
+export function backendEnv(projectDir: string, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+    if (env.PULUMI_BACKEND_URL) return {};
+    const home = env.PULUMI_HOME ?? path.join(os.homedir(), ".pulumi");
+    try {
+        const creds = JSON.parse(fs.readFileSync(path.join(home, "credentials.json"), "utf8"));
+        if (typeof creds.current === "string" && creds.current.length > 0) return {};
+    } catch {
+        // not logged in: use the embedded default below
+    }
+    if (!env.PULUMI_CONFIG_PASSPHRASE && !env.PULUMI_CONFIG_PASSPHRASE_FILE) {
+        throw new InputError("the default file backend encrypts secrets with a passphrase: set PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE), or set PULUMI_BACKEND_URL / run `pulumi login`");
+    }
+    return { PULUMI_BACKEND_URL: `file://${path.join(projectDir, ".pulumi-state")}` };
+}
+
+/** A promise chain that runs one task at a time. */
+class Mutex {
+    private tail: Promise<unknown> = Promise.resolve();
+    run<T>(task: () => Promise<T>): Promise<T> {
+        const next = this.tail.then(task, task);
+        this.tail = next.catch(() => undefined);
+        return next;
+    }
+}
+
+const CREDENTIALS_TEXT = /NoCredentialProviders|ExpiredToken|no valid credential sources|InvalidClientTokenId|failed to refresh cached credentials/;
+
+/** The first `error:` line of a CLI failure, so messages stay one line. */
+export function firstErrorLine(text: string): string {
+    const lines = text.split("\n").map((l) => l.trim()).filter(Boolean);
+    const err = lines.find((l) => /^error:/i.test(l)) ?? lines.find((l) => /error/i.test(l)) ?? lines[0] ?? "unknown error";
+    return err.replace(/^error:\s*/i, "").slice(0, 400);
+}
+
+/** Maps SDK errors to the orchestrator's errors, naming the stack. */
+export function mapPulumiError(err: unknown, stackName: string, signal?: AbortSignal): Error {
+    if (signal?.aborted) return new InterruptedError(`${stackName}: interrupted`);
+    if (err instanceof ConcurrentUpdateError) {
+        return new TransientError(`stack ${stackName} is locked by another update; retry when it finishes, or run \`pulumi cancel -s ${stackName}\` if that update died`, err);
+    }
+    if (err instanceof StackNotFoundError) {
+        return new Error(`stack ${stackName} does not exist; run \`infra up\` for its environment and layer first`);
+    }
+    const text = err instanceof Error ? err.message : String(err);
+    if (CREDENTIALS_TEXT.test(text)) {
+        return new Error(`${stackName}: AWS credentials are missing or expired; run \`aws sso login\` or set AWS_PROFILE / AWS_ACCESS_KEY_ID, then retry`);
+    }
+    if (err instanceof CommandError) return new Error(`${stackName}: ${firstErrorLine(text)}`);
+    return err instanceof Error ? err : new Error(text);
+}
+
+/** Maps the CLI's op counts to the result model's change summary. */
+export function toChangeSummary(ops: OpMap | undefined): ChangeSummary {
+    const c = emptyChanges();
+    for (const [op, n] of Object.entries(ops ?? {})) {
+        if (!n) continue;
+        if (op === "create" || op === "import") c.create += n;
+        else if (op === "update") c.update += n;
+        else if (op === "replace" || op === "create-replacement") c.replace += n;
+        else if (op === "delete" || op === "discard") c.delete += n;
+        else if (op === "same" || op === "read" || op === "refresh") c.same += n;
+    }
+    return c;
+}
+
+/** Outputs with secret values replaced by "[secret]", for results that reach reports. */
+function masked(outputs: Record<string, OutputValue>): Record<string, OutputValue> {
+    return Object.fromEntries(Object.entries(outputs).map(([k, o]) => [k, o.secret ? { value: "[secret]", secret: true } : o]));
+}
+
+export class PulumiEngine implements Engine {
+    readonly name = "pulumi";
+    private readonly selectLock = new Mutex();
+    private readonly envVars: Record<string, string>;
+    private readonly packDir: string | false;
+    private readonly logDir: string;
+
+    /** Checks the CLI and the backend first, so a missing CLI or passphrase fails before any stack is touched. */
+    constructor(private readonly opts: PulumiEngineOptions) {
+        const env = opts.env ?? process.env;
+        assertPulumiInstalled(env.PATH);
+        this.envVars = backendEnv(opts.projectDir, env);
+        this.packDir = opts.policyPackDir === undefined ? path.join(opts.projectDir, "policies") : opts.policyPackDir;
+        this.logDir = opts.logDir ?? path.join(opts.projectDir, ".infra", "logs");
+    }
+
+    /** Creating or selecting a stack rewrites the workspace file, so those calls are serialised. */
+    private stack(stackName: string, create: boolean): Promise<Stack> {
+        const args = { stackName, workDir: this.opts.projectDir };
+        const wsOpts: LocalWorkspaceOptions = { workDir: this.opts.projectDir, envVars: this.envVars };
+        return this.selectLock.run(() => (create ? LocalWorkspace.createOrSelectStack(args, wsOpts) : LocalWorkspace.selectStack(args, wsOpts)));
+    }
+
+    async run(req: LayerRequest): Promise<LayerResult> {
+        const started = Date.now();
+        const stackName = `${req.env}-${req.layer}`;
+        fs.mkdirSync(this.logDir, { recursive: true });
+        const logFile = path.join(this.logDir, `${stackName}.log`);
+        const log = fs.createWriteStream(logFile, { flags: "w" });
+        const mapper = new PulumiEventMapper(req.layer, req.onEvent, this.opts.ruleSeverity);
+        let stack: Stack | undefined;
+        const onAbort = () => { stack?.cancel().catch(() => undefined); };
+        req.signal.addEventListener("abort", onAbort, { once: true });
+        try {
+            if (req.signal.aborted) throw new InterruptedError(`${stackName}: interrupted`);
+            req.onEvent({ kind: "started", layer: req.layer, operation: req.operation });
+            stack = await this.stack(stackName, req.operation !== "destroy" && req.operation !== "refresh");
+            const common = {
+                onEvent: (e: PulumiEvent) => mapper.handle(e),
+                onOutput: (out: string) => log.write(out),
+                signal: req.signal,
+                color: "never" as const,
+            };
+            const packs = this.packDir ? { policyPacks: [this.packDir] } : {};
+            let changes: ChangeSummary;
+            let outputs: Record<string, OutputValue> = {};
+            if (req.operation === "preview") {
+                changes = toChangeSummary((await stack.preview({ ...common, ...packs })).changeSummary);
+            } else if (req.operation === "up") {
+                const res = await stack.up({ ...common, ...packs });
+                changes = toChangeSummary(res.summary.resourceChanges);
+                outputs = masked(res.outputs);
+            } else if (req.operation === "refresh" && req.expectNoChanges) {
+                // Drift is reported as the changes a refresh would make, not as a failure, so every
+                // selected layer gets checked and the caller decides the exit code (3).
+                changes = toChangeSummary((await stack.previewRefresh({ ...common })).changeSummary);
+            } else if (req.operation === "refresh") {
+                changes = toChangeSummary((await stack.refresh({ ...common })).summary.resourceChanges);
+            } else {
+                changes = toChangeSummary((await stack.destroy({ ...common })).summary.resourceChanges);
+            }
+            return {
+                env: req.env,
+                layer: req.layer,
+                operation: req.operation,
+                resources: mapper.resources(),
+                changes,
+                outputs,
+                policy: mapper.violations(),
+                schema: [],
+                durationMs: Date.now() - started,
+                logFile,
+            };
+        } catch (err) {
+            if (err instanceof InterruptedError || err instanceof InputError) throw err;
+            throw mapPulumiError(err, stackName, req.signal);
+        } finally {
+            req.signal.removeEventListener("abort", onAbort);
+            log.end();
+        }
+    }
+
+    /** Stack outputs with their real values and secret flags; callers mask before showing. */
+    async outputs(env: string, layer: Layer, signal?: AbortSignal): Promise<Record<string, OutputValue>> {
+        const stackName = `${env}-${layer}`;
+        try {
+            const stack = await this.stack(stackName, false);
+            if (signal?.aborted) throw new InterruptedError();
+            return await stack.outputs();
+        } catch (err) {
+            if (err instanceof InterruptedError) throw err;
+            throw mapPulumiError(err, stackName, signal);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+/** Report formats by name, so commands pick one from a flag or a file extension. */
+import { renderJson } from "./json";
+import { renderMarkdown } from "./markdown";
+import type { RunSummary } from "./model";
+import { renderSarif, SarifOptions } from "./sarif";
+import { renderTable } from "./table";
+
+export const REPORT_FORMATS = ["table", "json", "sarif", "markdown"] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+/** Renders summaries in one format. */
+export function renderReport(format: ReportFormat, summaries: RunSummary[], sarif: SarifOptions = {}): string {
+    switch (format) {
+        case "table": return renderTable(summaries);
+        case "json": return renderJson(summaries);
+        case "sarif": return renderSarif(summaries, sarif);
+        case "markdown": return renderMarkdown(summaries);
+    }
+}
+
+/** The format a report file gets from its extension; unknown extensions are a one-line InputError-worthy message. */
+export function formatForFile(file: string): ReportFormat | undefined {
+    const f = file.toLowerCase();
+    if (f.endsWith(".sarif") || f.endsWith(".sarif.json")) return "sarif";
+    if (f.endsWith(".md") || f.endsWith(".markdown")) return "markdown";
+    if (f.endsWith(".json")) return "json";
+    if (f.endsWith(".txt") || f.endsWith(".log")) return "table";
+    return undefined;
+}
+
+export type { RunSummary, LayerOutcome } from "./model";

@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// Entry point of the `infra` CLI: loads tsx so the TypeScript sources run as they are, without a build step.
+"use strict";
+require("tsx/cjs");
+require("../automation/cli/main.ts")
+    .main(process.argv)
+    // Exit explicitly: an engine's child processes or gRPC servers must not keep a finished run alive.
+    .then((code) => process.exit(code), (err) => {
+        process.stderr.write(`infra: ${err && err.message ? err.message : err}\n`);
+        process.exit(1);
+    });

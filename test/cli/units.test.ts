@@ -1,0 +1,101 @@
+/** Pure decisions of the CLI, tested without spawning it: gates, exit codes, report targets, outputs. */
+import { strict as assert } from "assert";
+import { destroyGate, upGate } from "../../automation/cli/confirm";
+import { exitFor } from "../../automation/cli/main";
+import { reportTargets } from "../../automation/cli/run-check";
+import { formatOutputs } from "../../automation/cli/run-outputs";
+import { driftOf } from "../../automation/cli/run";
+import { validateParallel } from "../../automation/cli/options";
+import { maskOutputs } from "../../automation/reports/model";
+import { formatForFile } from "../../automation/reports";
+import { DriftError, InputError, InterruptedError, LockHeldError } from "../../automation/errors";
+import { summary } from "./fixtures";
+
+describe("cli decisions", () => {
+    describe("destroy gate", () => {
+        it("proceeds for a normal environment with --yes", () => {
+            assert.equal(destroyGate({ env: "dev", yes: true, interactive: false }), "proceed");
+        });
+        it("asks on a terminal without --yes, even for prod", () => {
+            assert.equal(destroyGate({ env: "dev", yes: false, interactive: true }), "prompt");
+            assert.equal(destroyGate({ env: "prod", yes: false, interactive: true }), "prompt");
+        });
+        it("prod needs --yes AND --confirm prod without a terminal", () => {
+            assert.throws(() => destroyGate({ env: "prod", yes: true, interactive: false }), (e: Error) => e instanceof InputError && /--yes --confirm prod/.test(e.message));
+            assert.throws(() => destroyGate({ env: "prod", yes: false, confirm: "prod", interactive: false }), InputError);
+            assert.equal(destroyGate({ env: "prod", yes: true, confirm: "prod", interactive: false }), "proceed");
+        });
+        it("prod with --yes but no --confirm on a terminal still asks for the name", () => {
+            assert.equal(destroyGate({ env: "prod", yes: true, interactive: true }), "prompt");
+        });
+        it("refuses a --confirm that names another environment", () => {
+            assert.throws(() => destroyGate({ env: "prod", yes: true, confirm: "staging", interactive: true }), /does not match --env "prod"/);
+        });
+        it("refuses without --yes when no terminal can be asked", () => {
+            assert.throws(() => destroyGate({ env: "dev", yes: false, interactive: false }), /no terminal to ask on; pass --yes/);
+        });
+    });
+
+    describe("up gate", () => {
+        it("lets ordinary environments through and holds prod for --yes", () => {
+            assert.equal(upGate({ env: "dev", yes: false, interactive: false }), "proceed");
+            assert.equal(upGate({ env: "prod", yes: true, interactive: false }), "proceed");
+            assert.equal(upGate({ env: "prod", yes: false, interactive: true }), "prompt");
+            assert.throws(() => upGate({ env: "prod", yes: false, interactive: false }), /pass --yes/);
+        });
+    });
+
+    describe("exit codes", () => {
+        it("maps each error class to its code and keeps messages on one line", () => {
+            assert.deepEqual(exitFor(new InputError("bad\nvalue")).code, 2);
+            assert.equal(exitFor(new InputError("bad\nvalue")).message, "bad value");
+            assert.equal(exitFor(new InputError("x")).detail, undefined, "no stack for bad input");
+            assert.equal(exitFor(new LockHeldError("held")).code, 1);
+            assert.equal(exitFor(new DriftError("drift")).code, 3);
+            assert.equal(exitFor(new InterruptedError()).code, 130);
+            const other = exitFor(new Error("boom"));
+            assert.equal(other.code, 1);
+            assert.match(other.detail ?? "", /boom\n\s+at /, "stack kept for --verbose");
+        });
+    });
+
+    describe("check report targets", () => {
+        it("takes the format from the extension and adds --sarif/--markdown", () => {
+            assert.deepEqual(reportTargets({ output: ["a.sarif", "b.md", "c.json", "d.txt"], sarif: "e.sarif", markdown: "f.md" }),
+                [["a.sarif", "sarif"], ["b.md", "markdown"], ["c.json", "json"], ["d.txt", "table"], ["e.sarif", "sarif"], ["f.md", "markdown"]]);
+            assert.equal(formatForFile("x.sarif.json"), "sarif");
+        });
+        it("refuses an extension it cannot map, naming the file", () => {
+            assert.throws(() => reportTargets({ output: ["report.html"] }), (e: Error) => e instanceof InputError && /--output report.html/.test(e.message));
+        });
+    });
+
+    describe("--parallel", () => {
+        it("accepts 1..16 and refuses others with the range", () => {
+            assert.equal(validateParallel(4), 4);
+            for (const bad of [0, 17, 1.5, NaN]) assert.throws(() => validateParallel(bad), /1 to 16/);
+        });
+    });
+
+    describe("outputs", () => {
+        const cluster = { kubeconfig: { value: { clusters: ["token-abc"] }, secret: true }, name: { value: "dev-eks", secret: false } };
+        it("prints secrets as [secret] and never their value", () => {
+            const text = formatOutputs({ cluster: maskOutputs(cluster) });
+            assert.match(text, /^cluster.kubeconfig\s+\[secret\]$/m);
+            assert.match(text, /^cluster.name\s+dev-eks$/m);
+            assert.doesNotMatch(text, /token-abc/);
+        });
+        it("prints them with --show-secrets", () => {
+            assert.match(formatOutputs({ cluster: maskOutputs(cluster, true) }), /cluster.kubeconfig\s+\{"clusters":\["token-abc"\]\}/);
+        });
+    });
+
+    describe("drift", () => {
+        it("names the layers whose refresh would change something", () => {
+            const s = summary();
+            s.outcomes[0].result!.changes = { create: 0, update: 2, replace: 0, delete: 1, same: 27 };
+            s.outcomes[3].result!.changes = { create: 0, update: 0, replace: 0, delete: 0, same: 13 };
+            assert.deepEqual(driftOf(s), [{ layer: "cluster", changes: "2 to update, 1 to delete" }]);
+        });
+    });
+});
