@@ -157,8 +157,11 @@ describe("pipeline runner", () => {
             cluster: { clusterName: { value: "dev-eks", secret: false } },
             monitoring: { prometheusUrl: { value: "http://prom", secret: false } },
         });
+        // apps reads every stack it builds on (the cluster's kubeconfig too), not only its direct needs.
         assert.deepEqual(engine.call("apps")!.upstream, {
+            cluster: { clusterName: { value: "dev-eks", secret: false } },
             images: { app: { value: "repo@sha256:abc", secret: false } },
+            monitoring: { prometheusUrl: { value: "http://prom", secret: false } },
             mesh: { gateway: { value: "istio-ingress", secret: false } },
         });
     });

@@ -43,11 +43,16 @@ describe("layer selection", () => {
 });
 
 describe("run plan", () => {
-    it("makes a forward layer wait for its selected ancestors and read unselected needs from the engine", () => {
+    it("makes a forward layer wait for its selected ancestors and read unselected ancestors from the engine", () => {
         const plan = planRun(["mesh", "apps"], "up", LAYER_NEEDS);
         assert.deepEqual(plan.waitsFor.apps, ["mesh"]);
         assert.deepEqual(plan.waitsFor.mesh, []);
-        assert.deepEqual(plan.upstream.apps, [{ layer: "images", from: "outputs" }, { layer: "mesh", from: "run" }]);
+        assert.deepEqual(plan.upstream.apps, [
+            { layer: "cluster", from: "outputs" },
+            { layer: "images", from: "outputs" },
+            { layer: "monitoring", from: "outputs" },
+            { layer: "mesh", from: "run" },
+        ]);
     });
 
     it("makes a destroyed layer wait for every selected layer that needs it", () => {
