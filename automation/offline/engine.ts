@@ -3,8 +3,6 @@
  * Pulumi CLI. Each layer program runs in its own child process under the SDK mock runtime;
  * its resources then go through the real policy pack over the Analyzer protocol.
  */
-import { fork } from "child_process";
-import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { loadEnvironment } from "../../environments/load";
@@ -14,9 +12,10 @@ import { allRules } from "../../policies/rules";
 import { ancestors, Layer } from "../../stacks/graph";
 import type { Engine, LayerRequest, LayerResult, OutputValue, PolicyViolation } from "../engine";
 import { emptyChanges } from "../engine";
-import { InputError, InterruptedError } from "../errors";
+import { InterruptedError } from "../errors";
 import { startPolicyPack, PolicyServer } from "../policy/analyzer";
 import type { RunnerMessage, RunnerRequest } from "./protocol";
+import { LayerWorkers } from "./workers";
 import { diff, readState, removeState, toState, writeState } from "./state";
 
 export interface OfflineEngineOptions {
@@ -27,9 +26,9 @@ export interface OfflineEngineOptions {
     policyPackDir?: string | false;
     /** Where offline "applied" state lives; default <projectDir>/.infra/offline. */
     stateDir?: string;
+    /** Layer worker processes kept ready; default 2, the pipeline's default parallelism. */
+    workers?: number;
 }
-
-const RUNNER = path.join(__dirname, "runner.ts");
 
 export class OfflineEngine implements Engine {
     readonly name = "offline";
@@ -38,6 +37,7 @@ export class OfflineEngine implements Engine {
     private readonly packDir: string | false;
     /** One policy server per environment: each environment configures the pack's strictness. */
     private readonly policies = new Map<string, Promise<PolicyServer>>();
+    private workers?: LayerWorkers;
 
     constructor(private readonly opts: OfflineEngineOptions) {
         this.logDir = opts.logDir ?? path.join(opts.projectDir, ".infra", "logs");
@@ -56,6 +56,8 @@ export class OfflineEngine implements Engine {
             return { env: req.env, layer: req.layer, operation: req.operation, resources: [], changes, outputs: {}, policy: [], schema: [], durationMs: Date.now() - started };
         }
         const logFile = path.join(this.logDir, `${req.env}-${req.layer}.log`);
+        // Start the policy pack now so its start-up overlaps the layer's planning.
+        if (req.operation !== "refresh") this.policyServer(req.env)?.catch(() => undefined);
         const recording = await this.record(req.env, req.layer, req.upstream, req.signal, logFile, (done, resource) =>
             req.onEvent({ kind: "progress", layer: req.layer, done, resource }));
         const policy = req.operation === "refresh" ? [] : await this.analyze(req.env, req.layer, recording.resources, req.signal);
@@ -90,6 +92,8 @@ export class OfflineEngine implements Engine {
     }
 
     async close(): Promise<void> {
+        await this.workers?.close();
+        this.workers = undefined;
         const servers = [...this.policies.values()];
         this.policies.clear();
         await Promise.all(servers.map(async (s) => (await s.catch(() => undefined))?.close()));
@@ -98,46 +102,22 @@ export class OfflineEngine implements Engine {
     private async analyze(env: string, layer: Layer, resources: LayerResult["resources"], signal: AbortSignal): Promise<PolicyViolation[]> {
         if (this.packDir === false) return [];
         if (signal.aborted) throw new InterruptedError();
+        return (await this.policyServer(env)!).analyze(resources, layer);
+    }
+
+    /** The environment's policy server, started on first use; undefined when policy is off. */
+    private policyServer(env: string): Promise<PolicyServer> | undefined {
+        if (this.packDir === false) return undefined;
         const server = this.policies.get(env) ?? startPolicyPack(this.packDir, policyConfig(loadEnvironment(env)));
         this.policies.set(env, server);
-        return (await server).analyze(resources, layer);
+        return server;
     }
 
     private record(env: string, layer: Layer, upstream: RunnerRequest["upstream"], signal: AbortSignal, logFile: string,
         onProgress: (done: number, resource: string) => void): Promise<Extract<RunnerMessage, { kind: "result" }>> {
-        fs.mkdirSync(path.dirname(logFile), { recursive: true });
-        const log = fs.openSync(logFile, "w", 0o600);
-        return new Promise((resolve, reject) => {
-            if (signal.aborted) return reject(new InterruptedError());
-            const child = fork(RUNNER, [], {
-                cwd: this.opts.projectDir,
-                execArgv: ["--require", "tsx/cjs"],
-                stdio: ["ignore", log, log, "ipc"],
-                env: { ...process.env, PULUMI_NODEJS_SKIP_PLUGIN_CHECK: "1" },
-            });
-            let settled: Extract<RunnerMessage, { kind: "result" }> | Error | undefined;
-            const onAbort = () => child.kill("SIGTERM");
-            signal.addEventListener("abort", onAbort, { once: true });
-            child.on("message", (msg: RunnerMessage) => {
-                if (msg.kind === "progress") onProgress(msg.done, msg.resource);
-                else if (msg.kind === "result") settled = msg;
-                else {
-                    fs.writeSync(log, `\n${msg.stack ?? msg.message}\n`);
-                    settled = msg.input ? new InputError(msg.message) : new Error(`${env}-${layer}: ${msg.message}`);
-                }
-            });
-            child.on("error", (err) => { settled ??= err; });
-            child.on("exit", (code, sig) => {
-                signal.removeEventListener("abort", onAbort);
-                fs.closeSync(log);
-                if (signal.aborted) return reject(new InterruptedError(`${env}-${layer} interrupted`));
-                if (settled instanceof Error) return reject(settled);
-                if (settled) return resolve(settled);
-                reject(new Error(`${env}-${layer}: layer process exited (${sig ?? code}) without a result; see ${logFile}`));
-            });
-            const request: RunnerRequest = { kind: "run", env, layer, upstream, scratchDir: path.join(os.tmpdir(), `infra-offline-${process.pid}`) };
-            child.send(request);
-        });
+        this.workers ??= new LayerWorkers(this.opts.workers ?? 2, this.opts.projectDir);
+        const request: RunnerRequest = { kind: "run", env, layer, upstream, scratchDir: path.join(os.tmpdir(), `infra-offline-${process.pid}`) };
+        return this.workers.run(request, { signal, logFile, onProgress });
     }
 }
 

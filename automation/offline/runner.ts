@@ -1,4 +1,8 @@
-/** Child process of the offline engine: plans one layer (plan.ts) and reports over IPC. */
+/**
+ * A layer worker of the offline engine: plans the layers it is sent (plan.ts), one at a
+ * time, and reports over IPC. After a failed layer it exits, so the engine starts a fresh
+ * worker rather than reuse an SDK runtime a failed program may have left unsettled.
+ */
 import { InputError } from "../errors";
 import { planLayer } from "./plan";
 import type { RunnerMessage, RunnerRequest } from "./protocol";
@@ -17,13 +21,15 @@ async function run(req: RunnerRequest): Promise<void> {
     await send(result);
 }
 
-process.once("message", (req: RunnerRequest) => {
-    run(req)
-        .catch(async (err: unknown) => {
-            const e = err as Error;
-            // Pulumi wraps program errors; keep the first line a person can act on.
-            const message = String(e?.message ?? err).replace(/^Running program '[^']*' failed with an unhandled exception:\s*/, "").split("\n")[0];
-            await send({ kind: "error", message, stack: e?.stack, input: err instanceof InputError });
-        })
-        .finally(() => process.exit(0));
+let queue = Promise.resolve();
+process.on("message", (req: RunnerRequest) => {
+    queue = queue.then(() => run(req)).catch(async (err: unknown) => {
+        const e = err as Error;
+        // Pulumi wraps program errors; keep the first line a person can act on.
+        const message = String(e?.message ?? err).replace(/^Running program '[^']*' failed with an unhandled exception:\s*/, "").split("\n")[0];
+        await send({ kind: "error", message, stack: e?.stack, input: err instanceof InputError });
+        process.exit(0);
+    });
 });
+// The engine went away (it exited or was killed): nothing left to plan for.
+process.on("disconnect", () => process.exit(0));
