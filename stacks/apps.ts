@@ -30,7 +30,10 @@ export function appsLayer(env: Environment): LayerProgramOutputs<"apps"> {
                 resources: w.resources,
                 autoscaling: w.autoscaling,
                 env: w.env,
-                ingressFromNamespaces: [mesh.gatewayNamespace, mesh.monitoringNamespace],
+                // Callers arrive through the mesh gateway; Prometheus scrapes Istio's merged-metrics port
+                // (it sits outside the mesh, so it cannot speak STRICT mTLS to the app port).
+                ingressFromNamespaces: [mesh.gatewayNamespace],
+                metricsFromNamespaces: [mesh.monitoringNamespace],
                 mesh: w.hosts.length > 0 ? { gateway: pulumi.interpolate`${mesh.gatewayNamespace}/${mesh.gatewayService}`, hosts: w.hosts } : undefined,
             },
             { provider },

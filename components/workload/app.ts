@@ -12,7 +12,7 @@ import { createAutoscaler, createDisruptionBudget, createVerticalAutoscaler } fr
 import { createServiceMonitor } from "./service-monitor";
 import { createMeshRouting } from "./mesh-routing";
 
-export type { AppArgs, AppMesh, AppResources, AppAutoscaling, AppProbes } from "./args";
+export type { AppArgs, AppMesh, AppResources, AppAutoscaling, AppProbes, MetricsVia } from "./args";
 export { validateAppArgs } from "./args";
 
 /** `platform:workload:App`: one hardened, autoscaled, scraped (and optionally meshed) service. */

@@ -46,6 +46,17 @@ export interface AppMesh {
     readonly retryAttempts?: number;
 }
 
+/**
+ * How Prometheus reaches the app's metrics.
+ * - "istio-merge": the pods run an Istio sidecar under mesh-wide STRICT mTLS and Prometheus runs
+ *   outside the mesh, so a plain-HTTP scrape of the app port would be refused by the sidecar.
+ *   Istio's metrics merging (meshConfig.enablePrometheusMerge plus the pod's prometheus.io
+ *   annotations) has istio-agent serve the app's metrics together with Envoy's on port 15020,
+ *   path /stats/prometheus, which the sidecar does not intercept: Prometheus scrapes that.
+ * - "direct": no sidecar; Prometheus scrapes the app port at `metricsPath`.
+ */
+export type MetricsVia = "istio-merge" | "direct";
+
 export interface AppArgs {
     /** Namespace the workload runs in (it must exist). */
     readonly namespace: pulumi.Input<string>;
@@ -71,6 +82,13 @@ export interface AppArgs {
     readonly metricsPath?: string;
     /** Scrape interval. Default "5s". */
     readonly scrapeInterval?: string;
+    /** Where Prometheus scrapes the metrics. Default "istio-merge" (see MetricsVia). */
+    readonly metricsVia?: MetricsVia;
+    /**
+     * Namespaces allowed to reach the metrics port (15020 with "istio-merge", the app port with
+     * "direct"): the namespace Prometheus runs in. Default ["monitoring"].
+     */
+    readonly metricsFromNamespaces?: pulumi.Input<string>[];
     /**
      * Namespaces allowed to reach the app port besides its own (e.g. the Istio gateway and
      * monitoring namespaces). Default none: everything else is denied.
@@ -101,6 +119,8 @@ export interface AppSettings {
     readonly livenessPath: string;
     readonly metricsPath: string;
     readonly scrapeInterval: string;
+    readonly metricsVia: MetricsVia;
+    readonly metricsFromNamespaces: pulumi.Input<string>[];
     readonly ingressFromNamespaces: pulumi.Input<string>[];
     readonly labels: Record<string, string>;
     readonly selector: Record<string, string>;
@@ -115,6 +135,8 @@ export const DEFAULTS = {
     probePath: "/healthz",
     metricsPath: "/metrics",
     scrapeInterval: "5s",
+    metricsVia: "istio-merge",
+    metricsFromNamespaces: ["monitoring"],
 } as const;
 
 const DIGEST_REF = /^[a-z0-9]+(?:[._\-/:][a-z0-9]+)*@sha256:[a-f0-9]{64}$/;
@@ -215,10 +237,17 @@ export function validateAppArgs(name: string, args: AppArgs): AppSettings {
     const scrapeInterval = args.scrapeInterval ?? DEFAULTS.scrapeInterval;
     if (!DURATION.test(scrapeInterval)) fail("scrapeInterval", `scrapeInterval "${scrapeInterval}" is not a duration; use e.g. "5s"`);
 
+    const metricsVia = args.metricsVia ?? DEFAULTS.metricsVia;
+    if (metricsVia !== "istio-merge" && metricsVia !== "direct") fail("metricsVia", `metricsVia "${metricsVia}" is unknown; use "istio-merge" (sidecar, STRICT mTLS) or "direct" (no sidecar)`);
+
     const ingressFromNamespaces = args.ingressFromNamespaces ?? [];
-    for (const ns of ingressFromNamespaces) {
-        if (typeof ns === "string" && !DNS_LABEL.test(ns)) fail("ingressFromNamespaces", `ingressFromNamespaces entry "${ns}" is not a namespace name; use e.g. "istio-ingress"`);
+    const metricsFromNamespaces = args.metricsFromNamespaces ?? [...DEFAULTS.metricsFromNamespaces];
+    for (const [path, list] of [["ingressFromNamespaces", ingressFromNamespaces], ["metricsFromNamespaces", metricsFromNamespaces]] as const) {
+        for (const ns of list) {
+            if (typeof ns === "string" && !DNS_LABEL.test(ns)) fail(path, `${path} entry "${ns}" is not a namespace name; use e.g. "${path === "metricsFromNamespaces" ? "monitoring" : "istio-ingress"}"`);
+        }
     }
+    if (metricsFromNamespaces.length === 0) fail("metricsFromNamespaces", "metricsFromNamespaces is empty, so Prometheus could not scrape; list the namespace Prometheus runs in, e.g. [\"monitoring\"]");
 
     if (args.mesh) {
         const gateway = args.mesh.gateway;
@@ -234,6 +263,7 @@ export function validateAppArgs(name: string, args: AppArgs): AppSettings {
     const labels = { ...args.labels, ...selector, app: name, "app.kubernetes.io/managed-by": "pulumi" };
     return {
         name, requireDigest, replicas, port, requests, limits, minReplicas, maxReplicas, cpuUtilization,
-        readinessPath, livenessPath, metricsPath, scrapeInterval, ingressFromNamespaces, labels, selector,
+        readinessPath, livenessPath, metricsPath, scrapeInterval, metricsVia, metricsFromNamespaces,
+        ingressFromNamespaces, labels, selector,
     };
 }

@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { AppSettings } from "./args";
+import { ISTIO_MERGED_METRICS_PORT, METRICS_PORT_NAME } from "./service-monitor";
 
 /** The numeric user and group the app runs as; matches `USER 10001` in app/Dockerfile. */
 export const RUN_AS_ID = 10001;
@@ -63,8 +64,10 @@ export function createDeployment(name: string, parts: WorkloadParts, serviceAcco
                 metadata: {
                     labels: s.labels,
                     annotations: {
-                        // Istio merges the app's metrics into the sidecar's scrape endpoint, so mesh
-                        // and app metrics are scraped together even under STRICT mTLS.
+                        // Istio merges the app's metrics into the sidecar's scrape endpoint (port 15020,
+                        // /stats/prometheus, outside mTLS), so Prometheus outside the mesh can scrape both
+                        // under STRICT mTLS; istio-agent finds the app's metrics through the prometheus.io
+                        // annotations below.
                         "prometheus.istio.io/merge-metrics": "true",
                         "prometheus.io/scrape": "true",
                         "prometheus.io/port": String(s.port),
@@ -118,15 +121,22 @@ export function createDeployment(name: string, parts: WorkloadParts, serviceAcco
     }, { parent, ignoreChanges: ["spec.replicas"] });
 }
 
-/** A ClusterIP Service; the port name "http" tells Istio the protocol and the ServiceMonitor which port to scrape. */
+/**
+ * A ClusterIP Service; the port name "http" tells Istio the protocol. With "istio-merge" metrics
+ * it also exposes istio-agent's merged-metrics port 15020, so the ServiceMonitor can scrape it
+ * in plain HTTP from outside the mesh despite STRICT mTLS (see service-monitor.ts).
+ */
 export function createService(name: string, parts: WorkloadParts, parent: pulumi.Resource): k8s.core.v1.Service {
     const s = parts.settings;
+    const metricsPort = s.metricsVia === "istio-merge"
+        ? [{ name: METRICS_PORT_NAME, port: ISTIO_MERGED_METRICS_PORT, targetPort: ISTIO_MERGED_METRICS_PORT, protocol: "TCP", appProtocol: "http" }]
+        : [];
     return new k8s.core.v1.Service(`${name}-service`, {
         metadata: { name: s.name, namespace: parts.namespace, labels: s.labels },
         spec: {
             type: "ClusterIP",
             selector: s.selector,
-            ports: [{ name: "http", port: SERVICE_PORT, targetPort: "http", protocol: "TCP", appProtocol: "http" }],
+            ports: [{ name: "http", port: SERVICE_PORT, targetPort: "http", protocol: "TCP", appProtocol: "http" }, ...metricsPort],
         },
     }, { parent });
 }

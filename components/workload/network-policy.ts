@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { AppSettings } from "./args";
+import { metricsTarget } from "./service-monitor";
 
 /** Istiod's port for xDS configuration and certificate signing over mTLS. */
 export const ISTIOD_XDS_PORT = 15012;
@@ -30,7 +31,7 @@ export function createNetworkPolicies(name: string, namespace: pulumi.Input<stri
         // except what the allows below add (policies are additive).
         policy("default-deny", { policyTypes: ["Ingress", "Egress"] }),
         // The app port, from pods in the same namespace (its callers) and from the listed namespaces
-        // (the mesh gateway forwards outside traffic; Prometheus scrapes /metrics on this port).
+        // (the mesh gateway forwards outside traffic).
         policy("allow-ingress", {
             policyTypes: ["Ingress"],
             ingress: [{
@@ -39,6 +40,16 @@ export function createNetworkPolicies(name: string, namespace: pulumi.Input<stri
                     ...(s.ingressFromNamespaces.length > 0 ? [{ namespaceSelector: byName(s.ingressFromNamespaces) }] : []),
                 ],
                 ports: appPort,
+            }],
+        }),
+        // Metrics, from the monitoring namespaces only. With "istio-merge" this is istio-agent's port
+        // 15020: Prometheus has no sidecar, so under STRICT mTLS it can only scrape the merged
+        // metrics there, in plain HTTP. With "direct" it is the app port.
+        policy("allow-metrics", {
+            policyTypes: ["Ingress"],
+            ingress: [{
+                from: [{ namespaceSelector: byName(s.metricsFromNamespaces) }],
+                ports: [{ protocol: "TCP", port: metricsTarget(s).podPort }],
             }],
         }),
         // DNS: every Service name the app or its sidecar resolves goes to CoreDNS in kube-system;

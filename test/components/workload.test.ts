@@ -54,7 +54,8 @@ describe("workload App", function () {
         const rec = await record({
             ...BASE,
             env: { LOG_LEVEL: "info" },
-            ingressFromNamespaces: ["istio-ingress", "monitoring"],
+            ingressFromNamespaces: ["istio-ingress"],
+            metricsFromNamespaces: ["monitoring"],
             monitoringLabels: { release: "kube-prometheus-stack" },
             mesh: { gateway: "istio-ingress/public", hosts: ["api.example.com"] },
             vpa: true,
@@ -154,7 +155,21 @@ describe("workload App", function () {
             const rule = one(resources, T.netpol, "api-allow-ingress").spec.ingress[0];
             assert.deepEqual(rule.ports, [{ protocol: "TCP", port: 8000 }]);
             assert.deepEqual(rule.from[0], { podSelector: {} });
-            assert.deepEqual(rule.from[1].namespaceSelector.matchExpressions[0].values, ["istio-ingress", "monitoring"]);
+            assert.deepEqual(rule.from[1].namespaceSelector.matchExpressions[0].values, ["istio-ingress"]);
+        });
+        it("admits the merged-metrics port 15020 only from the monitoring namespace", () => {
+            const spec = one(resources, T.netpol, "api-allow-metrics").spec;
+            assert.deepEqual(spec.podSelector, appSelector);
+            assert.deepEqual(spec.policyTypes, ["Ingress"]);
+            assert.equal(spec.ingress.length, 1);
+            assert.deepEqual(spec.ingress[0].ports, [{ protocol: "TCP", port: 15020 }]);
+            // Exactly one peer: no podSelector {} (same namespace) and no other namespace.
+            assert.deepEqual(spec.ingress[0].from, [{
+                namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["monitoring"] }] },
+            }]);
+            // No other policy opens 15020.
+            const others = ofType(resources, T.netpol).filter((r) => r.name !== "api-allow-metrics");
+            assert.ok(!JSON.stringify(others.map((r) => r.inputs)).includes("15020"));
         });
         it("allows DNS egress to kube-system on UDP and TCP 53", () => {
             const rule = one(resources, T.netpol, "api-allow-dns").spec.egress[0];
@@ -169,11 +184,38 @@ describe("workload App", function () {
     });
 
     describe("monitoring and mesh", () => {
-        it("scrapes /metrics on port http every 5s with the Prometheus selector label", () => {
+        it("scrapes Istio's merged metrics (15020 /stats/prometheus) every 5s with the Prometheus selector label", () => {
             const sm = one(resources, T.monitor);
-            assert.deepEqual(sm.spec.endpoints[0], { port: "http", path: "/metrics", interval: "5s", scrapeTimeout: "5s", honorLabels: false });
+            assert.deepEqual(sm.spec.endpoints, [{ port: "http-metrics", path: "/stats/prometheus", scheme: "http", interval: "5s", scrapeTimeout: "5s", honorLabels: false }]);
             assert.equal(sm.metadata.labels.release, "kube-prometheus-stack");
             assert.deepEqual(sm.spec.namespaceSelector.matchNames, ["apps"]);
+            assert.deepEqual(sm.spec.selector.matchLabels, one(resources, T.service).spec.selector);
+        });
+        it("exposes 15020 on the Service under the port name the ServiceMonitor scrapes", () => {
+            assert.deepEqual(one(resources, T.service).spec.ports, [
+                { name: "http", port: 80, targetPort: "http", protocol: "TCP", appProtocol: "http" },
+                { name: "http-metrics", port: 15020, targetPort: 15020, protocol: "TCP", appProtocol: "http" },
+            ]);
+        });
+        it("keeps the app's own metrics port and path in the annotations istio-agent merges from", () => {
+            const annotations = one(resources, T.deployment).spec.template.metadata.annotations;
+            assert.equal(annotations["prometheus.io/scrape"], "true");
+            assert.equal(annotations["prometheus.io/port"], "8000");
+            assert.equal(annotations["prometheus.io/path"], "/metrics");
+        });
+        it("scrapes the app port directly with metricsVia direct, and opens only that port to monitoring", async () => {
+            const rec = await record({ ...BASE, metricsVia: "direct", metricsPath: "/prom", scrapeInterval: "10s" });
+            assert.deepEqual(one(rec.resources, T.monitor).spec.endpoints, [{ port: "http", path: "/prom", scheme: "http", interval: "10s", scrapeTimeout: "10s", honorLabels: false }]);
+            assert.deepEqual(one(rec.resources, T.service).spec.ports.map((p: any) => p.name), ["http"]);
+            const rule = one(rec.resources, T.netpol, "api-allow-metrics").spec.ingress[0];
+            assert.deepEqual(rule.ports, [{ protocol: "TCP", port: 8000 }]);
+            // The default monitoring namespace.
+            assert.deepEqual(rule.from[0].namespaceSelector.matchExpressions[0].values, ["monitoring"]);
+            assert.ok(!JSON.stringify(rec.resources.map((r) => r.inputs)).includes("15020"));
+            for (const r of [...ofType(rec.resources, T.monitor), ...ofType(rec.resources, T.service), ...ofType(rec.resources, T.netpol)]) {
+                const Model: any = r.type === T.monitor ? ServiceMonitor : r.type === T.service ? Service : NetworkPolicy;
+                assert.doesNotThrow(() => new Model(JSON.parse(JSON.stringify(r.inputs))).validate(), `${r.name} is schema-valid`);
+            }
         });
         it("routes the gateway hosts and in-mesh calls with timeouts and retries", () => {
             const spec = one(resources, T.vs).spec;
@@ -194,7 +236,7 @@ describe("workload App", function () {
         it("gives every child the caller's Kubernetes provider and the App as parent", () => {
             const app = resources.find((r) => r.type === "platform:workload:App")!;
             const children = resources.filter((r) => r.parent === app.urn);
-            assert.equal(children.length, 13);
+            assert.equal(children.length, 14);
             for (const c of children) assert.match(c.provider ?? "", /pulumi:providers:kubernetes::cluster::/, `${c.name} uses the caller's provider`);
         });
         it("outputs names, namespace and the in-cluster host", async () => {
@@ -296,6 +338,16 @@ describe("validateAppArgs", () => {
         bad({ autoscaling: { cpuUtilization: 150 } }, /cpuUtilization 150/);
         bad({ mesh: { gateway: "public", hosts: ["a.example.com"] } }, /"namespace\/name"/);
         bad({ mesh: { gateway: "istio-ingress/public", hosts: [] } }, /mesh.hosts is empty/);
+    });
+    it("defaults to Istio-merged metrics scraped from the monitoring namespace", () => {
+        const s = validateAppArgs("api", BASE);
+        assert.equal(s.metricsVia, "istio-merge");
+        assert.deepEqual(s.metricsFromNamespaces, ["monitoring"]);
+    });
+    it("rejects an unknown metricsVia and bad or empty metricsFromNamespaces", () => {
+        bad({ metricsVia: "sidecar" as any }, /metricsVia "sidecar" is unknown; use "istio-merge"/);
+        bad({ metricsFromNamespaces: ["Monitoring"] }, /metricsFromNamespaces entry "Monitoring" is not a namespace name/);
+        bad({ metricsFromNamespaces: [] }, /metricsFromNamespaces is empty/);
     });
     it("reports errors as InputPropertyError with the property path", () => {
         try {
