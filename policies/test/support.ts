@@ -142,7 +142,7 @@ export function loadCases(): { file: string; cases: RuleCase[]; stackCases: Stac
         .filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))
         .sort()
         .map((file) => {
-            // eslint-disable-next-line @typescript-eslint/no-require-imports
+             
             const mod = require(path.join(dir, file)) as { cases?: RuleCase[]; stackCases?: StackCase[] };
             return { file, cases: mod.cases ?? [], stackCases: mod.stackCases ?? [] };
         });
@@ -154,7 +154,7 @@ export function firedRules(findings: readonly Finding[]): string[] {
 }
 
 /** Deep copy of a fixture with `edit` applied: how broken variants are written. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 export function variant(base: Record<string, unknown>, edit: (copy: any) => void): Record<string, unknown> {
     const copy = structuredClone(base);
     edit(copy);

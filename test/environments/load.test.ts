@@ -55,7 +55,7 @@ describe("environments", () => {
     });
 
     it("rejects a missing required field", () => {
-        assert.match(errorFor((t) => t.replace(/^charts:\n(  .*\n)+/m, "")), /charts \(missing\) is required/);
+        assert.match(errorFor((t) => t.replace(/^charts:\n( {2}.*\n)+/m, "")), /charts \(missing\) is required/);
     });
 
     it("rejects a bad value naming the field, the value and the fix", () => {

@@ -94,7 +94,7 @@ describe("run summary", () => {
         assert.doesNotMatch(text, /at install/);
         assert.match(text, /mesh\s+skipped\s+0\s+skipped because monitoring failed/);
         assert.match(text, /images\s+not-selected\s*$/m);
-        assert.match(text, /Full logs of failed layers:\n  monitoring: \/tmp\/logs\/dev-monitoring\.log/);
+        assert.match(text, /Full logs of failed layers:\n {2}monitoring: \/tmp\/logs\/dev-monitoring\.log/);
         assert.doesNotMatch(text, /Interrupted/);
         assert.match(renderSummary({ ...summary, interrupted: true }), /Interrupted: layers marked cancelled/);
     });

@@ -6,7 +6,7 @@
  */
 
 /** Plain object as deserialized from resource inputs. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 export type Obj = Record<string, any>;
 
 export type ContainerList = "containers" | "initContainers" | "ephemeralContainers";

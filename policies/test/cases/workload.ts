@@ -90,7 +90,7 @@ const compliantService = {
     spec: { type: "ClusterIP", selector: labels, ports: [{ name: "http", port: 80, targetPort: "http" }] },
 };
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 type Edit = (copy: any) => void;
 const deploy = (name: string, edit: Edit, config?: Record<string, unknown>) => ({
     name,
@@ -100,10 +100,10 @@ const deploy = (name: string, edit: Edit, config?: Record<string, unknown>) => (
 const pod = (name: string, edit: Edit) => ({ name, props: variant(compliantPod, edit) });
 
 // Paths into the fixtures, so variants read like the field they break.
-const T = (d: any) => d.spec.template.spec; // eslint-disable-line @typescript-eslint/no-explicit-any
-const main = (d: any) => T(d).containers[0]; // eslint-disable-line @typescript-eslint/no-explicit-any
-const init = (d: any) => T(d).initContainers[0]; // eslint-disable-line @typescript-eslint/no-explicit-any
-const eph = (p: any) => p.spec.ephemeralContainers[0]; // eslint-disable-line @typescript-eslint/no-explicit-any
+const T = (d: any) => d.spec.template.spec;  
+const main = (d: any) => T(d).containers[0];  
+const init = (d: any) => T(d).initContainers[0];  
+const eph = (p: any) => p.spec.ephemeralContainers[0];  
 
 const deploymentCase = (rule: string, broken: ReturnType<typeof deploy>[]): RuleCase => ({
     rule, type: DEPLOYMENT, compliant: compliantDeployment, broken,
