@@ -5,6 +5,9 @@
  * the way the Kubernetes RBAC authorizer does (wildcards, subresources, resourceNames).
  */
 import type { ReportViolation, ResourceValidationArgs } from "@pulumi/policy";
+import { k8sKind } from "../util/kind";
+
+export { k8sKind };
 
 /** A Kubernetes RBAC PolicyRule as it appears in resource inputs. */
 export interface PolicyRule {
@@ -32,17 +35,6 @@ export interface Permission {
 
 const RBAC_GROUP = "rbac.authorization.k8s.io";
 
-/** Kubernetes group ("" for core) and kind of a resource, from its type token or its apiVersion/kind props. */
-export function k8sKind(type: string, props: Record<string, unknown> | undefined): { group: string; kind: string } | undefined {
-    const m = /^kubernetes:([^:/]+)\/[^:]+:([A-Za-z0-9]+)$/.exec(type);
-    if (m && m[2] !== "CustomResource") {
-        return { group: m[1] === "core" ? "" : m[1], kind: m[2].replace(/Patch$/, "") };
-    }
-    const apiVersion = typeof props?.apiVersion === "string" ? props.apiVersion : undefined;
-    const kind = typeof props?.kind === "string" ? props.kind : undefined;
-    if (!apiVersion || !kind) return undefined;
-    return { group: apiVersion.includes("/") ? apiVersion.split("/")[0] : "", kind };
-}
 
 /** "Role" or "ClusterRole" when the resource is one of them. */
 export function roleKind(type: string, props: Record<string, unknown>): "Role" | "ClusterRole" | undefined {
