@@ -42,6 +42,7 @@ export function envOptions<T>(y: Argv<T>, defaultEngine: EngineName, envRequired
 
 /** Checks --parallel; one line naming the bad value and the fix. */
 export function validateParallel(value: number): number {
+    if (Number.isNaN(value)) throw new InputError("--parallel needs a number; pass a whole number from 1 to 16");
     if (!Number.isInteger(value) || value < 1 || value > 16) {
         throw new InputError(`--parallel ${value} is not valid; pass a whole number from 1 to 16`);
     }

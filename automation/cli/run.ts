@@ -11,14 +11,14 @@ import type { Layer } from "../../stacks/graph";
 import { DriftError, InterruptedError, InputError } from "../errors";
 import { createEngine } from "../engines";
 import type { Engine } from "../engine";
-import type { RunSummary } from "../pipeline/runner";
+import type { LayerOutcome, RunSummary } from "../pipeline/runner";
 import { selectLayers } from "../pipeline/selection";
 import { renderJson } from "../reports/json";
 import { errorText, violationsOf } from "../reports/model";
 import { installSignalHandlers } from "../pipeline/signals";
 import { createProgress, renderSummary } from "../pipeline/progress";
 import { recordRun, lastRun, resumeSelection } from "../release/runs";
-import { recordFingerprints } from "../release/fingerprint";
+import { recordFingerprints, unchangedLayers } from "../release/fingerprint";
 import { promptForName, upGate } from "./confirm";
 import { CommonArgs, EngineName, validateParallel } from "./options";
 
@@ -71,12 +71,17 @@ export interface ExecuteOptions {
     command?: string;
     /** Record the run for promotion and `up --resume` (.infra/runs); off for offline checks. */
     record?: boolean;
+    /** Leave out selected layers whose fingerprint matches their last successful up (`up` without --force-all). */
+    skipUnchanged?: boolean;
 }
 
+/** A finished run plus the selected layers change detection left out. */
+export type ExecutedRun = RunSummary & { unchanged?: Layer[] };
+
 /** Runs one operation over one environment and returns the summary (it never throws for layer failures). */
-export async function executeRun(args: CommonArgs, opts: ExecuteOptions): Promise<RunSummary> {
+export async function executeRun(args: CommonArgs, opts: ExecuteOptions): Promise<ExecutedRun> {
     const environment = resolveEnvironment(args.env);
-    const selected = opts.selected ?? resolveLayers(args);
+    let selected = opts.selected ?? resolveLayers(args);
     const parallel = validateParallel(args.parallel);
     const engine = makeEngine(args.engine ?? "pulumi");
     const { runPipeline } = require("../pipeline/runner") as typeof import("../pipeline/runner");
@@ -85,6 +90,17 @@ export async function executeRun(args: CommonArgs, opts: ExecuteOptions): Promis
         : undefined;
     if (lock?.staleCleared) process.stderr.write(`cleared a stale lock left by pid ${lock.staleCleared.pid} (${lock.staleCleared.command})\n`);
     const interrupt = interruptOnSigint();
+    let unchanged: Layer[] = [];
+    try {
+        // Compared under the lock, so no other run changes the state between the check and the run.
+        if (opts.skipUnchanged) unchanged = await unchangedLayers({ projectDir: PROJECT_DIR, env: environment, layers: selected, engine });
+    } catch (err) {
+        interrupt.dispose();
+        lock?.release();
+        await engine.close?.();
+        throw err;
+    }
+    selected = selected.filter((l) => !unchanged.includes(l));
     const live = args.json || args.events ? undefined : createProgress({ layers: selected, stream: process.stderr });
     try {
         const summary = await runPipeline({
@@ -103,10 +119,10 @@ export async function executeRun(args: CommonArgs, opts: ExecuteOptions): Promis
         });
         live?.stop();
         if (opts.record ?? true) {
-            recordRun(PROJECT_DIR, summary);
+            recordRun(PROJECT_DIR, summary, unchanged);
             await recordFingerprints(PROJECT_DIR, environment, summary, engine);
         }
-        return summary;
+        return unchanged.length > 0 ? { ...summary, unchanged } : summary;
     } finally {
         interrupt.dispose();
         lock?.release();
@@ -125,8 +141,17 @@ export function failureOf(summary: RunSummary): void {
     }
 }
 
+/** The run as reported: layers change detection left out show as "unchanged", not "not-selected". */
+export function withUnchanged(run: ExecutedRun): RunSummary {
+    const skip = new Set(run.unchanged ?? []);
+    if (skip.size === 0) return run;
+    const outcomes = run.outcomes.map((o) => (o.status === "not-selected" && skip.has(o.layer) ? { ...o, status: "unchanged" as LayerOutcome["status"], attempts: 0 } : o));
+    return { ...run, outcomes };
+}
+
 /** Prints a finished run as JSON, or the summary table followed by policy findings. */
-export function printSummary(args: CommonArgs, summary: RunSummary): void {
+export function printSummary(args: CommonArgs, run: ExecutedRun): void {
+    const summary = withUnchanged(run);
     if (args.json) return print(args, renderJson([summary]));
     const violations = violationsOf(summary);
     const findings = violations.map((v) => `  ${v.enforcement === "mandatory" ? "MANDATORY" : "advisory "} ${v.severity.padEnd(8)} ${v.layer}: ${v.rule}${v.resourceName ? ` ${v.resourceName}` : ""}: ${v.message.split("\n")[0]}`);
@@ -141,14 +166,15 @@ export async function runOperation(args: CommonArgs, operation: Operation): Prom
 }
 
 /** `up`: on a protected environment, only with --yes or the name typed at the prompt. */
-export async function runUp(args: CommonArgs & { yes: boolean; resume?: boolean }, interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY)): Promise<void> {
+export async function runUp(args: CommonArgs & { yes: boolean; resume?: boolean; forceAll?: boolean }, interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY)): Promise<void> {
     resolveEnvironment(args.env);
     if (args.resume && args.layer?.length) throw new InputError("--resume picks the layers itself; drop --layer or --resume");
     const selected = args.resume ? resumeSelection(lastRun(PROJECT_DIR, args.env, ["up"]), args.env) : resolveLayers(args);
     if (upGate({ env: args.env, yes: args.yes, interactive }) === "prompt" && !(await promptForName(args.env, selected, "updates"))) {
         throw new InputError(`up of "${args.env}" not confirmed: the typed name did not match; nothing was touched`);
     }
-    const summary = await executeRun(args, { operation: "up", selected });
+    // --resume already names exactly the layers left undone; --force-all applies every selected layer.
+    const summary = await executeRun(args, { operation: "up", selected, skipUnchanged: !args.resume && !args.forceAll });
     printSummary(args, summary);
     failureOf(summary);
 }
@@ -171,6 +197,6 @@ export async function runDrift(args: CommonArgs): Promise<void> {
     const drift = driftOf(summary);
     if (drift.length > 0) {
         if (!args.json) print(args, ["Drift found:", ...drift.map((d) => `  ${args.env}-${d.layer}: ${d.changes}`)].join("\n"));
-        throw new DriftError(`drift in ${args.env}: ${drift.map((d) => `${d.layer} (${d.changes})`).join("; ")}; run \`infra refresh --env ${args.env}\` to accept it or \`infra up --env ${args.env}\` to restore the code's state`);
+        throw new DriftError(`drift in ${args.env}: ${drift.map((d) => `${d.layer} (${d.changes})`).join("; ")}; run \`infra refresh --env ${args.env}\` to accept it or \`infra up --env ${args.env} --force-all\` to restore the code's state`);
     }
 }

@@ -10,8 +10,10 @@ import { InputError, InterruptedError } from "../errors";
 import { acquireLock } from "../pipeline/lock";
 import { type ReleaseResult, promote, rollback } from "./apply";
 import { backup, offlineStateStore, restore, type StateStore, verifyBackup } from "./backup";
+import { forgetFingerprints } from "./fingerprint";
 import { listReleases } from "./history";
 import { environmentsDir } from "./pins";
+import { validatePromotionRequest } from "./promote";
 import { releaseResultJson, renderReleaseResult, renderReleases } from "./report";
 import { loadEnvironment } from "../../environments/load";
 
@@ -45,6 +47,10 @@ export interface PromoteArgs { from: string; to: string; writeOnly: boolean; for
 
 /** `infra promote`. */
 export function promoteCommand(args: PromoteArgs): Promise<void> {
+    // Bad arguments are refused before the engine starts (the Pulumi engine needs a CLI to start).
+    validatePromotionRequest(args);
+    loadEnvironment(args.from, environmentsDir());
+    loadEnvironment(args.to, environmentsDir());
     return applyWith(args, (opts) => promote({ from: args.from, to: args.to, force: args.force, reason: args.reason }, opts));
 }
 
@@ -72,9 +78,16 @@ function stateStore(engine: EngineName): StateStore {
 /** `infra backup`: prints the files and checksums, never their contents. */
 export async function backupCommand(args: { env: string; out: string; engine: EngineName } & Output): Promise<void> {
     loadEnvironment(args.env, environmentsDir());
-    const manifest = await backup({ env: args.env, outDir: path.resolve(args.out), stacks: stateStore(args.engine) });
+    // Held so a running up, destroy or restore cannot leave the backup with layers from two different moments.
+    const lock = acquireLock(LOCK_DIR, args.env, { command: `infra backup --env ${args.env}` });
+    let manifest: Awaited<ReturnType<typeof backup>>;
+    try {
+        manifest = await backup({ env: args.env, outDir: path.resolve(args.out), stacks: stateStore(args.engine) });
+    } finally {
+        lock.release();
+    }
     if (args.json) return out(JSON.stringify(manifest, null, 2));
-    out([`backup of ${args.env} in ${path.resolve(args.out)}:`, ...manifest.files.map((f) => `  ${f.file}  sha256:${f.sha256.slice(0, 12)}  ${f.bytes} bytes`),
+    out([`backup of ${args.env} in ${path.resolve(args.out)}:`, ...manifest.files.map((f) => `  ${f.file.padEnd(Math.max(...manifest.files.map((g) => g.file.length)))}  sha256:${f.sha256.slice(0, 12)}  ${f.bytes} bytes`),
         ...(manifest.empty.length ? [`  no state: ${manifest.empty.join(", ")}`] : [])].join("\n"));
 }
 
@@ -89,6 +102,8 @@ export async function restoreCommand(args: { env: string; from: string; yes: boo
     const lock = acquireLock(LOCK_DIR, args.env, { command: `infra restore --env ${args.env}` });
     try {
         const layers = await restore({ env: args.env, fromDir: dir, stacks: stateStore(args.engine) });
+        // The restored state may predate the last up: change detection must not call those layers unchanged.
+        forgetFingerprints(PROJECT_DIR, args.env, layers);
         out(args.json ? JSON.stringify({ env: args.env, restored: layers }) : `restored ${args.env}: ${layers.join(", ")}; run \`infra drift --env ${args.env}\` to compare with what is deployed`);
     } finally {
         lock.release();

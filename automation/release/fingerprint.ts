@@ -111,14 +111,25 @@ export function saveFingerprint(projectDir: string, env: string, layer: Layer, f
     fs.renameSync(tmp, file);
 }
 
+/** Forgets the stored fingerprints of these layers, so the next `up` applies them whatever their inputs. */
+export function forgetFingerprints(projectDir: string, env: string, layers: readonly Layer[]): void {
+    for (const layer of layers) fs.rmSync(fingerprintFile(projectDir, env, layer), { force: true });
+}
+
 /**
  * After a run: stores the fingerprint of every layer an `up` finished, computed from the
- * upstream outputs it ran with, and forgets those a destroy removed. Other operations change nothing.
+ * upstream outputs it ran with, and forgets those a destroy removed and those whose state a
+ * refresh found different from the code (the next `up` must apply them). Previews change nothing.
  */
 export async function recordFingerprints(projectDir: string, env: Environment, summary: RunSummary, engine: Engine): Promise<void> {
     const ok = summary.outcomes.filter((o) => o.status === "succeeded");
     if (summary.operation === "destroy") {
-        for (const o of ok) fs.rmSync(fingerprintFile(projectDir, env.name, o.layer), { force: true });
+        forgetFingerprints(projectDir, env.name, ok.map((o) => o.layer));
+        return;
+    }
+    if (summary.operation === "refresh") {
+        const c = (o: (typeof ok)[number]) => o.result?.changes;
+        forgetFingerprints(projectDir, env.name, ok.filter((o) => { const x = c(o); return x !== undefined && x.create + x.update + x.replace + x.delete > 0; }).map((o) => o.layer));
         return;
     }
     if (summary.operation !== "up") return;

@@ -1,7 +1,7 @@
 /** `infra check`: offline plan + policy pack + schema validation, with reports for CI. */
 import type { ArgumentsCamelCase, Argv } from "yargs";
 import { REPORT_FORMATS } from "../../reports";
-import { envOptions, globalOptions } from "../options";
+import { envOptions } from "../options";
 import { CheckArgs, runCheck } from "../run-check";
 
 export const command = "check";
@@ -13,7 +13,7 @@ export const examples: ReadonlyArray<[string, string]> = [
 ];
 
 export function builder(y: Argv) {
-    return envOptions(globalOptions(y), "offline", false)
+    return envOptions(y, "offline", false)
         .option("all", { alias: "a", type: "boolean", default: false, describe: "Check every environment in environments/" })
         .option("format", { alias: "f", choices: REPORT_FORMATS, default: "table" as const, describe: "Report format on stdout" })
         .option("output", { alias: "o", type: "string", array: true, describe: "Also write a report file; the format follows the extension (.sarif, .md, .json, .txt); repeatable" })

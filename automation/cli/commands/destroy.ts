@@ -1,6 +1,6 @@
 /** `infra destroy`: remove the selected layers in reverse dependency order, after confirmation. */
 import type { ArgumentsCamelCase, Argv } from "yargs";
-import { envOptions, globalOptions } from "../options";
+import { envOptions } from "../options";
 import { DestroyArgs, runDestroy } from "../run-destroy";
 
 export const command = "destroy";
@@ -12,7 +12,7 @@ export const examples: ReadonlyArray<[string, string]> = [
 ];
 
 export function builder(y: Argv) {
-    return envOptions(globalOptions(y), "pulumi")
+    return envOptions(y, "pulumi")
         .option("yes", { alias: "y", type: "boolean", default: false, describe: "Do not ask for confirmation" })
         .option("confirm", { type: "string", describe: "The environment name again; required with --yes for protected environments" })
         .example(examples as [string, string][]);

@@ -2,7 +2,7 @@
 import type { ArgumentsCamelCase, Argv } from "yargs";
 import { GRAPH_FORMATS, GraphFormat, renderGraph } from "../graph-render";
 import { LAYER_NEEDS, waves } from "../../../stacks/graph";
-import { globalOptions } from "../options";
+
 import { print, resolveEnvironment } from "../run";
 
 export const command = "graph";
@@ -21,7 +21,7 @@ interface GraphArgs {
 }
 
 export function builder(y: Argv) {
-    return globalOptions(y)
+    return y
         .option("env", { alias: "e", type: "string", describe: "Environment (validated; every environment has the same graph)" })
         .option("format", { alias: "f", choices: GRAPH_FORMATS, default: "text" as const, describe: "Output format" })
         .example(examples as [string, string][]);

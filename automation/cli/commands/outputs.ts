@@ -1,6 +1,6 @@
 /** `infra outputs`: the stack outputs of an environment's layers, secrets masked. */
 import type { ArgumentsCamelCase, Argv } from "yargs";
-import { envOptions, globalOptions } from "../options";
+import { envOptions } from "../options";
 import { OutputsArgs, runOutputs } from "../run-outputs";
 
 export const command = "outputs";
@@ -11,7 +11,7 @@ export const examples: ReadonlyArray<[string, string]> = [
 ];
 
 export function builder(y: Argv) {
-    return envOptions(globalOptions(y), "pulumi")
+    return envOptions(y, "pulumi")
         .option("show-secrets", { type: "boolean", default: false, describe: "Print secret values instead of [secret]" })
         .example(examples as [string, string][]);
 }

@@ -1,6 +1,6 @@
 /** `infra preview`: Show what up would change, with the policy pack, without changing anything */
 import type { ArgumentsCamelCase, Argv } from "yargs";
-import { CommonArgs, envOptions, globalOptions } from "../options";
+import { CommonArgs, envOptions } from "../options";
 import { runOperation } from "../run";
 
 export const command = "preview";
@@ -11,7 +11,7 @@ export const examples: ReadonlyArray<[string, string]> = [
 ];
 
 export function builder(y: Argv) {
-    return envOptions(globalOptions(y), "pulumi").example(examples as [string, string][]);
+    return envOptions(y, "pulumi").example(examples as [string, string][]);
 }
 
 export async function handler(argv: ArgumentsCamelCase<CommonArgs>): Promise<void> {

@@ -1,7 +1,7 @@
 /** `infra promote`: copy the digests and chart versions one environment runs into the next, then apply. */
 import type { ArgumentsCamelCase, Argv } from "yargs";
 import { promoteCommand, PromoteArgs } from "../../release/commands";
-import { ENGINES, globalOptions } from "../options";
+import { ENGINES } from "../options";
 
 export const command = "promote";
 export const describe = "Promote a release by digest (e.g. staging -> prod): write the target's pins, then apply the layers they change";
@@ -11,7 +11,7 @@ export const examples: ReadonlyArray<[string, string]> = [
 ];
 
 export function builder(y: Argv) {
-    return globalOptions(y)
+    return y
         .option("from", { type: "string", demandOption: true, describe: "Environment to promote from" })
         .option("to", { type: "string", demandOption: true, describe: "Environment to promote into" })
         .option("write-only", { type: "boolean", default: false, describe: "Write the release pins without applying them" })

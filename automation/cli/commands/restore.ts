@@ -1,14 +1,14 @@
 /** `infra restore`: replace an environment's stack state from a verified backup. */
 import type { ArgumentsCamelCase, Argv } from "yargs";
 import { restoreCommand } from "../../release/commands";
-import { EngineName, ENGINES, globalOptions } from "../options";
+import { EngineName, ENGINES } from "../options";
 
 export const command = "restore";
 export const describe = "Restore an environment's stack state from a backup (verifies it first; needs --yes)";
-export const examples: ReadonlyArray<[string, string]> = [["$0 restore --env prod --from backups/prod-2024-06-01 --yes", "restore prod's state"]];
+export const examples: ReadonlyArray<[string, string]> = [["$0 restore --env prod --from backups/prod-0601 --yes", "restore prod's state"]];
 
 export function builder(y: Argv) {
-    return globalOptions(y)
+    return y
         .option("env", { alias: "e", type: "string", demandOption: true, describe: "Environment name" })
         .option("from", { type: "string", demandOption: true, describe: "Backup directory" })
         .option("yes", { alias: "y", type: "boolean", default: false, describe: "Confirm replacing the state" })

@@ -1,7 +1,7 @@
 /** `infra rollback`: re-apply an environment's previous release pins. */
 import type { ArgumentsCamelCase, Argv } from "yargs";
 import { rollbackCommand, RollbackArgs } from "../../release/commands";
-import { ENGINES, globalOptions } from "../options";
+import { ENGINES } from "../options";
 
 export const command = "rollback";
 export const describe = "Roll an environment back to its previous release pins, touching only the layers they change";
@@ -11,7 +11,7 @@ export const examples: ReadonlyArray<[string, string]> = [
 ];
 
 export function builder(y: Argv) {
-    return globalOptions(y)
+    return y
         .option("env", { alias: "e", type: "string", demandOption: true, describe: "Environment name" })
         .option("to", { type: "string", describe: "Release id to return to; default the previous one" })
         .option("write-only", { type: "boolean", default: false, describe: "Write the pins without applying them" })
