@@ -60,7 +60,9 @@ export function parseEnvironment(text: string, file: string, expectedName?: stri
 /** Loads environments/<name>.yaml; unknown names list the valid ones. */
 export function loadEnvironment(name: string, dir: string = ENVIRONMENTS_DIR): Environment {
     const file = path.join(dir, `${name}.yaml`);
-    const rel = path.relative(process.cwd(), file) || file;
+    // Short paths inside the project; absolute ones for a directory elsewhere (INFRA_ENVIRONMENTS_DIR).
+    const relative = path.relative(process.cwd(), file);
+    const rel = relative && !relative.startsWith("..") ? relative : file;
     if (!/^[a-z][a-z0-9-]*$/.test(name) || !fs.existsSync(file)) {
         throw new InputError(`unknown environment "${name}": no ${rel}; valid: ${listEnvironments(dir).join(", ")}`);
     }

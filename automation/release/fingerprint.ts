@@ -11,7 +11,7 @@ import * as path from "path";
 import type { Engine, OutputValue } from "../engine";
 import type { RunSummary } from "../pipeline/runner";
 import type { Environment } from "../../environments/schema";
-import { ancestors, LAYER_NEEDS, type Layer, topoOrder } from "../../stacks/graph";
+import { ancestors, type Layer, topoOrder } from "../../stacks/graph";
 import { PROJECT_DIR } from "../../stacks/settings";
 
 const SHARED_CODE = ["stacks/contracts.ts", "stacks/upstream.ts", "stacks/k8s.ts", "stacks/settings.ts", "stacks/types.ts"];
@@ -77,8 +77,9 @@ function hashTree(hash: ReturnType<typeof createHash>, root: string, rel: string
 }
 
 /**
- * The fingerprint of one layer of one environment. `upstream` holds the outputs of the layers
- * it needs (secret values are hashed, never stored).
+ * The fingerprint of one layer of one environment. `upstream` holds the outputs of every layer
+ * it builds on, not only its direct needs (apps reads the cluster's kubeconfig); secret values
+ * are hashed, never stored.
  */
 export function layerFingerprint(env: Environment, layer: Layer, upstream: Partial<Record<Layer, Record<string, OutputValue>>>, codeRoot: string = PROJECT_DIR): string {
     const hash = createHash("sha256");
@@ -86,7 +87,7 @@ export function layerFingerprint(env: Environment, layer: Layer, upstream: Parti
     for (const rel of layerCodePaths(env, layer)) hashTree(hash, codeRoot, rel);
     hash.update(`settings:${stableJson(LAYER_SETTINGS[layer](env))}\n`);
     const reads: Record<string, unknown> = {};
-    for (const need of LAYER_NEEDS[layer]) {
+    for (const need of ancestors(layer) as Layer[]) {
         reads[need] = Object.fromEntries(Object.entries(upstream[need] ?? {}).map(([k, v]) => [k, v.value]));
     }
     hash.update(`upstream:${stableJson(reads)}\n`);
@@ -141,7 +142,7 @@ export async function recordFingerprints(projectDir: string, env: Environment, s
         // Upstream read the same way unchangedLayers reads it (run results may carry masked secrets).
         const upstream: Partial<Record<Layer, Record<string, OutputValue>>> = {};
         try {
-            for (const need of LAYER_NEEDS[o.layer]) upstream[need] = await engine.outputs(env.name, need);
+            for (const need of ancestors(o.layer) as Layer[]) upstream[need] = await engine.outputs(env.name, need);
         } catch {
             // Without the upstream outputs there is no trustworthy fingerprint: the layer simply runs next time.
             fs.rmSync(fingerprintFile(projectDir, env.name, o.layer), { force: true });
@@ -174,7 +175,7 @@ export async function unchangedLayers(opts: UnchangedOptions): Promise<Layer[]> 
         let same = false;
         if (stored && !upstreamChanged) {
             const upstream: Partial<Record<Layer, Record<string, OutputValue>>> = {};
-            for (const need of LAYER_NEEDS[layer]) upstream[need] = await opts.engine.outputs(opts.env.name, need);
+            for (const need of ancestors(layer) as Layer[]) upstream[need] = await opts.engine.outputs(opts.env.name, need);
             same = layerFingerprint(opts.env, layer, upstream, opts.codeRoot) === stored;
         }
         if (same) unchanged.push(layer);
