@@ -1,6 +1,7 @@
 /** Text for people: the release history table and the result of a promotion or rollback. */
 import type { Release } from "./history";
-import type { PinChange } from "./pins";
+import * as path from "path";
+import { environmentFile, type PinChange } from "./pins";
 import type { ReleaseResult } from "./apply";
 
 /** `repo@sha256:<64 hex>` -> `sha256:<12 hex>`; chart versions are shown whole. */
@@ -35,7 +36,7 @@ export function renderReleaseResult(r: ReleaseResult): string {
     const lines = [`${title}: release ${r.id} ${r.status}`];
     if (p.forced) lines.push(`  forced: ${p.forced}`);
     for (const c of p.changed) lines.push(`  ${c.kind} ${describeChange(c)}`);
-    if (r.status === "written") lines.push(`  pins written to environments/${p.env}.yaml; apply with \`infra up --env ${p.env}\` after review`);
+    if (r.status === "written") lines.push(`  pins written to ${displayPath(environmentFile(p.env))}; apply with \`infra up --env ${p.env}\` after review`);
     if (r.unchanged.length > 0) lines.push(`  unchanged (skipped): ${r.unchanged.join(", ")}`);
     for (const o of r.summary?.outcomes ?? []) {
         if (o.status !== "not-selected") lines.push(`  ${o.layer}: ${o.status}${o.error ? ` - ${o.error.split("\n")[0]}` : ""}`);
@@ -50,4 +51,10 @@ export function releaseResultJson(r: ReleaseResult): Record<string, unknown> {
         forced: r.plan.forced ?? null, changed: r.plan.changed, affected: r.affected, unchanged: r.unchanged,
         layers: (r.summary?.outcomes ?? []).map((o) => ({ layer: o.layer, status: o.status, error: o.error ?? null })),
     };
+}
+
+/** A path relative to the working directory when it is inside it, else absolute. */
+function displayPath(file: string): string {
+    const rel = path.relative(process.cwd(), file);
+    return rel && !rel.startsWith("..") ? rel : file;
 }
