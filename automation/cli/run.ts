@@ -18,7 +18,7 @@ import { errorText, violationsOf } from "../reports/model";
 import { installSignalHandlers } from "../pipeline/signals";
 import { createProgress, renderSummary } from "../pipeline/progress";
 import { recordRun, lastRun, resumeSelection } from "../release/runs";
-import { recordFingerprints, unchangedLayers } from "../release/fingerprint";
+import { fingerprintUnchanged, recordFingerprints } from "../release/fingerprint";
 import { promptForName, upGate } from "./confirm";
 import { CommonArgs, EngineName, validateParallel } from "./options";
 
@@ -81,7 +81,7 @@ export type ExecutedRun = RunSummary & { unchanged?: Layer[] };
 /** Runs one operation over one environment and returns the summary (it never throws for layer failures). */
 export async function executeRun(args: CommonArgs, opts: ExecuteOptions): Promise<ExecutedRun> {
     const environment = resolveEnvironment(args.env);
-    let selected = opts.selected ?? resolveLayers(args);
+    const selected = opts.selected ?? resolveLayers(args);
     const parallel = validateParallel(args.parallel);
     const engine = makeEngine(args.engine ?? "pulumi");
     const { runPipeline } = require("../pipeline/runner") as typeof import("../pipeline/runner");
@@ -90,17 +90,6 @@ export async function executeRun(args: CommonArgs, opts: ExecuteOptions): Promis
         : undefined;
     if (lock?.staleCleared) process.stderr.write(`cleared a stale lock left by pid ${lock.staleCleared.pid} (${lock.staleCleared.command})\n`);
     const interrupt = interruptOnSigint();
-    let unchanged: Layer[] = [];
-    try {
-        // Compared under the lock, so no other run changes the state between the check and the run.
-        if (opts.skipUnchanged) unchanged = await unchangedLayers({ projectDir: PROJECT_DIR, env: environment, layers: selected, engine });
-    } catch (err) {
-        interrupt.dispose();
-        lock?.release();
-        await engine.close?.();
-        throw err;
-    }
-    selected = selected.filter((l) => !unchanged.includes(l));
     const live = args.json || args.events ? undefined : createProgress({ layers: selected, stream: process.stderr });
     try {
         const summary = await runPipeline({
@@ -112,12 +101,15 @@ export async function executeRun(args: CommonArgs, opts: ExecuteOptions): Promis
             signal: interrupt.signal,
             expectNoChanges: opts.expectNoChanges,
             logDir: LOG_DIR,
+            // Compared under the lock, so no other run changes the state between the check and the run.
+            isUnchanged: opts.skipUnchanged ? async (layer, upstream) => fingerprintUnchanged(PROJECT_DIR, environment, layer, upstream) : undefined,
             onEvent: (e) => {
                 if (args.events) process.stdout.write(JSON.stringify({ env: args.env, ...e }) + "\n");
                 live?.onEvent(e);
             },
         });
         live?.stop();
+        const unchanged = summary.outcomes.filter((o) => o.status === "unchanged").map((o) => o.layer);
         if (opts.record ?? true) {
             recordRun(PROJECT_DIR, summary, unchanged);
             await recordFingerprints(PROJECT_DIR, environment, summary, engine);

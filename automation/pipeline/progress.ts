@@ -119,7 +119,7 @@ function plainLine(e: Extract<PipelineEvent, { kind: "layer-state" }>, row: Prog
 }
 
 function isFinal(status: string): boolean {
-    return ["succeeded", "failed", "skipped", "cancelled", "not-selected"].includes(status);
+    return ["succeeded", "unchanged", "failed", "skipped", "cancelled", "not-selected"].includes(status);
 }
 
 function anyRunning(rows: Map<string, ProgressRow>): boolean {

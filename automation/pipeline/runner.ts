@@ -10,7 +10,7 @@ import { DEFAULT_RETRY, type RetryPolicy, backoffDelay, sleep, validateRetry } f
 import { openLayerLog } from "./layer-log";
 import { type RunPlan, planRun } from "./plan";
 
-export type LayerStatus = "succeeded" | "failed" | "skipped" | "not-selected" | "cancelled";
+export type LayerStatus = "succeeded" | "unchanged" | "failed" | "skipped" | "not-selected" | "cancelled";
 
 export interface LayerOutcome {
     layer: Layer;
@@ -59,6 +59,13 @@ export interface RunOptions {
     onEvent?: (e: PipelineEvent) => void;
     /** Layer graph; default LAYER_NEEDS. */
     needs?: Readonly<Record<string, readonly string[]>>;
+    /**
+     * Change detection, asked once per layer when its upstream outputs are known, just before it
+     * would run: true settles the layer as "unchanged" without running it (its dependents then
+     * read its outputs from the engine). Asking late, not up front, lets a layer downstream of
+     * one that ran be skipped when that run left the outputs it reads as they were.
+     */
+    isUnchanged?: (layer: Layer, upstream: Partial<Record<Layer, Record<string, OutputValue>>>) => Promise<boolean>;
 }
 
 /** Checks the run options that come from people; throws InputError naming the bad value. */
@@ -147,7 +154,7 @@ class Run {
             this.finish(layer, { status: "skipped", skippedBecause: failed as Layer, error: `${failed} failed` });
             return "settled";
         }
-        const ready = waits.every((l) => this.settled.has(l) && this.outcomes.get(l)!.status === "succeeded");
+        const ready = waits.every((l) => this.settled.has(l) && ["succeeded", "unchanged"].includes(this.outcomes.get(l)!.status));
         return ready && runningCount < this.parallel ? "run" : "wait";
     }
 
@@ -179,6 +186,12 @@ class Run {
                 try {
                     if (controller.signal.aborted) throw new Error("interrupted before start");
                     const upstream = await this.upstream(layer, controller.signal);
+                    if (attempt === 1 && (await this.opts.isUnchanged?.(layer as Layer, upstream))) {
+                        live = false;
+                        outcome.attempts = 0;
+                        this.settle(layer, log, { status: "unchanged" }, started);
+                        return;
+                    }
                     const result = await engine.run({
                         env, layer: layer as Layer, operation, signal: controller.signal, onEvent, upstream,
                         expectNoChanges: this.opts.expectNoChanges,
@@ -221,7 +234,7 @@ class Run {
     private async upstream(layer: string, signal: AbortSignal): Promise<Partial<Record<Layer, Record<string, OutputValue>>>> {
         const out: Partial<Record<Layer, Record<string, OutputValue>>> = {};
         for (const source of this.plan.upstream[layer]) {
-            if (source.from === "run") {
+            if (source.from === "run" && this.outcomes.get(source.layer)!.status !== "unchanged") {
                 out[source.layer as Layer] = this.outcomes.get(source.layer)!.result?.outputs ?? {};
                 continue;
             }

@@ -8,7 +8,7 @@ import { loadEnvironment } from "../../environments/load";
 import { LAYERS, type Layer } from "../../stacks/graph";
 import { acquireLock } from "../pipeline/lock";
 import { type PipelineEvent, runPipeline, type RunSummary } from "../pipeline/runner";
-import { recordFingerprints, unchangedLayers } from "./fingerprint";
+import { fingerprintUnchanged, recordFingerprints } from "./fingerprint";
 import { finishRelease, type ReleaseStatus } from "./history";
 import { environmentsDir } from "./pins";
 import { planPromotion, type PromotionRequest } from "./promote";
@@ -83,16 +83,15 @@ export async function applyRelease(plan: ReleasePlan, opts: ApplyOptions): Promi
     let unchanged: Layer[] = [];
     try {
         const env = loadEnvironment(plan.env, dir);
-        unchanged = opts.forceAll ? [] : await unchangedLayers({ projectDir: opts.projectDir, env, layers: LAYERS, engine: opts.engine });
-        const selected = LAYERS.filter((l) => !unchanged.includes(l));
-        if (selected.length > 0) {
-            summary = await (opts.run ?? runPipeline)({
-                env: plan.env, operation: "up", engine: opts.engine, selected,
-                parallel: opts.parallel, signal: opts.signal, onEvent: opts.onEvent, logDir: opts.logDir,
-            });
-            recordRun(opts.projectDir, summary, unchanged);
-            await recordFingerprints(opts.projectDir, env, summary, opts.engine);
-        }
+        summary = await (opts.run ?? runPipeline)({
+            env: plan.env, operation: "up", engine: opts.engine, selected: [...LAYERS],
+            parallel: opts.parallel, signal: opts.signal, onEvent: opts.onEvent, logDir: opts.logDir,
+            // Only the layers whose inputs the new pins change run (an app rollback touches no cluster or mesh).
+            isUnchanged: opts.forceAll ? undefined : async (layer, upstream) => fingerprintUnchanged(opts.projectDir, env, layer, upstream),
+        });
+        unchanged = summary.outcomes.filter((o) => o.status === "unchanged").map((o) => o.layer);
+        recordRun(opts.projectDir, summary, unchanged);
+        await recordFingerprints(opts.projectDir, env, summary, opts.engine);
     } catch (err) {
         finishRelease(plan.env, id, "failed", err instanceof Error ? err.message : String(err), dir);
         throw err;

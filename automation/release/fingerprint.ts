@@ -11,7 +11,7 @@ import * as path from "path";
 import type { Engine, OutputValue } from "../engine";
 import type { RunSummary } from "../pipeline/runner";
 import type { Environment } from "../../environments/schema";
-import { ancestors, type Layer, topoOrder } from "../../stacks/graph";
+import { ancestors, type Layer } from "../../stacks/graph";
 import { PROJECT_DIR } from "../../stacks/settings";
 
 const SHARED_CODE = ["stacks/contracts.ts", "stacks/upstream.ts", "stacks/k8s.ts", "stacks/settings.ts", "stacks/types.ts"];
@@ -152,34 +152,13 @@ export async function recordFingerprints(projectDir: string, env: Environment, s
     }
 }
 
-export interface UnchangedOptions {
-    projectDir: string;
-    env: Environment;
-    /** The layers the run would touch. */
-    layers: readonly Layer[];
-    engine: Engine;
-    codeRoot?: string;
-}
-
 /**
- * The selected layers a run can skip: stored fingerprint equal to the current one, and no
- * layer they build on changed (a changed upstream may change the outputs they read).
+ * True when a layer can be skipped: its stored fingerprint (from its last successful `up`)
+ * equals the one computed from its code, its settings and the upstream outputs it would read
+ * now. The pipeline asks this just before the layer would run (RunOptions.isUnchanged).
  */
-export async function unchangedLayers(opts: UnchangedOptions): Promise<Layer[]> {
-    const changed = new Set<Layer>();
-    const unchanged: Layer[] = [];
-    for (const layer of topoOrder() as Layer[]) {
-        if (!opts.layers.includes(layer)) continue;
-        const stored = readFingerprint(opts.projectDir, opts.env.name, layer);
-        const upstreamChanged = ancestors(layer).some((a) => changed.has(a as Layer));
-        let same = false;
-        if (stored && !upstreamChanged) {
-            const upstream: Partial<Record<Layer, Record<string, OutputValue>>> = {};
-            for (const need of ancestors(layer) as Layer[]) upstream[need] = await opts.engine.outputs(opts.env.name, need);
-            same = layerFingerprint(opts.env, layer, upstream, opts.codeRoot) === stored;
-        }
-        if (same) unchanged.push(layer);
-        else changed.add(layer);
-    }
-    return unchanged;
+export function fingerprintUnchanged(projectDir: string, env: Environment, layer: Layer,
+    upstream: Partial<Record<Layer, Record<string, OutputValue>>>, codeRoot?: string): boolean {
+    const stored = readFingerprint(projectDir, env.name, layer);
+    return stored !== undefined && stored === layerFingerprint(env, layer, upstream, codeRoot);
 }

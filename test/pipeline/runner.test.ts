@@ -199,3 +199,29 @@ describe("pipeline runner", () => {
         assert.equal(engine.calls.length, 0);
     });
 });
+
+describe("pipeline change detection (isUnchanged)", () => {
+    it("asks once upstream outputs are known, skips the layer as unchanged and feeds its stored outputs downstream", async () => {
+        const asked: Record<string, string[]> = {};
+        const { engine, summary } = run(
+            {
+                cluster: { outputs: { clusterName: "dev-eks" } },
+                monitoring: { outputs: { prometheusUrl: "http://prom" } },
+                mesh: { storedOutputs: { gateway: "istio-ingress" } },
+            },
+            {
+                // mesh is asked after cluster and monitoring ran, with their fresh outputs.
+                isUnchanged: async (layer, upstream) => {
+                    asked[layer] = Object.keys(upstream).sort();
+                    return layer === "mesh" || layer === "images";
+                },
+            },
+        );
+        const s = await summary;
+        assert.deepEqual(status(s), { cluster: "succeeded", images: "unchanged", monitoring: "succeeded", mesh: "unchanged", apps: "succeeded" });
+        assert.deepEqual(asked.mesh, ["cluster", "monitoring"]);
+        assert.equal(engine.call("mesh"), undefined, "an unchanged layer is not run");
+        assert.equal(s.outcomes.find((o) => o.layer === "mesh")!.attempts, 0);
+        assert.deepEqual(engine.call("apps")!.upstream.mesh, { gateway: { value: "istio-ingress", secret: false } }, "apps reads mesh's stored outputs");
+    });
+});
