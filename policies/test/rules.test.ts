@@ -31,6 +31,8 @@ const WITHOUT_CONTROL = new Set([
     "ecr-immutable-tags",
     "ecr-kms-encryption",
     "chart-version-pinned",
+    "topology-spread",
+    "service-external-name",
 ]);
 
 const loaded = loadCases();

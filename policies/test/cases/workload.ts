@@ -28,6 +28,10 @@ const labels = { "app.kubernetes.io/name": "api" };
 
 const podSpec = () => ({
     automountServiceAccountToken: false,
+    priorityClassName: "platform-service",
+    topologySpreadConstraints: [
+        { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: labels } },
+    ],
     securityContext: {
         runAsNonRoot: true,
         runAsUser: 10001,
@@ -92,10 +96,11 @@ const compliantService = {
 
  
 type Edit = (copy: any) => void;
-const deploy = (name: string, edit: Edit, config?: Record<string, unknown>) => ({
+const deploy = (name: string, edit: Edit, config?: Record<string, unknown>, alsoViolates?: string[]) => ({
     name,
     props: variant(compliantDeployment, edit),
     ...(config ? { config } : {}),
+    ...(alsoViolates ? { alsoViolates } : {}),
 });
 const pod = (name: string, edit: Edit) => ({ name, props: variant(compliantPod, edit) });
 
@@ -124,7 +129,7 @@ export const cases: RuleCase[] = [
     deploymentCase("host-pid", [deploy("hostPID true", (d) => (T(d).hostPID = true))]),
     deploymentCase("host-ipc", [deploy("hostIPC true", (d) => (T(d).hostIPC = true))]),
     deploymentCase("host-path-volume", [
-        deploy("hostPath volume", (d) => T(d).volumes.push({ name: "docker", hostPath: { path: "/var/run/docker.sock" } })),
+        deploy("hostPath volume", (d) => T(d).volumes.push({ name: "logs", hostPath: { path: "/var/log" } })),
     ]),
     deploymentCase("host-ports", [deploy("hostPort on container", (d) => (main(d).ports[0].hostPort = 8000))]),
     deploymentCase("capabilities-baseline", [
@@ -204,7 +209,10 @@ export const cases: RuleCase[] = [
     deploymentCase("image-tag", [
         deploy("latest tag", (d) => (main(d).image = `${ECR}/platform/api:latest`)),
         deploy("untagged", (d) => (init(d).image = `${ECR}/platform/api`)),
-        deploy("tag without digest when requireDigest", (d) => (main(d).image = `${ECR}/platform/api:1.4.2`), { requireDigest: true }),
+        deploy("tag without digest when requireDigest", (d) => {
+            main(d).image = `${ECR}/platform/api:1.4.2`;
+            main(d).imagePullPolicy = "Always";
+        }, { requireDigest: true }),
     ]),
     podCase("image-tag", [pod("ephemeralContainer latest", (p) => (eph(p).image = "busybox:latest"))]),
     deploymentCase("allowed-registries", [
@@ -235,4 +243,107 @@ export const cases: RuleCase[] = [
         deploy("replicas unset", (d) => delete d.spec.replicas),
         deploy("below configured minimum", () => undefined, { minReplicas: 5 }),
     ]),
+    {
+        rule: "sensitive-env-var",
+        type: DEPLOYMENT,
+        // Names that only locate or describe a credential, a secretKeyRef and a $(VAR) expansion are not literals.
+        compliant: variant(compliantDeployment, (d) => (main(d).env = [
+            { name: "LOG_LEVEL", value: "info" },
+            { name: "DB_PASSWORD_FILE", value: "/run/secrets/db/password" },
+            { name: "TOKEN_TTL", value: "3600" },
+            { name: "SECRET_NAME", value: "api-db" },
+            { name: "DB_PASSWORD", value: "" },
+            { name: "CONNECTION_TOKEN", value: "$(UPSTREAM_TOKEN)" },
+        ])),
+        broken: [
+            deploy("literal DB_PASSWORD", (d) => (main(d).env = [{ name: "DB_PASSWORD", value: "hunter2" }])),
+            deploy("lower-case api_key on initContainer", (d) => (init(d).env = [{ name: "stripe_api_key", value: "sk_live_123" }])),
+            deploy("AWS secret access key", (d) => (main(d).env = [{ name: "AWS_SECRET_ACCESS_KEY", value: "wJalrXUtnFEMI" }])),
+            deploy("GITHUB_TOKEN", (d) => (main(d).env = [{ name: "GITHUB_TOKEN", value: "ghp_abc" }])),
+            deploy("PRIVATE_KEY", (d) => (main(d).env = [{ name: "JWT_PRIVATE_KEY", value: "-----BEGIN PRIVATE KEY-----" }])),
+            deploy("CREDENTIALS", (d) => (main(d).env = [{ name: "GOOGLE_CREDENTIALS", value: "{}" }])),
+        ],
+    },
+    podCase("sensitive-env-var", [pod("ephemeralContainer PASSWORD", (p) => (eph(p).env = [{ name: "PGPASSWORD", value: "postgres" }]))]),
+    {
+        rule: "secrets-from-env",
+        type: DEPLOYMENT,
+        // ConfigMap refs are fine, and the recommended shape: a Secret mounted as a file.
+        compliant: variant(compliantDeployment, (d) => {
+            main(d).env = [{ name: "LOG_LEVEL", valueFrom: { configMapKeyRef: { name: "api", key: "logLevel" } } }];
+            main(d).envFrom = [{ configMapRef: { name: "api" } }];
+            main(d).volumeMounts.push({ name: "db", mountPath: "/run/secrets/db", readOnly: true });
+            T(d).volumes.push({ name: "db", secret: { secretName: "api-db" } });
+        }),
+        broken: [
+            deploy("env secretKeyRef", (d) => (main(d).env = [{ name: "DB_PASSWORD", valueFrom: { secretKeyRef: { name: "api-db", key: "password" } } }])),
+            deploy("initContainer envFrom secretRef", (d) => (init(d).envFrom = [{ secretRef: { name: "api-db" } }])),
+        ],
+    },
+    deploymentCase("container-runtime-socket", [
+        deploy("docker.sock", (d) => T(d).volumes.push({ name: "docker", hostPath: { path: "/var/run/docker.sock" } }), undefined, ["host-path-volume"]),
+        deploy("containerd.sock", (d) => T(d).volumes.push({ name: "cri", hostPath: { path: "/run/containerd/containerd.sock", type: "Socket" } }), undefined, ["host-path-volume"]),
+        deploy("crio.sock", (d) => T(d).volumes.push({ name: "cri", hostPath: { path: "/var/run/crio/crio.sock" } }), undefined, ["host-path-volume"]),
+        deploy("cri-dockerd.sock", (d) => T(d).volumes.push({ name: "cri", hostPath: { path: "/var/run/cri-dockerd.sock" } }), undefined, ["host-path-volume"]),
+        deploy("k3s containerd socket", (d) => T(d).volumes.push({ name: "cri", hostPath: { path: "/run/k3s/containerd/containerd.sock" } }), undefined, ["host-path-volume"]),
+        deploy("directory holding the socket", (d) => T(d).volumes.push({ name: "run", hostPath: { path: "/var/run/" } }), undefined, ["host-path-volume"]),
+        deploy("host root", (d) => T(d).volumes.push({ name: "host", hostPath: { path: "/" } }), undefined, ["host-path-volume"]),
+    ]),
+    deploymentCase("cpu-limits", [
+        deploy("no cpu limit", (d) => delete main(d).resources.limits.cpu),
+        deploy("initContainer without limits", (d) => delete init(d).resources.limits.cpu),
+    ]),
+    {
+        rule: "image-pull-policy",
+        type: DEPLOYMENT,
+        // A tag with Always is re-resolved on every start; a digest is immutable whatever the policy.
+        compliant: variant(compliantDeployment, (d) => {
+            main(d).image = `${ECR}/platform/api:1.4.2`;
+            main(d).imagePullPolicy = "Always";
+            init(d).imagePullPolicy = "IfNotPresent";
+        }),
+        broken: [
+            deploy("tag only, policy unset", (d) => (main(d).image = `${ECR}/platform/api:1.4.2`)),
+            deploy("tag only, IfNotPresent", (d) => {
+                init(d).image = `${ECR}/platform/api:1.4.2`;
+                init(d).imagePullPolicy = "IfNotPresent";
+            }),
+            deploy("latest with Never", (d) => {
+                main(d).image = `${ECR}/platform/api:latest`;
+                main(d).imagePullPolicy = "Never";
+            }, undefined, ["image-tag"]),
+        ],
+    },
+    podCase("image-pull-policy", [pod("ephemeralContainer tag only", (p) => (eph(p).image = `${ECR}/platform/debug:2.0`))]),
+    {
+        rule: "default-namespace",
+        type: DEPLOYMENT,
+        // No namespace: the provider's namespace applies, which the program does not show.
+        compliant: variant(compliantDeployment, (d) => delete d.metadata.namespace),
+        broken: [deploy("explicit default namespace", (d) => (d.metadata.namespace = "default"))],
+    },
+    podCase("default-namespace", [pod("bare Pod in default", (p) => (p.metadata.namespace = "default"))]),
+    deploymentCase("topology-spread", [
+        deploy("replicated without spread", (d) => delete T(d).topologySpreadConstraints),
+        deploy("empty spread list", (d) => (T(d).topologySpreadConstraints = [])),
+    ]),
+    {
+        rule: "service-external-name",
+        type: SERVICE,
+        compliant: compliantService,
+        broken: [
+            {
+                name: "ExternalName",
+                props: variant(compliantService, (s) => {
+                    s.spec = { type: "ExternalName", externalName: "db.example.com" };
+                }),
+            },
+        ],
+    },
+];
+
+/** Cases for the rules in rules/workload `schedulingRules`, kept apart until they join the pack. */
+export const schedulingCases: RuleCase[] = [
+    deploymentCase("priority-class", [deploy("no priorityClassName", (d) => delete T(d).priorityClassName)]),
+    podCase("priority-class", [pod("bare Pod with empty priorityClassName", (p) => (p.spec.priorityClassName = ""))]),
 ];

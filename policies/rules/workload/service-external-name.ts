@@ -1,0 +1,23 @@
+import { kindRule } from "../util/rule";
+
+/**
+ * Discourages ExternalName Services: they turn a cluster DNS name into a CNAME to any host,
+ * so whoever can edit the Service silently redirects in-cluster clients (and an Ingress
+ * controller or mesh that trusts it, CVE-2021-25740) to a destination outside policy.
+ * Severity medium, advisory. No benchmark control covers it.
+ */
+export const serviceExternalName = kindRule(
+    {
+        name: "service-external-name",
+        description: "Services should not be of type ExternalName.",
+        severity: "medium",
+        enforcementLevel: "advisory",
+        controls: {},
+        remediationSteps: "Reach external hosts through an egress gateway or a ServiceEntry, or use a ClusterIP Service with explicit EndpointSlices.",
+    },
+    ["Service"],
+    (svc) => {
+        if (svc.props.spec?.type !== "ExternalName") return [];
+        return [`spec.type is ExternalName (spec.externalName "${String(svc.props.spec?.externalName ?? "")}"); use a ClusterIP Service or an egress gateway`];
+    },
+);
