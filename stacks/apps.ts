@@ -1,4 +1,5 @@
 /** Layer "apps": each workload of the environment, hardened, autoscaled, meshed and scraped. */
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AppAlertRules } from "../components/monitoring/alerts";
 import { App } from "../components/workload/app";
@@ -13,6 +14,15 @@ export function appsLayer(env: Environment): LayerProgramOutputs<"apps"> {
     const mesh = readUpstream(env.name, "mesh");
     const namespace = env.apps.namespace;
     const services: Record<string, pulumi.Output<string>> = {};
+    // Application pods outrank best-effort and batch pods when a node runs short, so a
+    // noisy job is evicted before the service is.
+    const priority = new k8s.scheduling.v1.PriorityClass("apps-priority", {
+        metadata: { name: `platform-${namespace}` },
+        value: 100000,
+        globalDefault: false,
+        preemptionPolicy: "PreemptLowerPriority",
+        description: `Application workloads of the platform's ${namespace} namespace`,
+    }, { provider });
     for (const w of env.apps.workloads) {
         const app = new App(
             w.name,
@@ -32,6 +42,7 @@ export function appsLayer(env: Environment): LayerProgramOutputs<"apps"> {
                 env: w.env,
                 // Callers arrive through the mesh gateway; Prometheus scrapes Istio's merged-metrics port
                 // (it sits outside the mesh, so it cannot speak STRICT mTLS to the app port).
+                priorityClassName: priority.metadata.name,
                 ingressFromNamespaces: [mesh.gatewayNamespace],
                 metricsFromNamespaces: [mesh.monitoringNamespace],
                 mesh: w.hosts.length > 0 ? { gateway: pulumi.interpolate`${mesh.gatewayNamespace}/${mesh.gatewayService}`, hosts: w.hosts } : undefined,

@@ -102,6 +102,11 @@ export interface AppArgs {
     readonly vpa?: boolean;
     /** Extra labels on every object and pod. */
     readonly labels?: Record<string, string>;
+    /**
+     * PriorityClass of the pods, so the scheduler evicts batch work before the app under node
+     * pressure. Default none (the cluster default), since the class must exist first.
+     */
+    readonly priorityClassName?: pulumi.Input<string>;
 }
 
 /** AppArgs with every default applied and every value checked. */
@@ -124,6 +129,7 @@ export interface AppSettings {
     readonly ingressFromNamespaces: pulumi.Input<string>[];
     readonly labels: Record<string, string>;
     readonly selector: Record<string, string>;
+    readonly priorityClassName?: pulumi.Input<string>;
 }
 
 export const DEFAULTS = {
@@ -264,6 +270,6 @@ export function validateAppArgs(name: string, args: AppArgs): AppSettings {
     return {
         name, requireDigest, replicas, port, requests, limits, minReplicas, maxReplicas, cpuUtilization,
         readinessPath, livenessPath, metricsPath, scrapeInterval, metricsVia, metricsFromNamespaces,
-        ingressFromNamespaces, labels, selector,
+        ingressFromNamespaces, labels, selector, priorityClassName: args.priorityClassName,
     };
 }

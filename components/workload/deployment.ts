@@ -79,6 +79,7 @@ export function createDeployment(name: string, parts: WorkloadParts, serviceAcco
                 spec: {
                     serviceAccountName: serviceAccount.metadata.name,
                     automountServiceAccountToken: false,
+                    priorityClassName: s.priorityClassName,
                     terminationGracePeriodSeconds: 30,
                     securityContext: {
                         runAsNonRoot: true,

@@ -33,6 +33,7 @@ const WITHOUT_CONTROL = new Set([
     "chart-version-pinned",
     "topology-spread",
     "service-external-name",
+    "priority-class",
 ]);
 
 const loaded = loadCases();

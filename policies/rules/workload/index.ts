@@ -58,13 +58,8 @@ export const restrictedRules: readonly ResourceRule[] = [
 export const hygieneRules: readonly ResourceRule[] = [
     readOnlyRootFilesystem, memoryRequestsLimits, cpuRequests, cpuLimits, imageTag, imagePullPolicy, allowedRegistries,
     containerRuntimeSocket, sensitiveEnvVar, secretsFromEnv, serviceAccountToken, livenessProbe, readinessProbe,
-    serviceExposure, serviceExternalName, defaultNamespace, minReplicas, topologySpread,
+    serviceExposure, serviceExternalName, defaultNamespace, minReplicas, topologySpread, priorityClass,
 ];
 
-/**
- * Polaris priorityClassNotSet, not yet part of workloadRules: the platform's own workloads
- * run without a PriorityClass, and prod raises advisory rules to mandatory.
- */
-export const schedulingRules: readonly ResourceRule[] = [priorityClass];
 
 export const workloadRules: readonly ResourceRule[] = [...baselineRules, ...restrictedRules, ...hygieneRules];

@@ -36,6 +36,7 @@ function deployment(podMeta: { annotations?: Record<string, string>; labels?: Re
                 spec: {
                     serviceAccountName: "web",
                     automountServiceAccountToken: false,
+                    priorityClassName: "platform-apps",
                     topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: { app: "web" } } }],
                     securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: "RuntimeDefault" } },
                     containers: [

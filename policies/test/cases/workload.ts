@@ -340,10 +340,7 @@ export const cases: RuleCase[] = [
             },
         ],
     },
-];
-
-/** Cases for the rules in rules/workload `schedulingRules`, kept apart until they join the pack. */
-export const schedulingCases: RuleCase[] = [
     deploymentCase("priority-class", [deploy("no priorityClassName", (d) => delete T(d).priorityClassName)]),
     podCase("priority-class", [pod("bare Pod with empty priorityClassName", (p) => (p.spec.priorityClassName = ""))]),
 ];
+
