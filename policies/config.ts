@@ -107,6 +107,15 @@ export function readConfig(args: { getConfig<T extends object>(): T }): PackConf
     return parseConfig(args.getConfig<Record<string, unknown>>());
 }
 
+/**
+ * A rule's own settings (those outside PackConfig) with the schema defaults filled in: the
+ * Analyzer passes only what the user set.
+ */
+export function configWithDefaults<T extends object>(args: { getConfig<C extends object>(): C }, defaults: T): T {
+    const set = Object.entries(args.getConfig<Partial<T>>() ?? {}).filter(([, v]) => v !== undefined);
+    return { ...defaults, ...Object.fromEntries(set) } as T;
+}
+
 /** How strict one environment is; turned into per-rule config by `buildPackConfig`. */
 export interface PackSettings extends Partial<PackConfig> {
     /**

@@ -1,5 +1,6 @@
 import type { ResourceRule } from "../types";
-import { asList, configWithDefaults, label } from "./util";
+import { configWithDefaults } from "../../config";
+import { asList, label } from "./util";
 
 const ALL_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
 

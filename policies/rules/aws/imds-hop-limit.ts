@@ -1,6 +1,7 @@
 import type { ResourceRule } from "../types";
 import { IMDS_TYPES } from "./imdsv2";
-import { asList, asObject, configWithDefaults, label } from "./util";
+import { configWithDefaults } from "../../config";
+import { asList, asObject, label } from "./util";
 
 /**
  * Flags launch templates and instances whose IMDS response hop limit is above 1. On a Kubernetes

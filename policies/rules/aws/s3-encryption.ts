@@ -1,6 +1,6 @@
 import type { PolicyResource } from "@pulumi/policy";
 import type { StackRule } from "../types";
-import { asObject } from "./util";
+import { asObject, label } from "./util";
 
 const BUCKETS = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
 const SSE = [
@@ -40,7 +40,7 @@ export const s3BucketEncryption: StackRule = {
             const covered = sse.some((s) => (s.propertyDependencies?.bucket ?? []).includes(b) || refersTo(b, s.props.bucket));
             if (covered) continue;
             reportViolation(
-                `${b.type.split(":").pop()} ${b.name} has no default encryption: add an aws.s3.BucketServerSideEncryptionConfiguration ` +
+                `${label(b)} has no default encryption: add an aws.s3.BucketServerSideEncryptionConfiguration ` +
                     `for it with sseAlgorithm "aws:kms" and a customer KMS key.`,
                 b.urn,
             );

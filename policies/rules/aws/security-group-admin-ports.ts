@@ -1,5 +1,6 @@
 import type { ResourceRule } from "../types";
-import { ANYWHERE, asList, asObject, configWithDefaults, label } from "./util";
+import { configWithDefaults } from "../../config";
+import { ANYWHERE, asList, asObject, label } from "./util";
 
 /**
  * Ports that must never be reachable from the internet: remote administration (22 SSH, 3389 RDP),

@@ -16,12 +16,6 @@ export function asObject(v: unknown): Record<string, unknown> {
     return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 }
 
-/** Policy config with the schema defaults filled in (the Analyzer passes only what the user set). */
-export function configWithDefaults<T extends object>(args: { getConfig<C extends object>(): C }, defaults: T): T {
-    const set = Object.entries(args.getConfig<Partial<T>>() ?? {}).filter(([, v]) => v !== undefined);
-    return { ...defaults, ...Object.fromEntries(set) } as T;
-}
-
 /** CIDRs that mean "the whole internet". */
 export const ANYWHERE = ["0.0.0.0/0", "::/0"];
 

@@ -1,16 +1,11 @@
 import type { ResourceRule } from "../types";
+import { BASELINE_CAPABILITIES, normalizeCapability } from "../util/capabilities";
 import { exemptionsSchema, reportValues } from "./util";
-
-/** Capabilities the Pod Security Standards baseline profile allows to be added. */
-export const BASELINE_CAPABILITIES = [
-    "AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD",
-    "NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT",
-];
 
 /** The added capabilities outside the baseline set, normalised ("cap_sys_admin" -> "SYS_ADMIN"). */
 export function dangerousCapabilities(value: unknown): string[] {
     const caps = Array.isArray(value) ? value : typeof value === "string" ? [value] : [];
-    return caps.map((c) => String(c).toUpperCase().replace(/^CAP_/, "")).filter((c) => !BASELINE_CAPABILITIES.includes(c));
+    return caps.map(normalizeCapability).filter((c) => !BASELINE_CAPABILITIES.includes(c));
 }
 
 /**

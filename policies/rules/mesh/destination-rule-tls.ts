@@ -1,5 +1,7 @@
 import type { ResourceRule } from "../types";
-import { configWithDefaults, DESTINATION_RULE, isKind, metaOf } from "./util";
+import { configWithDefaults } from "../../config";
+import { qualifiedName } from "../util/kind";
+import { DESTINATION_RULE, isKind } from "./util";
 
 const WEAK = ["DISABLE", "SIMPLE"];
 
@@ -57,11 +59,10 @@ export const meshDestinationRuleIstioMutual: ResourceRule = {
         const { clusterDomain } = configWithDefaults(args, { clusterDomain: "cluster.local" });
         const spec = (args.props.spec ?? {}) as DestinationRuleSpec;
         if (typeof spec.host !== "string" || !isMeshHost(spec.host, clusterDomain)) return;
-        const { name, namespace } = metaOf(args.props);
         for (const { where, mode } of tlsModes(spec)) {
             if (!WEAK.includes(mode.toUpperCase())) continue;
             reportViolation(
-                `DestinationRule ${namespace ? `${namespace}/` : ""}${name ?? args.name} sets ${where}=${mode} for in-mesh host ` +
+                `DestinationRule ${qualifiedName(args.props, args.name)} sets ${where}=${mode} for in-mesh host ` +
                     `${spec.host}: use ISTIO_MUTUAL or remove the tls block to use auto mTLS.`,
             );
         }

@@ -1,5 +1,7 @@
 import type { StackRule } from "../types";
-import { configWithDefaults, helmChartName, isKind, metaOf, PEER_AUTHENTICATION } from "./util";
+import { configWithDefaults } from "../../config";
+import { metaOf } from "../util/kind";
+import { helmChartName, isKind, PEER_AUTHENTICATION } from "./util";
 
 const DEFAULT_ROOT = "istio-system";
 

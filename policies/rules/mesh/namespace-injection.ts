@@ -1,5 +1,7 @@
 import type { ResourceRule } from "../types";
-import { configWithDefaults, exemptNamespacesSchema, isKind, metaOf, SYSTEM_NAMESPACES } from "./util";
+import { configWithDefaults } from "../../config";
+import { metaOf } from "../util/kind";
+import { exemptNamespacesSchema, isKind, SYSTEM_NAMESPACES } from "./util";
 
 /**
  * Prevents application Namespaces that explicitly opt out of sidecar injection with the label

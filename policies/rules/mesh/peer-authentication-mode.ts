@@ -1,5 +1,6 @@
 import type { ResourceRule } from "../types";
-import { isKind, metaOf, PEER_AUTHENTICATION } from "./util";
+import { qualifiedName } from "../util/kind";
+import { isKind, PEER_AUTHENTICATION } from "./util";
 
 const WEAK = ["PERMISSIVE", "DISABLE"];
 
@@ -33,11 +34,10 @@ export const meshPeerAuthenticationStrict: ResourceRule = {
     validateResource: (args, reportViolation) => {
         if (!isKind(args.type, args.props, PEER_AUTHENTICATION.group, PEER_AUTHENTICATION.kind)) return;
         const spec = (args.props.spec ?? {}) as Record<string, unknown>;
-        const { name, namespace } = metaOf(args.props);
         for (const { where, mode } of modes(spec)) {
             if (!WEAK.includes(mode.toUpperCase())) continue;
             reportViolation(
-                `PeerAuthentication ${namespace ? `${namespace}/` : ""}${name ?? args.name} sets ${where}=${mode}: ` +
+                `PeerAuthentication ${qualifiedName(args.props, args.name)} sets ${where}=${mode}: ` +
                     `use STRICT (or UNSET to inherit the mesh-wide STRICT policy).`,
             );
         }

@@ -1,5 +1,8 @@
 import type { ResourceRule } from "../types";
-import { configWithDefaults, exemptNamespacesSchema, k8sKind, metaOf, SYSTEM_NAMESPACES } from "./util";
+import { configWithDefaults } from "../../config";
+import { k8sKind, metaOf, qualifiedName } from "../util/kind";
+import { get } from "../util/podspec";
+import { exemptNamespacesSchema, SYSTEM_NAMESPACES } from "./util";
 
 const KEY = "sidecar.istio.io/inject";
 
@@ -14,12 +17,6 @@ const TEMPLATE_PATH: Record<string, string[]> = {
     Job: ["spec", "template"],
     CronJob: ["spec", "jobTemplate", "spec", "template"],
 };
-
-function at(obj: unknown, path: string[]): Record<string, unknown> | undefined {
-    let cur: unknown = obj;
-    for (const p of path) cur = cur && typeof cur === "object" ? (cur as Record<string, unknown>)[p] : undefined;
-    return cur && typeof cur === "object" ? (cur as Record<string, unknown>) : undefined;
-}
 
 /**
  * Flags Pods and workload pod templates that opt out of sidecar injection with the
@@ -39,13 +36,13 @@ export const meshWorkloadSidecarInjection: ResourceRule = {
         const k = k8sKind(args.type, args.props);
         if (!k || !(k.kind in TEMPLATE_PATH) || !["", "apps", "batch"].includes(k.group)) return;
         const { exemptNamespaces } = configWithDefaults(args, { exemptNamespaces: SYSTEM_NAMESPACES });
-        const { name, namespace } = metaOf(args.props);
+        const { namespace } = metaOf(args.props);
         if (namespace !== undefined && exemptNamespaces.includes(namespace)) return;
-        const template = metaOf(at(args.props, TEMPLATE_PATH[k.kind]));
+        const template = metaOf(get(args.props, ...TEMPLATE_PATH[k.kind]) as Record<string, unknown> | undefined);
         const where = String(template.annotations[KEY]) === "false" ? "annotation" : String(template.labels[KEY]) === "false" ? "label" : undefined;
         if (!where) return;
         reportViolation(
-            `${k.kind} ${namespace ? `${namespace}/` : ""}${name ?? args.name} disables sidecar injection with the ${KEY} ${where}: ` +
+            `${k.kind} ${qualifiedName(args.props, args.name)} disables sidecar injection with the ${KEY} ${where}: ` +
                 `remove it so the pod joins the mesh with mTLS, or move the workload to an exempt namespace.`,
         );
     },

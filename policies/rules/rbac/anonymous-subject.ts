@@ -1,5 +1,5 @@
 import type { ResourceRule } from "../types";
-import { bindingKind, metaOf, subjectsOf } from "./util";
+import { reportBindingSubjects } from "./util";
 
 const ANONYMOUS = ["system:anonymous", "system:unauthenticated"];
 
@@ -14,16 +14,10 @@ export const rbacNoAnonymousSubject: ResourceRule = {
     severity: "critical",
     enforcementLevel: "mandatory",
     controls: { kubescape: "C-0262" },
-    validateResource: (args, reportViolation) => {
-        const kind = bindingKind(args.type, args.props);
-        if (!kind) return;
-        for (const s of subjectsOf(args.props)) {
-            if ((s.kind === "User" || s.kind === "Group") && s.name !== undefined && ANONYMOUS.includes(s.name)) {
-                reportViolation(
-                    `${kind} ${metaOf(args.props).name ?? args.name} grants its role to ${s.kind} ${s.name}: ` +
-                        `remove that subject and bind an authenticated user, group or service account instead.`,
-                );
-            }
-        }
-    },
+    validateResource: (args, reportViolation) =>
+        reportBindingSubjects(args, reportViolation, (s) =>
+            (s.kind === "User" || s.kind === "Group") && s.name !== undefined && ANONYMOUS.includes(s.name)
+                ? `grants its role to ${s.kind} ${s.name}: remove that subject and bind an authenticated user, group or service account instead.`
+                : undefined,
+        ),
 };

@@ -1,5 +1,7 @@
 import type { ResourceRule } from "../types";
-import { bindingKind, configWithDefaults, metaOf } from "./util";
+import { configWithDefaults } from "../../config";
+import { metaOf } from "../util/kind";
+import { bindingKind } from "./util";
 
 /**
  * Prevents RoleBindings and ClusterRoleBindings to the built-in cluster-admin ClusterRole, which

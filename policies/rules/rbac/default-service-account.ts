@@ -1,5 +1,6 @@
 import type { ResourceRule } from "../types";
-import { bindingKind, metaOf, subjectsOf } from "./util";
+import { metaOf } from "../util/kind";
+import { reportBindingSubjects } from "./util";
 
 /**
  * Prevents bindings that grant permissions to a namespace's "default" service account, or to
@@ -14,18 +15,13 @@ export const rbacNoDefaultServiceAccountBinding: ResourceRule = {
     enforcementLevel: "mandatory",
     controls: { cis: "CIS-K8s-5.1.5", kubescape: "C-0189" },
     validateResource: (args, reportViolation) => {
-        const kind = bindingKind(args.type, args.props);
-        if (!kind) return;
-        const { name, namespace } = metaOf(args.props);
-        for (const s of subjectsOf(args.props)) {
+        const { namespace } = metaOf(args.props);
+        reportBindingSubjects(args, reportViolation, (s) => {
             const isDefault = s.kind === "ServiceAccount" && s.name === "default";
             const isAllSa = s.kind === "Group" && /^system:serviceaccounts(:.+)?$/.test(s.name ?? "");
-            if (!isDefault && !isAllSa) continue;
+            if (!isDefault && !isAllSa) return undefined;
             const who = isDefault ? `ServiceAccount ${s.namespace ?? namespace ?? ""}/default`.replace(" /", " ") : `Group ${s.name}`;
-            reportViolation(
-                `${kind} ${name ?? args.name} grants its role to ${who}: ` +
-                    `create a dedicated ServiceAccount for the workload and bind that instead.`,
-            );
-        }
+            return `grants its role to ${who}: create a dedicated ServiceAccount for the workload and bind that instead.`;
+        });
     },
 };

@@ -2,7 +2,9 @@ import type { PolicyResource } from "@pulumi/policy";
 import type { StackRule } from "../types";
 import { BUILTIN_CLUSTER_ROLES } from "./builtin-roles";
 import { DANGEROUS_GRANTS } from "./dangerous";
-import { bindingKind, configWithDefaults, describeRule, metaOf, roleKind, rulesOf, subjectsOf, type PolicyRule } from "./util";
+import { configWithDefaults } from "../../config";
+import { metaOf } from "../util/kind";
+import { bindingKind, describeRule, roleKind, rulesOf, subjectsOf, type PolicyRule } from "./util";
 
 interface Config {
     exemptNamespaces: string[];

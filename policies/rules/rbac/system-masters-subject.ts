@@ -1,5 +1,5 @@
 import type { ResourceRule } from "../types";
-import { bindingKind, metaOf, subjectsOf } from "./util";
+import { reportBindingSubjects } from "./util";
 
 /**
  * Prevents bindings that name system:masters as a subject. Members of system:masters bypass RBAC
@@ -13,16 +13,10 @@ export const rbacNoSystemMastersSubject: ResourceRule = {
     severity: "critical",
     enforcementLevel: "mandatory",
     controls: { cis: "CIS-K8s-5.1.7", kubescape: "C-0246" },
-    validateResource: (args, reportViolation) => {
-        const kind = bindingKind(args.type, args.props);
-        if (!kind) return;
-        for (const s of subjectsOf(args.props)) {
-            if ((s.kind === "User" || s.kind === "Group") && s.name === "system:masters") {
-                reportViolation(
-                    `${kind} ${metaOf(args.props).name ?? args.name} names ${s.kind} system:masters: ` +
-                        `use a dedicated group bound to a least-privilege role; system:masters bypasses RBAC.`,
-                );
-            }
-        }
-    },
+    validateResource: (args, reportViolation) =>
+        reportBindingSubjects(args, reportViolation, (s) =>
+            (s.kind === "User" || s.kind === "Group") && s.name === "system:masters"
+                ? `names ${s.kind} system:masters: use a dedicated group bound to a least-privilege role; system:masters bypasses RBAC.`
+                : undefined,
+        ),
 };

@@ -5,9 +5,8 @@
  * the way the Kubernetes RBAC authorizer does (wildcards, subresources, resourceNames).
  */
 import type { ReportViolation, ResourceValidationArgs } from "@pulumi/policy";
-import { k8sKind } from "../util/kind";
-
-export { k8sKind };
+import { configWithDefaults } from "../../config";
+import { k8sKind, metaOf, qualifiedName } from "../util/kind";
 
 /** A Kubernetes RBAC PolicyRule as it appears in resource inputs. */
 export interface PolicyRule {
@@ -60,16 +59,6 @@ export function subjectsOf(props: Record<string, unknown>): Subject[] {
     return Array.isArray(props.subjects) ? (props.subjects.filter((s) => s && typeof s === "object") as Subject[]) : [];
 }
 
-/** metadata.name / metadata.namespace of a Kubernetes resource. */
-export function metaOf(props: Record<string, unknown>): { name?: string; namespace?: string; labels: Record<string, string> } {
-    const md = (props.metadata ?? {}) as Record<string, unknown>;
-    return {
-        name: typeof md.name === "string" ? md.name : undefined,
-        namespace: typeof md.namespace === "string" ? md.namespace : undefined,
-        labels: (md.labels && typeof md.labels === "object" ? md.labels : {}) as Record<string, string>,
-    };
-}
-
 function list(v: unknown): string[] {
     return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
 }
@@ -98,11 +87,6 @@ export function ruleGrants(rule: PolicyRule, perm: Permission): boolean {
     return list(rule.resources).some((r) => resourceMatches(r, perm.resource));
 }
 
-/** The rules among `rules` that grant `perm`. */
-export function grantingRules(rules: PolicyRule[], perm: Permission): PolicyRule[] {
-    return rules.filter((r) => ruleGrants(r, perm));
-}
-
 /** A rule as one compact line, for messages: `[apiGroups=[""] resources=[secrets] verbs=[get,list]]`. */
 export function describeRule(rule: PolicyRule): string {
     const parts: string[] = [];
@@ -112,18 +96,6 @@ export function describeRule(rule: PolicyRule): string {
     if (rule.resourceNames) parts.push(`resourceNames=[${list(rule.resourceNames).join(",")}]`);
     parts.push(`verbs=[${list(rule.verbs).join(",")}]`);
     return `{${parts.join(" ")}}`;
-}
-
-/** Policy config with the schema defaults filled in (the Analyzer passes only what the user set). */
-export function configWithDefaults<T extends object>(args: { getConfig<C extends object>(): C }, defaults: T): T {
-    const set = Object.entries(args.getConfig<Partial<T>>() ?? {}).filter(([, v]) => v !== undefined);
-    return { ...defaults, ...Object.fromEntries(set) } as T;
-}
-
-/** The role's own name plus "Role"/"ClusterRole", for messages. */
-export function roleLabel(kind: string, props: Record<string, unknown>): string {
-    const { name, namespace } = metaOf(props);
-    return `${kind} ${namespace ? `${namespace}/` : ""}${name ?? "(unnamed)"}`;
 }
 
 /** Config schema fragment shared by role rules: role names exempted from the rule. */
@@ -136,16 +108,29 @@ export const exemptRolesSchema = {
     },
 };
 
-/** True when the role's metadata.name is listed in `exemptRoles`. */
-export function isExemptRole(props: Record<string, unknown>, exemptRoles: string[]): boolean {
-    const name = metaOf(props).name;
-    return name !== undefined && exemptRoles.includes(name);
+/**
+ * The shared body of the role rules: for a Role/ClusterRole whose metadata.name is not in
+ * `exemptRoles`, reports `finding(rule)` for each PolicyRule it returns one for, prefixed
+ * with the role ("ClusterRole ns/name ...").
+ */
+export function reportRoleRules(
+    args: ResourceValidationArgs,
+    reportViolation: ReportViolation,
+    finding: (rule: PolicyRule) => string | undefined,
+): void {
+    const kind = roleKind(args.type, args.props);
+    if (!kind) return;
+    const { exemptRoles } = configWithDefaults(args, { exemptRoles: [] as string[] });
+    const name = metaOf(args.props).name;
+    if (name !== undefined && exemptRoles.includes(name)) return;
+    const label = `${kind} ${qualifiedName(args.props, "(unnamed)")}`;
+    for (const rule of rulesOf(args.props)) {
+        const message = finding(rule);
+        if (message) reportViolation(`${label} ${message}`);
+    }
 }
 
-/**
- * The shared body of the "role grants X" rules: for a Role/ClusterRole that is not exempt,
- * reports each PolicyRule granting any of `perms`, naming `what` it grants and the `fix`.
- */
+/** The "role grants X" rules: reports each PolicyRule granting any of `perms`, naming `what` it grants and the `fix`. */
 export function reportRoleGrants(
     args: ResourceValidationArgs,
     reportViolation: ReportViolation,
@@ -153,13 +138,26 @@ export function reportRoleGrants(
     what: string,
     fix: string,
 ): void {
-    const kind = roleKind(args.type, args.props);
+    reportRoleRules(args, reportViolation, (rule) =>
+        perms.some((p) => ruleGrants(rule, p)) ? `grants ${what} in rule ${describeRule(rule)}: ${fix}` : undefined,
+    );
+}
+
+/**
+ * The shared body of the subject rules: for a RoleBinding/ClusterRoleBinding, reports
+ * `finding(subject)` for each subject it returns one for, prefixed with the binding
+ * ("RoleBinding name ...").
+ */
+export function reportBindingSubjects(
+    args: ResourceValidationArgs,
+    reportViolation: ReportViolation,
+    finding: (subject: Subject) => string | undefined,
+): void {
+    const kind = bindingKind(args.type, args.props);
     if (!kind) return;
-    const { exemptRoles } = configWithDefaults(args, { exemptRoles: [] as string[] });
-    if (isExemptRole(args.props, exemptRoles)) return;
-    for (const rule of rulesOf(args.props)) {
-        if (perms.some((p) => ruleGrants(rule, p))) {
-            reportViolation(`${roleLabel(kind, args.props)} grants ${what} in rule ${describeRule(rule)}: ${fix}`);
-        }
+    const label = `${kind} ${metaOf(args.props).name ?? args.name}`;
+    for (const s of subjectsOf(args.props)) {
+        const message = finding(s);
+        if (message) reportViolation(`${label} ${message}`);
     }
 }

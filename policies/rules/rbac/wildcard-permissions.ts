@@ -1,5 +1,5 @@
 import type { ResourceRule } from "../types";
-import { configWithDefaults, describeRule, exemptRolesSchema, isExemptRole, roleKind, roleLabel, rulesOf } from "./util";
+import { describeRule, exemptRolesSchema, reportRoleRules } from "./util";
 
 /**
  * Prevents Roles and ClusterRoles that use "*" for verbs or resources: a wildcard grants every
@@ -14,20 +14,12 @@ export const rbacNoWildcardPermissions: ResourceRule = {
     enforcementLevel: "mandatory",
     controls: { cis: "CIS-K8s-5.1.3", kubescape: "C-0187" },
     configSchema: { properties: { ...exemptRolesSchema } },
-    validateResource: (args, reportViolation) => {
-        const kind = roleKind(args.type, args.props);
-        if (!kind) return;
-        const { exemptRoles } = configWithDefaults(args, { exemptRoles: [] as string[] });
-        if (isExemptRole(args.props, exemptRoles)) return;
-        for (const rule of rulesOf(args.props)) {
+    validateResource: (args, reportViolation) =>
+        reportRoleRules(args, reportViolation, (rule) => {
             const wildVerbs = (rule.verbs ?? []).includes("*");
             const wildResources = (rule.resources ?? []).includes("*");
-            if (!wildVerbs && !wildResources) continue;
+            if (!wildVerbs && !wildResources) return undefined;
             const what = [wildVerbs ? "verbs" : "", wildResources ? "resources" : ""].filter(Boolean).join(" and ");
-            reportViolation(
-                `${roleLabel(kind, args.props)} uses "*" in ${what} in rule ${describeRule(rule)}: ` +
-                    `list the exact verbs and resources the subject needs.`,
-            );
-        }
-    },
+            return `uses "*" in ${what} in rule ${describeRule(rule)}: list the exact verbs and resources the subject needs.`;
+        }),
 };

@@ -1,16 +1,6 @@
 import { podRule } from "../util/rule";
+import { BASELINE_CAPABILITIES, normalizeCapability } from "../util/capabilities";
 import { containersOf, describeContainer } from "../util/podspec";
-
-/** Capabilities PSS baseline lets a container add (the container runtime's default set). */
-export const BASELINE_CAPABILITIES: readonly string[] = [
-    "AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD",
-    "NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT",
-];
-
-/** Accepts "NET_ADMIN" and "CAP_NET_ADMIN" alike. */
-export function normalizeCapability(cap: unknown): string {
-    return String(cap).toUpperCase().replace(/^CAP_/, "");
-}
 
 /**
  * Prevents adding capabilities beyond the runtime defaults (SYS_ADMIN, NET_ADMIN, NET_RAW,

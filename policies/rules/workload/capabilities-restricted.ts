@@ -1,6 +1,6 @@
 import { podRule } from "../util/rule";
 import { containersOf, describeContainer } from "../util/podspec";
-import { BASELINE_CAPABILITIES, normalizeCapability } from "./capabilities-baseline";
+import { BASELINE_CAPABILITIES, normalizeCapability } from "../util/capabilities";
 
 /**
  * Requires every container to drop ALL capabilities and add back at most NET_BIND_SERVICE,
