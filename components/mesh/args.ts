@@ -1,6 +1,7 @@
 /** Arguments of the Istio mesh component, their defaults and their validation. */
 import * as pulumi from "@pulumi/pulumi";
 import { ResourceRequirements, checkResources } from "../monitoring/args";
+import { CHART_VERSION, DNS_LABEL, checkInt, fail } from "../validation";
 
 export interface IstioGatewayArgs {
     /** Namespace of the ingress gateway. Default "istio-ingress": kept apart from the control plane. */
@@ -70,19 +71,8 @@ export interface ResolvedIstioArgs {
     cni: { enabled: boolean; namespace: string };
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const CHART_VERSION = /^\d+\.\d+\.\d+([-+][\w.]+)?$/;
-
-function fail(propertyPath: string, reason: string): never {
-    throw new pulumi.InputPropertyError({ propertyPath, reason });
-}
-
 function checkNamespace(path: string, ns: string): void {
     if (!DNS_LABEL.test(ns) || ns.length > 63) fail(path, `${path} "${ns}" is not a namespace name (DNS label); use e.g. "istio-system"`);
-}
-
-function checkInt(path: string, v: number, min: number, max: number): void {
-    if (!Number.isInteger(v) || v < min || v > max) fail(path, `${path} ${v} is out of range; use a whole number from ${min} to ${max}`);
 }
 
 /** Validates the arguments and returns them with defaults applied. Throws InputPropertyError on the first problem. */

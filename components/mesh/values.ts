@@ -120,33 +120,33 @@ export function publicGateway(a: ResolvedIstioArgs): Record<string, unknown> {
     };
 }
 
-/** Scrapes every Envoy (sidecars and gateways) on its stats port, in every namespace. */
-export function envoyPodMonitor(monitoringNamespace: pulumi.Input<string>): Record<string, unknown> {
+/** A Prometheus Operator monitor of the mesh, kept in the monitoring namespace. */
+function istioMonitor(kind: "PodMonitor" | "ServiceMonitor", name: string, monitoringNamespace: pulumi.Input<string>, spec: Record<string, unknown>): Record<string, unknown> {
     return {
         apiVersion: "monitoring.coreos.com/v1",
-        kind: "PodMonitor",
-        metadata: { name: "istio-envoy", namespace: monitoringNamespace, labels: { "app.kubernetes.io/part-of": "istio" } },
-        spec: {
-            jobLabel: "envoy-stats",
-            namespaceSelector: { any: true },
-            // Injected pods (sidecars and gateways) carry this label; the rest have no Envoy.
-            selector: { matchExpressions: [{ key: "security.istio.io/tlsMode", operator: "Exists" }] },
-            podMetricsEndpoints: [{ port: "http-envoy-prom", path: "/stats/prometheus", interval: "15s" }],
-        },
+        kind,
+        metadata: { name, namespace: monitoringNamespace, labels: { "app.kubernetes.io/part-of": "istio" } },
+        spec,
     };
+}
+
+/** Scrapes every Envoy (sidecars and gateways) on its stats port, in every namespace. */
+export function envoyPodMonitor(monitoringNamespace: pulumi.Input<string>): Record<string, unknown> {
+    return istioMonitor("PodMonitor", "istio-envoy", monitoringNamespace, {
+        jobLabel: "envoy-stats",
+        namespaceSelector: { any: true },
+        // Injected pods (sidecars and gateways) carry this label; the rest have no Envoy.
+        selector: { matchExpressions: [{ key: "security.istio.io/tlsMode", operator: "Exists" }] },
+        podMetricsEndpoints: [{ port: "http-envoy-prom", path: "/stats/prometheus", interval: "15s" }],
+    });
 }
 
 /** Scrapes istiod's control-plane metrics. */
 export function istiodServiceMonitor(monitoringNamespace: pulumi.Input<string>, istioNamespace: string): Record<string, unknown> {
-    return {
-        apiVersion: "monitoring.coreos.com/v1",
-        kind: "ServiceMonitor",
-        metadata: { name: "istiod", namespace: monitoringNamespace, labels: { "app.kubernetes.io/part-of": "istio" } },
-        spec: {
-            jobLabel: "istio",
-            namespaceSelector: { matchNames: [istioNamespace] },
-            selector: { matchLabels: { istio: "pilot" } },
-            endpoints: [{ port: "http-monitoring", interval: "15s" }],
-        },
-    };
+    return istioMonitor("ServiceMonitor", "istiod", monitoringNamespace, {
+        jobLabel: "istio",
+        namespaceSelector: { matchNames: [istioNamespace] },
+        selector: { matchLabels: { istio: "pilot" } },
+        endpoints: [{ port: "http-monitoring", interval: "15s" }],
+    });
 }

@@ -6,6 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
+import { DNS_LABEL, fail } from "../validation";
 
 export interface AppAlertRulesArgs {
     /** Namespace of the app (and of the rule). Plain, because it is written into the PromQL. */
@@ -37,13 +38,8 @@ export interface AlertRule {
     annotations: Record<string, string>;
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
-
-function fail(propertyPath: string, reason: string): never {
-    throw new pulumi.InputPropertyError({ propertyPath, reason });
-}
 
 /** Validates the arguments and returns them with defaults applied. */
 export function validateAppAlertRulesArgs(args: AppAlertRulesArgs): Required<AppAlertRulesArgs> {

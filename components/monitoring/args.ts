@@ -3,7 +3,7 @@
  * plain values rather than Inputs on purpose: they shape chart values and must be checked when
  * the program runs, not after a deployment has started.
  */
-import * as pulumi from "@pulumi/pulumi";
+import { CHART_VERSION, DNS_LABEL, checkInt, fail } from "../validation";
 
 /** CPU and memory for one container, in Kubernetes quantities ("250m", "1Gi"). */
 export interface ResourceRequirements {
@@ -101,18 +101,8 @@ export interface ResolvedMonitoringArgs {
     nodeExporter: { enabled: boolean };
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const CHART_VERSION = /^\d+\.\d+\.\d+([-+][\w.]+)?$/;
 const DURATION = /^\d+(ms|s|m|h|d|w|y)$/;
 const QUANTITY = /^\d+(\.\d+)?(m|k|Ki|M|Mi|G|Gi|T|Ti)?$/;
-
-function fail(propertyPath: string, reason: string): never {
-    throw new pulumi.InputPropertyError({ propertyPath, reason });
-}
-
-function checkInt(path: string, v: number, min: number, max: number, fix: string): void {
-    if (!Number.isInteger(v) || v < min || v > max) fail(path, `${path} ${v} is out of range; ${fix}`);
-}
 
 /** Checks one container's resources: every quantity well-formed. */
 export function checkResources(path: string, r: ResourceRequirements): void {

@@ -21,6 +21,29 @@ const GRAFANA_CHARTS = "https://grafana.github.io/helm-charts";
  */
 const RELEASE_SAFETY = { atomic: true, cleanupOnFail: true, timeout: 900, maxHistory: 10, createNamespace: false } as const;
 
+/**
+ * A release of a chart from Grafana's repository into the stack's namespace. The chart name is
+ * also the release's key in RELEASE_NAMES and the child's role (`${name}-loki`).
+ */
+function grafanaRelease(
+    name: string,
+    chart: "loki" | "tempo" | "alloy",
+    version: string,
+    ns: k8s.core.v1.Namespace,
+    values: Record<string, unknown>,
+    opts: pulumi.CustomResourceOptions,
+): k8s.helm.v3.Release {
+    return new k8s.helm.v3.Release(`${name}-${chart}`, {
+        name: RELEASE_NAMES[chart],
+        chart,
+        version,
+        repositoryOpts: { repo: GRAFANA_CHARTS },
+        namespace: ns.metadata.name,
+        values,
+        ...RELEASE_SAFETY,
+    }, opts);
+}
+
 export class MonitoringStack extends pulumi.ComponentResource {
     /** Namespace the stack runs in. */
     public readonly namespace: pulumi.Output<string>;
@@ -76,38 +99,10 @@ export class MonitoringStack extends pulumi.ComponentResource {
             ...RELEASE_SAFETY,
         }, { parent: this, dependsOn });
 
-        const loki = new k8s.helm.v3.Release(`${name}-loki`, {
-            name: RELEASE_NAMES.loki,
-            chart: "loki",
-            version: a.charts.loki,
-            repositoryOpts: { repo: GRAFANA_CHARTS },
-            namespace: ns.metadata.name,
-            values: lokiValues(a),
-            ...RELEASE_SAFETY,
-        }, child);
-
-        if (a.tracing.enabled) {
-            new k8s.helm.v3.Release(`${name}-tempo`, {
-                name: RELEASE_NAMES.tempo,
-                chart: "tempo",
-                version: a.charts.tempo,
-                repositoryOpts: { repo: GRAFANA_CHARTS },
-                namespace: ns.metadata.name,
-                values: tempoValues(a),
-                ...RELEASE_SAFETY,
-            }, child);
-        }
-
+        const loki = grafanaRelease(name, "loki", a.charts.loki, ns, lokiValues(a), child);
+        if (a.tracing.enabled) grafanaRelease(name, "tempo", a.charts.tempo, ns, tempoValues(a), child);
         // After Loki, so the collector's first pushes find a receiver.
-        new k8s.helm.v3.Release(`${name}-alloy`, {
-            name: RELEASE_NAMES.alloy,
-            chart: "alloy",
-            version: a.charts.alloy,
-            repositoryOpts: { repo: GRAFANA_CHARTS },
-            namespace: ns.metadata.name,
-            values: alloyValues(a),
-            ...RELEASE_SAFETY,
-        }, { parent: this, dependsOn: [loki] });
+        grafanaRelease(name, "alloy", a.charts.alloy, ns, alloyValues(a), { parent: this, dependsOn: [loki] });
 
         const endpoints = ns.metadata.name.apply(monitoringEndpoints);
         this.namespace = ns.metadata.name;

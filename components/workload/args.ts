@@ -5,6 +5,7 @@
  * environment file, and they must be known at preview time to be validated at all.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { checkInt, fail } from "../validation";
 
 /** CPU and memory quantities in Kubernetes notation ("250m", "0.5", "256Mi", "1Gi"). */
 export interface ResourceQuantities {
@@ -156,10 +157,6 @@ const SCALE: Record<string, number> = {
     Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
 };
 
-function fail(propertyPath: string, reason: string): never {
-    throw new pulumi.InputPropertyError({ propertyPath, reason });
-}
-
 /** Parses a Kubernetes quantity ("250m" -> 0.25, "1Gi" -> 1073741824); undefined if malformed. */
 export function parseQuantity(q: string): number | undefined {
     const m = QUANTITY.exec(q);
@@ -187,10 +184,6 @@ function checkQuantities(path: string, q: Required<ResourceQuantities>): void {
         const v = parseQuantity(q[key]);
         if (v === undefined || v <= 0) fail(`${path}.${key}`, `${path}.${key} "${q[key]}" is not a positive Kubernetes quantity; use e.g. ${key === "cpu" ? '"250m"' : '"256Mi"'}`);
     }
-}
-
-function checkInt(path: string, v: number, min: number, max: number, fix: string): void {
-    if (!Number.isInteger(v) || v < min || v > max) fail(path, `${path} ${v} is out of range; ${fix}`);
 }
 
 /** Validates `args` for a workload named `name` and returns them with defaults applied. Throws InputPropertyError on the first problem. */

@@ -13,7 +13,6 @@ import { Layer, topoOrder } from "../../stacks/graph";
 
 type Plan = Awaited<ReturnType<typeof planLayer>>;
 
-const plans = new Map<string, Plan>();
 const ENVS = listEnvironments();
 
 async function planEnvironment(env: string): Promise<Record<Layer, Plan>> {
@@ -23,7 +22,6 @@ async function planEnvironment(env: string): Promise<Record<Layer, Plan>> {
         const plan = await planLayer({ kind: "run", env, layer, upstream: { ...upstream }, scratchDir: path.join(os.tmpdir(), "layers-test") });
         upstream[layer] = plan.outputs;
         out[layer] = plan;
-        plans.set(`${env}-${layer}`, plan);
     }
     return out;
 }
