@@ -29,10 +29,14 @@ export function globalOptions<T>(y: Argv<T>) {
         .option("verbose", { alias: "v", type: "boolean", default: false, describe: "Show stack traces and engine log lines" });
 }
 
+/** --env alone, for the commands that take no layer selection (releases, backup, restore, rollback). */
+export function envOption<T>(y: Argv<T>, required = true) {
+    return y.option("env", { alias: "e", type: "string", demandOption: required, describe: "Environment name (a file in environments/)" });
+}
+
 /** --env, --engine, --parallel and the layer selection flags. */
 export function envOptions<T>(y: Argv<T>, defaultEngine: EngineName, envRequired = true) {
-    return y
-        .option("env", { alias: "e", type: "string", demandOption: envRequired, describe: "Environment name (a file in environments/)" })
+    return envOption(y, envRequired)
         .option("engine", { choices: ENGINES, default: defaultEngine, describe: "pulumi: real stacks over the Automation API; offline: mock runtime, no cloud" })
         .option("parallel", { type: "number", default: 2, describe: "Most layers to run at the same time" })
         .option("layer", { alias: "l", type: "string", array: true, describe: "Only these layers (repeatable or comma-separated)" })

@@ -5,6 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { listEnvironments } from "../../environments/load";
+import type { Environment } from "../../environments/schema";
 import { InputError, InterruptedError } from "../errors";
 import type { RunSummary } from "../pipeline/runner";
 import { formatForFile, renderReport, ReportFormat } from "../reports";
@@ -34,13 +35,11 @@ export function reportTargets(args: Pick<CheckArgs, "output" | "sarif" | "markdo
     return targets;
 }
 
-/** The environments to check: --env, or every file in environments/ with --all. */
-export function checkedEnvironments(args: Pick<CheckArgs, "env" | "all">): string[] {
+/** The environments to check, all loaded and validated before any is planned: --env, or every file in environments/ with --all. */
+export function checkedEnvironments(args: Pick<CheckArgs, "env" | "all">): Environment[] {
     if (args.all && args.env) throw new InputError("--all and --env exclude each other; pass one of them");
     if (!args.all && !args.env) throw new InputError("name what to check: pass --env <name> or --all");
-    const envs = args.all ? listEnvironments() : [args.env!];
-    for (const env of envs) resolveEnvironment(env);
-    return envs;
+    return (args.all ? listEnvironments() : [args.env!]).map(resolveEnvironment);
 }
 
 /** Writes a file through a temporary name, so a failed run never leaves half a report. */
@@ -57,8 +56,9 @@ export async function runCheck(args: CheckArgs): Promise<RunSummary[]> {
     const targets = reportTargets(args);
     const version = require("../../package.json").version as string;
     const summaries: RunSummary[] = [];
-    for (const env of envs) {
-        const summary = await executeRun({ ...args, env, engine: args.engine ?? "offline" }, { operation: "preview", command: `infra check --env ${env}`, record: false });
+    for (const environment of envs) {
+        const env = environment.name;
+        const summary = await executeRun({ ...args, env, engine: args.engine ?? "offline" }, { operation: "preview", environment, command: `infra check --env ${env}`, record: false });
         summaries.push(summary);
         if (summary.interrupted) break;
     }

@@ -11,13 +11,13 @@ export interface DestroyArgs extends CommonArgs {
 
 /** Refuses without the required confirmation before any engine or lock is touched. */
 export async function runDestroy(args: DestroyArgs, interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY)): Promise<void> {
-    resolveEnvironment(args.env);
+    const environment = resolveEnvironment(args.env);
     const selected = resolveLayers(args);
     const gate = destroyGate({ env: args.env, yes: args.yes, confirm: args.confirm, interactive });
     if (gate === "prompt" && !(await promptForName(args.env, [...selected].reverse(), "destroys (in reverse order)"))) {
         throw new InputError(`destroy of "${args.env}" not confirmed: the typed name did not match; nothing was touched`);
     }
-    const summary = await executeRun(args, { operation: "destroy", selected, command: `infra destroy --env ${args.env}` });
+    const summary = await executeRun(args, { operation: "destroy", selected, environment, command: `infra destroy --env ${args.env}` });
     printSummary(args, summary);
     failureOf(summary);
 }

@@ -11,7 +11,7 @@ import type { Layer } from "../../stacks/graph";
 import { DriftError, InterruptedError, InputError } from "../errors";
 import { createEngine } from "../engines";
 import type { Engine } from "../engine";
-import type { LayerOutcome, RunSummary } from "../pipeline/runner";
+import type { RunSummary } from "../pipeline/runner";
 import { selectLayers } from "../pipeline/selection";
 import { renderJson } from "../reports/json";
 import { errorText, violationsOf } from "../reports/model";
@@ -67,6 +67,8 @@ export interface ExecuteOptions {
     expectNoChanges?: boolean;
     /** Layers already resolved by the caller (destroy resolves them before asking). */
     selected?: Layer[];
+    /** The environment already loaded by the caller, so it is read and validated once. */
+    environment?: Environment;
     /** What the lock file names as the running command. */
     command?: string;
     /** Record the run for promotion and `up --resume` (.infra/runs); off for offline checks. */
@@ -75,12 +77,12 @@ export interface ExecuteOptions {
     skipUnchanged?: boolean;
 }
 
-/** A finished run plus the selected layers change detection left out. */
-export type ExecutedRun = RunSummary & { unchanged?: Layer[] };
-
-/** Runs one operation over one environment and returns the summary (it never throws for layer failures). */
-export async function executeRun(args: CommonArgs, opts: ExecuteOptions): Promise<ExecutedRun> {
-    const environment = resolveEnvironment(args.env);
+/**
+ * Runs one operation over one environment and returns the summary (it never throws for layer
+ * failures). Layers change detection left out have the status "unchanged" in the summary.
+ */
+export async function executeRun(args: CommonArgs, opts: ExecuteOptions): Promise<RunSummary> {
+    const environment = opts.environment ?? resolveEnvironment(args.env);
     const selected = opts.selected ?? resolveLayers(args);
     const parallel = validateParallel(args.parallel);
     const engine = makeEngine(args.engine ?? "pulumi");
@@ -109,12 +111,11 @@ export async function executeRun(args: CommonArgs, opts: ExecuteOptions): Promis
             },
         });
         live?.stop();
-        const unchanged = summary.outcomes.filter((o) => o.status === "unchanged").map((o) => o.layer);
         if (opts.record ?? true) {
-            recordRun(PROJECT_DIR, summary, unchanged);
+            recordRun(PROJECT_DIR, summary);
             await recordFingerprints(PROJECT_DIR, environment, summary, engine);
         }
-        return unchanged.length > 0 ? { ...summary, unchanged } : summary;
+        return summary;
     } finally {
         interrupt.dispose();
         lock?.release();
@@ -133,17 +134,8 @@ export function failureOf(summary: RunSummary): void {
     }
 }
 
-/** The run as reported: layers change detection left out show as "unchanged", not "not-selected". */
-export function withUnchanged(run: ExecutedRun): RunSummary {
-    const skip = new Set(run.unchanged ?? []);
-    if (skip.size === 0) return run;
-    const outcomes = run.outcomes.map((o) => (o.status === "not-selected" && skip.has(o.layer) ? { ...o, status: "unchanged" as LayerOutcome["status"], attempts: 0 } : o));
-    return { ...run, outcomes };
-}
-
 /** Prints a finished run as JSON, or the summary table followed by policy findings. */
-export function printSummary(args: CommonArgs, run: ExecutedRun): void {
-    const summary = withUnchanged(run);
+export function printSummary(args: CommonArgs, summary: RunSummary): void {
     if (args.json) return print(args, renderJson([summary]));
     const violations = violationsOf(summary);
     const findings = violations.map((v) => `  ${v.enforcement === "mandatory" ? "MANDATORY" : "advisory "} ${v.severity.padEnd(8)} ${v.layer}: ${v.rule}${v.resourceName ? ` ${v.resourceName}` : ""}: ${v.message.split("\n")[0]}`);
@@ -159,14 +151,14 @@ export async function runOperation(args: CommonArgs, operation: Operation): Prom
 
 /** `up`: on a protected environment, only with --yes or the name typed at the prompt. */
 export async function runUp(args: CommonArgs & { yes: boolean; resume?: boolean; forceAll?: boolean }, interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY)): Promise<void> {
-    resolveEnvironment(args.env);
+    const environment = resolveEnvironment(args.env);
     if (args.resume && args.layer?.length) throw new InputError("--resume picks the layers itself; drop --layer or --resume");
     const selected = args.resume ? resumeSelection(lastRun(PROJECT_DIR, args.env, ["up"]), args.env) : resolveLayers(args);
     if (upGate({ env: args.env, yes: args.yes, interactive }) === "prompt" && !(await promptForName(args.env, selected, "updates"))) {
         throw new InputError(`up of "${args.env}" not confirmed: the typed name did not match; nothing was touched`);
     }
     // --resume already names exactly the layers left undone; --force-all applies every selected layer.
-    const summary = await executeRun(args, { operation: "up", selected, skipUnchanged: !args.resume && !args.forceAll });
+    const summary = await executeRun(args, { operation: "up", selected, environment, skipUnchanged: !args.resume && !args.forceAll });
     printSummary(args, summary);
     failureOf(summary);
 }

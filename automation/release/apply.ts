@@ -90,7 +90,7 @@ export async function applyRelease(plan: ReleasePlan, opts: ApplyOptions): Promi
             isUnchanged: opts.forceAll ? undefined : async (layer, upstream) => fingerprintUnchanged(opts.projectDir, env, layer, upstream),
         });
         unchanged = summary.outcomes.filter((o) => o.status === "unchanged").map((o) => o.layer);
-        recordRun(opts.projectDir, summary, unchanged);
+        recordRun(opts.projectDir, summary);
         await recordFingerprints(opts.projectDir, env, summary, opts.engine);
     } catch (err) {
         finishRelease(plan.env, id, "failed", err instanceof Error ? err.message : String(err), dir);

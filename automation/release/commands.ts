@@ -4,7 +4,7 @@
  * cli/main.ts maps to exit codes.
  */
 import * as path from "path";
-import type { EngineName } from "../cli/options";
+import { type EngineName, validateParallel } from "../cli/options";
 import { interruptOnSigint, LOCK_DIR, LOG_DIR, makeEngine, PROJECT_DIR } from "../cli/run";
 import { InputError, InterruptedError } from "../errors";
 import { acquireLock } from "../pipeline/lock";
@@ -24,11 +24,13 @@ function out(text: string): void {
 }
 
 async function applyWith(args: { engine: EngineName; writeOnly: boolean; forceAll: boolean; parallel: number; json: boolean }, body: (opts: Parameters<typeof promote>[1]) => Promise<ReleaseResult>): Promise<void> {
+    // Checked before the engine starts and the pins are written, as `up` checks it.
+    const parallel = validateParallel(args.parallel);
     const engine = makeEngine(args.engine);
     const interrupt = interruptOnSigint();
     try {
         const result = await body({
-            projectDir: PROJECT_DIR, engine, writeOnly: args.writeOnly, forceAll: args.forceAll, parallel: args.parallel,
+            projectDir: PROJECT_DIR, engine, writeOnly: args.writeOnly, forceAll: args.forceAll, parallel,
             signal: interrupt.signal, logDir: LOG_DIR, lockDir: LOCK_DIR,
             onEvent: args.json ? undefined : (e) => {
                 if (e.kind === "layer-state" && e.status !== "queued") process.stderr.write(`  ${e.layer}: ${e.status}\n`);

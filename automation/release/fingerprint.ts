@@ -17,7 +17,7 @@ import { PROJECT_DIR } from "../../stacks/settings";
 const SHARED_CODE = ["stacks/contracts.ts", "stacks/upstream.ts", "stacks/k8s.ts", "stacks/settings.ts", "stacks/types.ts"];
 
 /** The files and folders (relative to the project) each layer's program is built from. */
-export const LAYER_CODE: Readonly<Record<Layer, readonly string[]>> = {
+const LAYER_CODE: Readonly<Record<Layer, readonly string[]>> = {
     cluster: ["stacks/cluster.ts", "components/cluster"],
     images: ["stacks/images.ts", "components/registry"],
     monitoring: ["stacks/monitoring.ts", "components/monitoring"],
@@ -34,7 +34,7 @@ function without<T extends Record<string, unknown>>(obj: T | undefined, key?: st
 }
 
 /** The part of an environment's settings each layer reads; anything else never changes its fingerprint. */
-export const LAYER_SETTINGS: Readonly<Record<Layer, (env: Environment) => unknown>> = {
+const LAYER_SETTINGS: Readonly<Record<Layer, (env: Environment) => unknown>> = {
     cluster: (e) => ({ name: e.name, aws: e.aws, cluster: e.cluster }),
     images: (e) => ({ name: e.name, aws: e.aws, registry: e.registry, images: e.images, release: without(e.release?.images) }),
     monitoring: (e) => ({ name: e.name, monitoring: e.monitoring, charts: without(e.charts, "istio"), release: without(e.release?.charts, "istio") }),
@@ -52,7 +52,7 @@ export function layerCodePaths(env: Environment, layer: Layer): string[] {
 }
 
 /** JSON with sorted keys, so equal values always hash the same. */
-export function stableJson(value: unknown): string {
+function stableJson(value: unknown): string {
     if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
     if (value && typeof value === "object") {
         return `{${Object.keys(value).sort().filter((k) => (value as any)[k] !== undefined).map((k) => `${JSON.stringify(k)}:${stableJson((value as any)[k])}`).join(",")}}`;
@@ -135,17 +135,17 @@ export async function recordFingerprints(projectDir: string, env: Environment, s
     }
     if (summary.operation !== "up") return;
     // A layer that failed part-way may be half applied: it must run again whatever its inputs.
-    for (const o of summary.outcomes.filter((x) => x.status === "failed" || x.status === "cancelled")) {
-        fs.rmSync(fingerprintFile(projectDir, env.name, o.layer), { force: true });
-    }
+    forgetFingerprints(projectDir, env.name, summary.outcomes.filter((x) => x.status === "failed" || x.status === "cancelled").map((x) => x.layer));
+    // Upstream read from the engine, not from the run results (they may carry masked secrets);
+    // each layer's outputs once, however many finished layers build on it.
+    const read: Partial<Record<Layer, Record<string, OutputValue>>> = {};
     for (const o of ok) {
-        // Upstream read the same way unchangedLayers reads it (run results may carry masked secrets).
         const upstream: Partial<Record<Layer, Record<string, OutputValue>>> = {};
         try {
-            for (const need of ancestors(o.layer) as Layer[]) upstream[need] = await engine.outputs(env.name, need);
+            for (const need of ancestors(o.layer) as Layer[]) upstream[need] = read[need] ??= await engine.outputs(env.name, need);
         } catch {
             // Without the upstream outputs there is no trustworthy fingerprint: the layer simply runs next time.
-            fs.rmSync(fingerprintFile(projectDir, env.name, o.layer), { force: true });
+            forgetFingerprints(projectDir, env.name, [o.layer]);
             continue;
         }
         saveFingerprint(projectDir, env.name, o.layer, layerFingerprint(env, o.layer, upstream));

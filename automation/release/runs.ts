@@ -8,18 +8,16 @@ import * as fs from "fs";
 import * as path from "path";
 import type { Operation } from "../engine";
 import { InputError } from "../errors";
-import type { RunSummary } from "../pipeline/runner";
+import type { LayerStatus, RunSummary } from "../pipeline/runner";
 import type { Layer } from "../../stacks/graph";
 
-/** How a layer ended in a run; "unchanged" is a layer skipped by change detection. */
-export type RunLayerStatus = RunSummary["outcomes"][number]["status"] | "unchanged";
 
 export interface RunRecord {
     at: string;
     env: string;
     operation: Operation;
     engine: string;
-    outcomes: { layer: Layer; status: RunLayerStatus; error?: string }[];
+    outcomes: { layer: Layer; status: LayerStatus; error?: string }[];
     /** Mandatory policy violations over all layers of the run. */
     policyMandatory: number;
     interrupted: boolean;
@@ -29,9 +27,8 @@ export function runsFile(projectDir: string, env: string): string {
     return path.join(projectDir, ".infra", "runs", `${env}.jsonl`);
 }
 
-/** The record of a run summary; `unchanged` lists layers that change detection skipped. */
-export function toRunRecord(summary: RunSummary, unchanged: readonly Layer[] = [], at: Date = new Date()): RunRecord {
-    const skip = new Set(unchanged);
+/** The record of a run summary; layers change detection skipped keep the pipeline's status "unchanged". */
+export function toRunRecord(summary: RunSummary, at: Date = new Date()): RunRecord {
     return {
         at: at.toISOString(),
         env: summary.env,
@@ -39,7 +36,7 @@ export function toRunRecord(summary: RunSummary, unchanged: readonly Layer[] = [
         engine: summary.engine,
         outcomes: summary.outcomes.map((o) => ({
             layer: o.layer,
-            status: o.status === "not-selected" && skip.has(o.layer) ? "unchanged" : o.status,
+            status: o.status,
             ...(o.error ? { error: o.error.split("\n")[0].slice(0, 300) } : {}),
         })),
         policyMandatory: summary.outcomes.reduce((n, o) => n + (o.result?.policy ?? []).filter((v) => v.enforcement === "mandatory").length, 0),
@@ -48,8 +45,8 @@ export function toRunRecord(summary: RunSummary, unchanged: readonly Layer[] = [
 }
 
 /** Appends the run to `.infra/runs/<env>.jsonl` (O_APPEND, fsync) and returns the record. */
-export function recordRun(projectDir: string, summary: RunSummary, unchanged: readonly Layer[] = []): RunRecord {
-    const record = toRunRecord(summary, unchanged);
+export function recordRun(projectDir: string, summary: RunSummary): RunRecord {
+    const record = toRunRecord(summary);
     const file = runsFile(projectDir, summary.env);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const fd = fs.openSync(file, "a", 0o600);

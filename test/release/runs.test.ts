@@ -16,7 +16,7 @@ describe("run records and resume", () => {
     });
 
     it("layers skipped by change detection are recorded as unchanged and not resumed", () => {
-        recordRun(sb.projectDir, summaryOf("dev", { images: "succeeded", apps: "cancelled" }, { interrupted: true }), ["cluster", "monitoring", "mesh"]);
+        recordRun(sb.projectDir, summaryOf("dev", { cluster: "unchanged", images: "succeeded", monitoring: "unchanged", mesh: "unchanged", apps: "cancelled" }, { interrupted: true }));
         const run = lastRun(sb.projectDir, "dev")!;
         assert.equal(run.outcomes.find((o) => o.layer === "cluster")!.status, "unchanged");
         assert.deepEqual(resumeSelection(run), ["apps"]);

@@ -1,15 +1,14 @@
 /** `infra backup`: copy an environment's stack state to a directory, with checksums. */
 import type { ArgumentsCamelCase, Argv } from "yargs";
 import { backupCommand } from "../../release/commands";
-import { EngineName, ENGINES } from "../options";
+import { EngineName, ENGINES, envOption } from "../options";
 
 export const command = "backup";
 export const describe = "Back up the stack state of every layer of an environment (prints checksums, never contents)";
 export const examples: ReadonlyArray<[string, string]> = [["$0 backup --env prod --out backups/prod-0601", "back up prod's state"]];
 
 export function builder(y: Argv) {
-    return y
-        .option("env", { alias: "e", type: "string", demandOption: true, describe: "Environment name" })
+    return envOption(y)
         .option("out", { type: "string", demandOption: true, describe: "Directory to write the backup to" })
         .option("engine", { choices: ENGINES, default: "pulumi" as const, describe: "Whose state to back up" })
         .example(examples as [string, string][]);

@@ -1,15 +1,14 @@
 /** `infra restore`: replace an environment's stack state from a verified backup. */
 import type { ArgumentsCamelCase, Argv } from "yargs";
 import { restoreCommand } from "../../release/commands";
-import { EngineName, ENGINES } from "../options";
+import { EngineName, ENGINES, envOption } from "../options";
 
 export const command = "restore";
 export const describe = "Restore an environment's stack state from a backup (verifies it first; needs --yes)";
 export const examples: ReadonlyArray<[string, string]> = [["$0 restore --env prod --from backups/prod-0601 --yes", "restore prod's state"]];
 
 export function builder(y: Argv) {
-    return y
-        .option("env", { alias: "e", type: "string", demandOption: true, describe: "Environment name" })
+    return envOption(y)
         .option("from", { type: "string", demandOption: true, describe: "Backup directory" })
         .option("yes", { alias: "y", type: "boolean", default: false, describe: "Confirm replacing the state" })
         .option("engine", { choices: ENGINES, default: "pulumi" as const, describe: "Whose state to restore" })

@@ -1,7 +1,7 @@
 /** `infra rollback`: re-apply an environment's previous release pins. */
 import type { ArgumentsCamelCase, Argv } from "yargs";
 import { rollbackCommand, RollbackArgs } from "../../release/commands";
-import { ENGINES } from "../options";
+import { ENGINES, envOption } from "../options";
 
 export const command = "rollback";
 export const describe = "Roll an environment back to its previous release pins, touching only the layers they change";
@@ -11,8 +11,7 @@ export const examples: ReadonlyArray<[string, string]> = [
 ];
 
 export function builder(y: Argv) {
-    return y
-        .option("env", { alias: "e", type: "string", demandOption: true, describe: "Environment name" })
+    return envOption(y)
         .option("to", { type: "string", describe: "Release id to return to; default the previous one" })
         .option("write-only", { type: "boolean", default: false, describe: "Write the pins without applying them" })
         .option("force-all", { type: "boolean", default: false, describe: "Apply every layer, not only those whose inputs changed" })
