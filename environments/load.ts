@@ -11,12 +11,21 @@ import { Environment, environmentSchema } from "./schema";
 
 /**
  * Where environment files live: this folder, or INFRA_ENVIRONMENTS_DIR (used to point a run
- * at a reviewed copy, and by tests that must not touch the real files).
+ * at a reviewed copy, and by tests that must not touch the real files). Read at each call,
+ * so a run or a test can point elsewhere after this module is loaded.
  */
-export const ENVIRONMENTS_DIR = process.env.INFRA_ENVIRONMENTS_DIR || __dirname;
+export function environmentsDir(): string {
+    return process.env.INFRA_ENVIRONMENTS_DIR || __dirname;
+}
+
+/** A path as people should read it: relative inside the working directory, absolute outside it. */
+export function displayPath(file: string): string {
+    const rel = path.relative(process.cwd(), file);
+    return rel && !rel.startsWith("..") ? rel : file;
+}
 
 /** The environments that have a file, in promotion order when the files declare one. */
-export function listEnvironments(dir: string = ENVIRONMENTS_DIR): string[] {
+export function listEnvironments(dir: string = environmentsDir()): string[] {
     return fs.readdirSync(dir).filter((f) => f.endsWith(".yaml")).map((f) => f.slice(0, -5)).sort();
 }
 
@@ -58,11 +67,9 @@ export function parseEnvironment(text: string, file: string, expectedName?: stri
 }
 
 /** Loads environments/<name>.yaml; unknown names list the valid ones. */
-export function loadEnvironment(name: string, dir: string = ENVIRONMENTS_DIR): Environment {
+export function loadEnvironment(name: string, dir: string = environmentsDir()): Environment {
     const file = path.join(dir, `${name}.yaml`);
-    // Short paths inside the project; absolute ones for a directory elsewhere (INFRA_ENVIRONMENTS_DIR).
-    const relative = path.relative(process.cwd(), file);
-    const rel = relative && !relative.startsWith("..") ? relative : file;
+    const rel = displayPath(file);
     if (!/^[a-z][a-z0-9-]*$/.test(name) || !fs.existsSync(file)) {
         throw new InputError(`unknown environment "${name}": no ${rel}; valid: ${listEnvironments(dir).join(", ")}`);
     }

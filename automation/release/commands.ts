@@ -12,7 +12,6 @@ import { type ReleaseResult, promote, rollback } from "./apply";
 import { backup, offlineStateStore, restore, type StateStore, verifyBackup } from "./backup";
 import { forgetFingerprints } from "./fingerprint";
 import { listReleases } from "./history";
-import { environmentsDir } from "./pins";
 import { validatePromotionRequest } from "./promote";
 import { releaseResultJson, renderReleaseResult, renderReleases } from "./report";
 import { loadEnvironment } from "../../environments/load";
@@ -51,8 +50,8 @@ export interface PromoteArgs { from: string; to: string; writeOnly: boolean; for
 export function promoteCommand(args: PromoteArgs): Promise<void> {
     // Bad arguments are refused before the engine starts (the Pulumi engine needs a CLI to start).
     validatePromotionRequest(args);
-    loadEnvironment(args.from, environmentsDir());
-    loadEnvironment(args.to, environmentsDir());
+    loadEnvironment(args.from);
+    loadEnvironment(args.to);
     return applyWith(args, (opts) => promote({ from: args.from, to: args.to, force: args.force, reason: args.reason }, opts));
 }
 
@@ -60,13 +59,13 @@ export interface RollbackArgs { env: string; to?: string; writeOnly: boolean; en
 
 /** `infra rollback`. */
 export function rollbackCommand(args: RollbackArgs): Promise<void> {
-    loadEnvironment(args.env, environmentsDir());
+    loadEnvironment(args.env);
     return applyWith(args, (opts) => rollback({ env: args.env, to: args.to }, opts));
 }
 
 /** `infra releases`. */
 export function releasesCommand(args: { env: string } & Output): void {
-    loadEnvironment(args.env, environmentsDir());
+    loadEnvironment(args.env);
     const releases = listReleases(args.env);
     out(args.json ? JSON.stringify(releases, null, 2) : renderReleases(args.env, releases));
 }
@@ -79,7 +78,7 @@ function stateStore(engine: EngineName): StateStore {
 
 /** `infra backup`: prints the files and checksums, never their contents. */
 export async function backupCommand(args: { env: string; out: string; engine: EngineName } & Output): Promise<void> {
-    loadEnvironment(args.env, environmentsDir());
+    loadEnvironment(args.env);
     // Held so a running up, destroy or restore cannot leave the backup with layers from two different moments.
     const lock = acquireLock(LOCK_DIR, args.env, { command: `infra backup --env ${args.env}` });
     let manifest: Awaited<ReturnType<typeof backup>>;
@@ -95,7 +94,7 @@ export async function backupCommand(args: { env: string; out: string; engine: En
 
 /** `infra restore`: verifies the whole backup, asks for --yes, then imports under the environment lock. */
 export async function restoreCommand(args: { env: string; from: string; yes: boolean; engine: EngineName } & Output): Promise<void> {
-    loadEnvironment(args.env, environmentsDir());
+    loadEnvironment(args.env);
     const dir = path.resolve(args.from);
     const { manifest } = verifyBackup(args.env, dir);
     if (!args.yes) {

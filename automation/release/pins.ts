@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { type Document, isMap, isScalar, parseDocument } from "yaml";
-import { ENVIRONMENTS_DIR, loadEnvironment, parseEnvironment } from "../../environments/load";
+import { displayPath, environmentsDir, loadEnvironment, parseEnvironment } from "../../environments/load";
 import type { Environment } from "../../environments/schema";
 import { InputError } from "../errors";
 import { pauseAt } from "./fault-points";
@@ -26,10 +26,7 @@ export interface PinChange {
     to?: string;
 }
 
-/** The environments folder, read at call time so a run (or a test) can point at a copy. */
-export function environmentsDir(): string {
-    return process.env.INFRA_ENVIRONMENTS_DIR || ENVIRONMENTS_DIR;
-}
+export { environmentsDir };
 
 export function environmentFile(env: string, dir: string = environmentsDir()): string {
     return path.join(dir, `${env}.yaml`);
@@ -158,7 +155,7 @@ export function writeFileAtomic(file: string, text: string): void {
 export function writePins(env: string, pins: Pins, id?: string, dir: string = environmentsDir()): Environment {
     const file = environmentFile(env, dir);
     loadEnvironment(env, dir);
-    const next = renderPins(fs.readFileSync(file, "utf8"), path.relative(process.cwd(), file) || file, env, pins, id);
+    const next = renderPins(fs.readFileSync(file, "utf8"), displayPath(file), env, pins, id);
     writeFileAtomic(file, next);
     return loadEnvironment(env, dir);
 }

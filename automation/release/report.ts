@@ -1,6 +1,6 @@
 /** Text for people: the release history table and the result of a promotion or rollback. */
 import type { Release } from "./history";
-import * as path from "path";
+import { displayPath } from "../../environments/load";
 import { environmentFile, type PinChange } from "./pins";
 import type { ReleaseResult } from "./apply";
 
@@ -51,10 +51,4 @@ export function releaseResultJson(r: ReleaseResult): Record<string, unknown> {
         forced: r.plan.forced ?? null, changed: r.plan.changed, affected: r.affected, unchanged: r.unchanged,
         layers: (r.summary?.outcomes ?? []).map((o) => ({ layer: o.layer, status: o.status, error: o.error ?? null })),
     };
-}
-
-/** A path relative to the working directory when it is inside it, else absolute. */
-function displayPath(file: string): string {
-    const rel = path.relative(process.cwd(), file);
-    return rel && !rel.startsWith("..") ? rel : file;
 }
