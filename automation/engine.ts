@@ -9,12 +9,15 @@ export type Operation = "preview" | "up" | "refresh" | "destroy";
 export type Severity = "low" | "medium" | "high" | "critical";
 export type Enforcement = "advisory" | "mandatory" | "remediate" | "disabled";
 
+/** What recordings hold in place of a secret value (RecordedResource.inputs). */
+export const SECRET_MARKER = "[secret]";
+
 /** One resource as the engine saw it registered. */
 export interface RecordedResource {
     urn: string;
     type: string;
     name: string;
-    /** Inputs as registered; secret values are replaced by the marker "[secret]". */
+    /** Inputs as registered; secret values are replaced by SECRET_MARKER. */
     inputs: Record<string, unknown>;
     parent?: string;
     provider?: string;

@@ -19,7 +19,7 @@ import {
     StackNotFoundError,
 } from "@pulumi/pulumi/automation";
 import type { Layer } from "../../stacks/graph";
-import { emptyChanges, type ChangeSummary, type Engine, type LayerRequest, type LayerResult, type OutputValue, type Severity } from "../engine";
+import { emptyChanges, SECRET_MARKER, type ChangeSummary, type Engine, type LayerRequest, type LayerResult, type OutputValue, type Severity } from "../engine";
 import { InputError, InterruptedError, TransientError } from "../errors";
 import { assertPulumiInstalled } from "./pulumi-cli";
 import { PulumiEventMapper } from "./pulumi-events";
@@ -105,9 +105,9 @@ export function toChangeSummary(ops: OpMap | undefined): ChangeSummary {
     return c;
 }
 
-/** Outputs with secret values replaced by "[secret]", for results that reach reports. */
+/** Outputs with secret values replaced by SECRET_MARKER, for results that reach reports. */
 function masked(outputs: Record<string, OutputValue>): Record<string, OutputValue> {
-    return Object.fromEntries(Object.entries(outputs).map(([k, o]) => [k, o.secret ? { value: "[secret]", secret: true } : o]));
+    return Object.fromEntries(Object.entries(outputs).map(([k, o]) => [k, o.secret ? { value: SECRET_MARKER, secret: true } : o]));
 }
 
 export class PulumiEngine implements Engine {

@@ -4,8 +4,7 @@
  * against theirs. Objects of kinds no schema package covers are reported as unchecked,
  * never as valid.
  */
-import type { RecordedResource, SchemaIssue } from "../engine";
-import { SECRET_MARKER } from "./mock-runtime";
+import { SECRET_MARKER, type RecordedResource, type SchemaIssue } from "../engine";
 
 /** Types that are Pulumi constructs rather than Kubernetes objects. */
 const NOT_OBJECTS = new Set(["kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart", "kubernetes:yaml/v2:ConfigGroup", "kubernetes:yaml/v2:ConfigFile"]);

@@ -1,14 +1,13 @@
 /**
  * Runs a Pulumi program under the SDK's own mock runtime and records every resource it
  * registers (type, name, URN, inputs, parent, provider, dependencies). Used by the offline
- * engine (one layer per child process) and by the tests.
+ * engine (in its layer worker processes) and by the tests.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { RecordedResource } from "../engine";
+import { SECRET_MARKER, type RecordedResource } from "../engine";
 import { fabricateCall, fabricateResource } from "./fabricate";
 
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-export const SECRET_MARKER = "[secret]";
+export { SECRET_MARKER };
 
 /** Upstream stack outputs served to `pulumi.StackReference`, keyed by stack name (e.g. "dev-cluster"). */
 export type StackReferenceOutputs = Record<string, { outputs: Record<string, unknown>; secretOutputNames: string[] }>;
@@ -32,8 +31,8 @@ function maskSecrets(value: unknown): unknown {
     if (Array.isArray(value)) return value.map(maskSecrets);
     if (value && typeof value === "object") {
         const obj = value as Record<string, unknown>;
-        const sig = obj["4dabf18193072939515e22adb298388d"];
-        if (sig === SECRET_SIG) return SECRET_MARKER;
+        const sig = obj[pulumi.runtime.specialSigKey];
+        if (sig === pulumi.runtime.specialSecretSig) return SECRET_MARKER;
         if (sig !== undefined && "value" in obj) return maskSecrets(obj.value); // output value / resource reference envelope
         const out: Record<string, unknown> = {};
         for (const [k, v] of Object.entries(obj)) out[k] = maskSecrets(v);

@@ -2,7 +2,7 @@
  * Plans one layer under the SDK mock runtime with fabricated provider outputs and the
  * upstream layers' outputs behind its StackReferences; checks its outputs against the
  * layer's contract and validates its Kubernetes objects. The offline engine runs it in a
- * child process per layer (runner.ts); tests call it directly.
+ * pooled worker process (workers.ts, runner.ts); tests call it directly.
  */
 import * as fs from "fs";
 import * as path from "path";

@@ -1,4 +1,4 @@
-/** Messages between the offline engine and its per-layer child process (runner.ts). */
+/** Messages between the offline engine and its layer worker processes (workers.ts, runner.ts). */
 import type { OutputValue, RecordedResource, SchemaIssue } from "../engine";
 import type { Layer } from "../../stacks/graph";
 

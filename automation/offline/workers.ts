@@ -32,7 +32,7 @@ interface Worker {
 
 export class LayerWorkers {
     private readonly idle: Worker[] = [];
-    private readonly waiting: ((w: Worker) => void)[] = [];
+    private readonly waiting: { resolve: (w: Worker) => void; reject: (err: Error) => void }[] = [];
     private readonly live = new Set<Worker>();
     private closed = false;
 
@@ -44,19 +44,26 @@ export class LayerWorkers {
     async run(request: RunnerRequest, opts: { signal: AbortSignal; logFile: string; onProgress: (done: number, resource: string) => void }): Promise<Result> {
         if (opts.signal.aborted) throw new InterruptedError();
         const worker = await this.acquire();
+        // Aborted while waiting for a worker: a listener added now would never fire.
+        if (opts.signal.aborted) {
+            this.release(worker);
+            throw new InterruptedError();
+        }
         fs.mkdirSync(path.dirname(opts.logFile), { recursive: true });
         const log = fs.openSync(opts.logFile, "w", 0o600);
         const label = `${request.env}-${request.layer}`;
-        const outcome = await new Promise<Result | Error>((settle) => {
-            worker.job = { label, log, logFile: opts.logFile, onProgress: opts.onProgress, settle };
+        const outcome = await new Promise<Result | Error>((resolve) => {
             const onAbort = () => {
-                worker.job!.outcome = new InterruptedError(`${label} interrupted`);
+                job.outcome = new InterruptedError(`${label} interrupted`);
                 worker.child.kill("SIGTERM");
             };
+            const job: Job = {
+                label, log, logFile: opts.logFile, onProgress: opts.onProgress,
+                settle: (o) => { opts.signal.removeEventListener("abort", onAbort); resolve(o); },
+            };
+            worker.job = job;
             opts.signal.addEventListener("abort", onAbort, { once: true });
             worker.child.send(request);
-            const done = worker.job.settle;
-            worker.job.settle = (o) => { opts.signal.removeEventListener("abort", onAbort); done(o); };
         });
         worker.job = undefined;
         fs.closeSync(log);
@@ -70,6 +77,8 @@ export class LayerWorkers {
 
     async close(): Promise<void> {
         this.closed = true;
+        // Nothing will free a worker for layers still waiting for one: end their runs now.
+        for (const w of this.waiting.splice(0)) w.reject(new InterruptedError("the offline engine was closed"));
         const exits = [...this.live].map((w) => new Promise<void>((resolve) => {
             if (w.child.exitCode !== null || w.child.signalCode !== null) return resolve();
             w.child.once("exit", () => resolve());
@@ -113,12 +122,13 @@ export class LayerWorkers {
         const w = this.idle.shift();
         if (w) return Promise.resolve(w);
         if (this.live.size < this.size && !this.closed) return Promise.resolve(this.spawn());
-        return new Promise((resolve) => this.waiting.push(resolve));
+        if (this.closed) return Promise.reject(new InterruptedError("the offline engine was closed"));
+        return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
     }
 
     private release(worker: Worker): void {
         const next = this.waiting.shift();
-        if (next) next(worker);
+        if (next) next.resolve(worker);
         else this.idle.push(worker);
     }
 

@@ -187,7 +187,6 @@ class Run {
                     if (controller.signal.aborted) throw new Error("interrupted before start");
                     const upstream = await this.upstream(layer, controller.signal);
                     if (attempt === 1 && (await this.opts.isUnchanged?.(layer as Layer, upstream))) {
-                        live = false;
                         outcome.attempts = 0;
                         this.settle(layer, log, { status: "unchanged" }, started);
                         return;
@@ -197,19 +196,16 @@ class Run {
                         expectNoChanges: this.opts.expectNoChanges,
                     });
                     outcome.result = result;
-                    live = false;
                     this.settle(layer, log, { status: "succeeded" }, started);
                     return;
                 } catch (err) {
                     const message = describe(err);
                     log.write(`attempt ${attempt} failed: ${err instanceof Error && err.stack ? err.stack : message}`);
                     if (controller.signal.aborted) {
-                        live = false;
                         this.settle(layer, log, { status: "cancelled", error: `interrupted: ${message}` }, started);
                         return;
                     }
                     if (!(err instanceof TransientError) || attempt >= this.retry.attempts) {
-                        live = false;
                         this.settle(layer, log, { status: "failed", error: message }, started);
                         return;
                     }
@@ -218,13 +214,14 @@ class Run {
                     this.state(layer, "retrying", { attempt: attempt + 1, error: message });
                     await sleep(delay, controller.signal);
                     if (controller.signal.aborted) {
-                        live = false;
                         this.settle(layer, log, { status: "cancelled", error: `interrupted while waiting to retry: ${message}` }, started);
                         return;
                     }
                 }
             }
         } finally {
+            // Every return settles the layer first; nothing the engine sends later is reported.
+            live = false;
             this.opts.signal?.removeEventListener("abort", relay);
             await log.close();
         }

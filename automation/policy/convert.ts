@@ -5,11 +5,11 @@
  */
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as analyzerproto from "@pulumi/pulumi/proto/analyzer_pb";
-import type { Enforcement, PolicyViolation, RecordedResource, Severity } from "../engine";
+import { SECRET_MARKER, type Enforcement, type PolicyViolation, type RecordedResource, type Severity } from "../engine";
 import type { Layer } from "../../stacks/graph";
 
-/** Marker recordings use in place of secret values (automation/offline/mock-runtime.ts). */
-export const SECRET_MARKER = "[secret]";
+// The SDK's rpc specialSigKey / specialSecretSig, copied: loading the SDK runtime to read
+// them would add ~0.2 s to the orchestrator's start-up.
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
@@ -47,23 +47,25 @@ function optionsOf(r: RecordedResource): analyzerproto.AnalyzerResourceOptions {
     return opts;
 }
 
+/**
+ * The fields AnalyzeRequest and AnalyzerResource share. They are distinct generated classes
+ * with the same setters, so one generic fills either and each keeps its own type.
+ */
+function describe<M extends analyzerproto.AnalyzeRequest | analyzerproto.AnalyzerResource>(msg: M, r: RecordedResource): M {
+    msg.setType(r.type);
+    msg.setName(r.name);
+    msg.setUrn(r.urn);
+    msg.setProperties(propertiesOf(r));
+    msg.setOptions(optionsOf(r));
+    return msg;
+}
+
 export function toAnalyzeRequest(r: RecordedResource): analyzerproto.AnalyzeRequest {
-    const req = new analyzerproto.AnalyzeRequest();
-    req.setType(r.type);
-    req.setName(r.name);
-    req.setUrn(r.urn);
-    req.setProperties(propertiesOf(r));
-    req.setOptions(optionsOf(r));
-    return req;
+    return describe(new analyzerproto.AnalyzeRequest(), r);
 }
 
 export function toAnalyzerResource(r: RecordedResource): analyzerproto.AnalyzerResource {
-    const res = new analyzerproto.AnalyzerResource();
-    res.setType(r.type);
-    res.setName(r.name);
-    res.setUrn(r.urn);
-    res.setProperties(propertiesOf(r));
-    res.setOptions(optionsOf(r));
+    const res = describe(new analyzerproto.AnalyzerResource(), r);
     if (r.parent) res.setParent(r.parent);
     res.setDependenciesList([...(r.dependencies ?? [])]);
     return res;

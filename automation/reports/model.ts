@@ -1,13 +1,13 @@
 /**
  * The small pure helpers every report shares over the pipeline's run summary: ordering of violations, counts, secret masking.
  */
-import type { LayerResult, OutputValue, PolicyViolation, SchemaIssue, Severity } from "../engine";
+import { SECRET_MARKER, type LayerResult, type OutputValue, type PolicyViolation, type SchemaIssue, type Severity } from "../engine";
 import type { Layer } from "../../stacks/graph";
 import type { RunSummary } from "../pipeline/runner";
 
 export type { LayerOutcome, LayerStatus, RunSummary } from "../pipeline/runner";
 
-export const SECRET_MASK = "[secret]";
+export const SECRET_MASK = SECRET_MARKER;
 
 const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3 };
 
