@@ -17,7 +17,7 @@ import type { Enforcement, PolicyViolation, RecordedResource } from "../engine";
 import type { Layer } from "../../stacks/graph";
 import { startEngineServer, type EngineServer } from "./engine-server";
 import {
-    enforcementToProto, policyMetaOf, toAnalyzeRequest, toAnalyzerResource, toViolation, type PolicyMeta,
+    enforcementToProto, policyMetaOf, toAnalyzeRequest, toAnalyzerResource, toViolation, type PolicyMeta, wirePartsOf,
 } from "./convert";
 
 export type { PolicyMeta } from "./convert";
@@ -210,11 +210,12 @@ export async function startPolicyPack(packDir: string = DEFAULT_PACK_DIR, config
             close,
             analyze: async (resources, layer) => {
                 const byUrn = new Map(resources.map((r) => [r.urn, r] as const));
+                const parts = new Map(resources.map((r) => [r, wirePartsOf(r)] as const));
                 const stackReq = new analyzerproto.AnalyzeStackRequest();
-                stackReq.setResourcesList(resources.map(toAnalyzerResource));
+                stackReq.setResourcesList(resources.map((r) => toAnalyzerResource(r, parts.get(r))));
                 const [perResource, stack] = await Promise.all([
                     pool(resources, concurrency, (r) =>
-                        call(analyzer, analyzer.analyze, toAnalyzeRequest(r), `Analyze of ${r.urn}`).then((res) =>
+                        call(analyzer, analyzer.analyze, toAnalyzeRequest(r, parts.get(r)), `Analyze of ${r.urn}`).then((res) =>
                             res.getDiagnosticsList().map((d) => toViolation(d, layer, policies, byUrn, r.urn)),
                         ),
                     ),

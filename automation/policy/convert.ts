@@ -48,24 +48,37 @@ function optionsOf(r: RecordedResource): analyzerproto.AnalyzerResourceOptions {
 }
 
 /**
+ * A resource's properties and options on the wire. Converting the inputs is the costly part,
+ * and each resource goes out twice (Analyze, then inside AnalyzeStack): convert once, share.
+ */
+export interface WireParts {
+    properties: Struct;
+    options: analyzerproto.AnalyzerResourceOptions;
+}
+
+export function wirePartsOf(r: RecordedResource): WireParts {
+    return { properties: propertiesOf(r), options: optionsOf(r) };
+}
+
+/**
  * The fields AnalyzeRequest and AnalyzerResource share. They are distinct generated classes
  * with the same setters, so one generic fills either and each keeps its own type.
  */
-function describe<M extends analyzerproto.AnalyzeRequest | analyzerproto.AnalyzerResource>(msg: M, r: RecordedResource): M {
+function describe<M extends analyzerproto.AnalyzeRequest | analyzerproto.AnalyzerResource>(msg: M, r: RecordedResource, parts: WireParts): M {
     msg.setType(r.type);
     msg.setName(r.name);
     msg.setUrn(r.urn);
-    msg.setProperties(propertiesOf(r));
-    msg.setOptions(optionsOf(r));
+    msg.setProperties(parts.properties);
+    msg.setOptions(parts.options);
     return msg;
 }
 
-export function toAnalyzeRequest(r: RecordedResource): analyzerproto.AnalyzeRequest {
-    return describe(new analyzerproto.AnalyzeRequest(), r);
+export function toAnalyzeRequest(r: RecordedResource, parts: WireParts = wirePartsOf(r)): analyzerproto.AnalyzeRequest {
+    return describe(new analyzerproto.AnalyzeRequest(), r, parts);
 }
 
-export function toAnalyzerResource(r: RecordedResource): analyzerproto.AnalyzerResource {
-    const res = describe(new analyzerproto.AnalyzerResource(), r);
+export function toAnalyzerResource(r: RecordedResource, parts: WireParts = wirePartsOf(r)): analyzerproto.AnalyzerResource {
+    const res = describe(new analyzerproto.AnalyzerResource(), r, parts);
     if (r.parent) res.setParent(r.parent);
     res.setDependenciesList([...(r.dependencies ?? [])]);
     return res;
