@@ -1,9 +1,6 @@
 /** Small helpers shared by the AWS rules: loose boolean/array reading and config defaults. */
 
-/** True for `true` and "true": some AWS provider fields (launch template `ebs.encrypted`) are strings. */
-export function isTrue(v: unknown): boolean {
-    return v === true || v === "true";
-}
+export { isTrue } from "../util/values";
 
 /** The value as an array: arrays as-is, a single object as a one-element list, nothing as []. */
 export function asList<T = unknown>(v: unknown): T[] {

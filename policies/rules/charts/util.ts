@@ -85,9 +85,7 @@ export function isExempt(chart: string, path: string, exemptions: Exemption[]): 
 }
 
 /** true or "true" (values passed as strings, e.g. from --set). */
-export function truthy(v: unknown): boolean {
-    return v === true || v === "true";
-}
+export { isTrue as truthy } from "../util/values";
 
 /**
  * The shared body of the values rules: for a Helm release or chart, reports each non-exempt
