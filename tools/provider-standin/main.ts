@@ -1,0 +1,140 @@
+/**
+ * The provider stand-in: one Node provider plugin that answers for the aws, kubernetes,
+ * docker-build and random providers, whose real binaries cannot be had on machines with no cloud.
+ * It lets the real Pulumi CLI run the real layer programs end to end (real state, diffs, stack
+ * references, secrets encryption, the policy pack, locking, refresh, export/import) while
+ * creating nothing anywhere. Outputs are fabricated by the same functions the offline engine uses
+ * (automation/offline/fabricate.ts), so both engines agree on what an endpoint, ARN, digest or
+ * generated password looks like.
+ *
+ * It is started through `pulumi-resource-<name>` wrappers that `npm run setup:engine` writes to
+ * .tools/standin-bin/, a folder that is on PATH only when a run names the stand-in
+ * (`--providers standin` or INFRA_PROVIDERS=standin); it is never picked up silently.
+ *
+ * For tests: every call is appended to $INFRA_STANDIN_RECORD (JSONL, secrets masked), and
+ * $INFRA_STANDIN_FAULTS names a JSON file of injected failures and drift (see faults.ts).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import * as provider from "@pulumi/pulumi/provider";
+import { fabricateCall, fabricateResource, hash } from "../../automation/offline/fabricate";
+import { loadFaults, type Faults } from "./faults";
+
+/** The packages the stand-in answers for, and the npm package whose version it reports. */
+export const STANDIN_PACKAGES: Record<string, string> = {
+    aws: "@pulumi/aws",
+    kubernetes: "@pulumi/kubernetes",
+    "docker-build": "@pulumi/docker-build",
+    random: "@pulumi/random",
+};
+
+/** Key under which the stand-in keeps what it needs to diff in a resource's state. */
+const META = "__standin";
+
+interface Meta { inputsHash: string; drifted?: string[] }
+
+/** `urn:pulumi:<stack>::<project>::<parent$type>::<name>` -> type and name. */
+export function urnParts(urn: string): { type: string; name: string } {
+    const parts = urn.split("::");
+    const qualified = parts[2] ?? "";
+    return { type: qualified.split("$").pop() ?? "", name: parts.slice(3).join("::") };
+}
+
+function isSecret(v: unknown): boolean {
+    return !!v && typeof v === "object" && (v as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig;
+}
+
+/** A copy fit for the call record: secret values become "[secret]". */
+export function masked(value: unknown): unknown {
+    if (isSecret(value)) return "[secret]";
+    if (Array.isArray(value)) return value.map(masked);
+    if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).filter(([k]) => k !== META).map(([k, v]) => [k, masked(v)]));
+    return value;
+}
+
+function withoutMeta(props: Record<string, unknown>): Record<string, unknown> {
+    const { [META]: _meta, ...rest } = props; // eslint-disable-line @typescript-eslint/no-unused-vars
+    return rest;
+}
+
+export class StandinProvider implements provider.Provider {
+    readonly version: string;
+
+    constructor(readonly pkg: string, private readonly faults: Faults, private readonly recordFile?: string) {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        this.version = require(`${STANDIN_PACKAGES[pkg]}/package.json`).version;
+    }
+
+    private record(op: string, urn: string | undefined, extra: Record<string, unknown> = {}): void {
+        if (!this.recordFile) return;
+        const line = JSON.stringify({ time: new Date().toISOString(), pid: process.pid, pkg: this.pkg, op, urn, ...extra }) + "\n";
+        fs.appendFileSync(this.recordFile, line);
+    }
+
+    private fabricate(urn: string, inputs: Record<string, unknown>): { id: string; outs: Record<string, unknown> } {
+        const { type, name } = urnParts(urn);
+        const { id, state } = fabricateResource(type, name, inputs as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any
+        const meta: Meta = { inputsHash: hash(inputs) };
+        return { id, outs: { ...state, [META]: meta } };
+    }
+
+    async check(urn: string, _olds: unknown, news: Record<string, unknown>) {
+        this.record("check", urn);
+        return { inputs: news };
+    }
+
+    async diff(id: string, urn: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
+        const meta = olds[META] as Meta | undefined;
+        const changes = !meta || meta.inputsHash !== hash(news) || (meta.drifted?.length ?? 0) > 0;
+        this.record("diff", urn, { id, changes });
+        return { changes };
+    }
+
+    async create(urn: string, inputs: Record<string, unknown>) {
+        this.record("create", urn, { inputs: masked(inputs) });
+        this.faults.maybeFail("create", urn);
+        return this.fabricate(urn, inputs);
+    }
+
+    async update(id: string, urn: string, _olds: Record<string, unknown>, news: Record<string, unknown>) {
+        this.record("update", urn, { id, inputs: masked(news) });
+        this.faults.maybeFail("update", urn);
+        return { outs: this.fabricate(urn, news).outs };
+    }
+
+    async delete(id: string, urn: string) {
+        this.record("delete", urn, { id });
+        this.faults.maybeFail("delete", urn);
+    }
+
+    /** Returns the state as stored, with any injected drift applied (what a refresh would find). */
+    async read(id: string, urn: string, props?: Record<string, unknown>) {
+        this.record("read", urn, { id });
+        this.faults.maybeFail("read", urn);
+        const state = { ...(props ?? {}) };
+        const drift = this.faults.driftFor(urn);
+        if (drift.length === 0) return { id, props: state };
+        const meta = { ...(state[META] as Meta), drifted: drift.map((d) => d.property) };
+        for (const d of drift) state[d.property] = d.value;
+        return { id, props: { ...state, [META]: meta }, inputs: withoutMeta(state) };
+    }
+
+    async invoke(token: string, inputs: Record<string, unknown>) {
+        this.record("invoke", undefined, { token });
+        return { outputs: fabricateCall(token, inputs as Record<string, any>) }; // eslint-disable-line @typescript-eslint/no-explicit-any
+    }
+}
+
+if (require.main === module) {
+    const [pkg, ...rest] = process.argv.slice(2);
+    if (!pkg || !(pkg in STANDIN_PACKAGES)) {
+        process.stderr.write(`provider stand-in: unknown package "${pkg ?? ""}"; expected one of ${Object.keys(STANDIN_PACKAGES).join(", ")}\n`);
+        process.exit(2);
+    }
+    const record = process.env.INFRA_STANDIN_RECORD ? path.resolve(process.env.INFRA_STANDIN_RECORD) : undefined;
+    provider.main(new StandinProvider(pkg, loadFaults(process.env.INFRA_STANDIN_FAULTS), record), rest).catch((err) => {
+        process.stderr.write(`provider stand-in (${pkg}): ${err instanceof Error ? err.message : String(err)}\n`);
+        process.exit(1);
+    });
+}
