@@ -98,6 +98,8 @@ export interface LayerRequest {
 
 export interface Engine {
     readonly name: "pulumi" | "offline" | string;
+    /** One line the CLI prints before a run, e.g. that the provider stand-in is in use. */
+    readonly note?: string;
     run(request: LayerRequest): Promise<LayerResult>;
     outputs(env: string, layer: Layer, signal?: AbortSignal): Promise<Record<string, OutputValue>>;
     /** Releases anything the engine holds (policy server, child processes). */

@@ -4,6 +4,7 @@
  */
 import type { Argv } from "yargs";
 import { InputError } from "../errors";
+import { PROVIDER_MODES, type ProviderMode } from "../engines/pulumi-cli";
 
 export const ENGINES = ["pulumi", "offline"] as const;
 export type EngineName = (typeof ENGINES)[number];
@@ -14,6 +15,7 @@ export interface CommonArgs {
     json: boolean;
     events: boolean;
     engine?: EngineName;
+    providers?: ProviderMode;
     verbose: boolean;
     parallel: number;
     layer?: string[];
@@ -34,9 +36,26 @@ export function envOption<T>(y: Argv<T>, required = true) {
     return y.option("env", { alias: "e", type: "string", demandOption: required, describe: "Environment name (a file in environments/)" });
 }
 
-/** --env, --engine, --parallel and the layer selection flags. */
+/**
+ * --providers: which provider plugins the pulumi engine runs. The stand-in is used only when this
+ * flag or INFRA_PROVIDERS names it, never picked up from PATH by accident.
+ */
+export function providersOptionSpec() {
+    return {
+        choices: PROVIDER_MODES,
+        default: (process.env.INFRA_PROVIDERS || "real") as ProviderMode,
+        defaultDescription: "INFRA_PROVIDERS or real",
+        describe: "Provider plugins for --engine pulumi: real, or standin (the project's provider stand-in: real engine and state, nothing created in any cloud; needs `npm run setup:engine`)",
+    };
+}
+
+export function providersOption<T>(y: Argv<T>) {
+    return y.option("providers", providersOptionSpec());
+}
+
+/** --env, --engine, --providers, --parallel and the layer selection flags. */
 export function envOptions<T>(y: Argv<T>, defaultEngine: EngineName, envRequired = true) {
-    return envOption(y, envRequired)
+    return providersOption(envOption(y, envRequired))
         .option("engine", { choices: ENGINES, default: defaultEngine, describe: "pulumi: real stacks over the Automation API; offline: mock runtime, no cloud" })
         .option("parallel", { type: "number", default: 2, describe: "Most layers to run at the same time" })
         .option("layer", { alias: "l", type: "string", array: true, describe: "Only these layers (repeatable or comma-separated)" })

@@ -21,6 +21,7 @@ import { recordRun, lastRun, resumeSelection } from "../release/runs";
 import { fingerprintUnchanged, recordFingerprints } from "../release/fingerprint";
 import { promptForName, upGate } from "./confirm";
 import { CommonArgs, EngineName, validateParallel } from "./options";
+import type { ProviderMode } from "../engines/pulumi-cli";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 export const LOCK_DIR = path.join(PROJECT_DIR, ".infra", "locks");
@@ -43,8 +44,10 @@ export function resolveLayers(args: Pick<CommonArgs, "layer" | "withDeps" | "wit
 }
 
 /** Creates the named engine with the project's directories. */
-export function makeEngine(name: EngineName): Engine {
-    return createEngine(name, { projectDir: PROJECT_DIR, logDir: ENGINE_LOG_DIR });
+export function makeEngine(name: EngineName, providers?: ProviderMode): Engine {
+    const engine = createEngine(name, { projectDir: PROJECT_DIR, logDir: ENGINE_LOG_DIR, providers });
+    if (engine.note) process.stderr.write(`${engine.note}\n`);
+    return engine;
 }
 
 /** Writes text to stdout (or stderr when stdout carries NDJSON events). */
@@ -85,7 +88,7 @@ export async function executeRun(args: CommonArgs, opts: ExecuteOptions): Promis
     const environment = opts.environment ?? resolveEnvironment(args.env);
     const selected = opts.selected ?? resolveLayers(args);
     const parallel = validateParallel(args.parallel);
-    const engine = makeEngine(args.engine ?? "pulumi");
+    const engine = makeEngine(args.engine ?? "pulumi", args.providers);
     const { runPipeline } = require("../pipeline/runner") as typeof import("../pipeline/runner");
     const lock = MUTATING.has(opts.operation)
         ? (require("../pipeline/lock") as typeof import("../pipeline/lock")).acquireLock(LOCK_DIR, args.env, { command: opts.command ?? `infra ${opts.operation} --env ${args.env}` })

@@ -1,7 +1,7 @@
 /** Engines by name: the pipeline and commands only ever see the Engine interface. */
 import type { Engine } from "../engine";
 import { InputError } from "../errors";
-import { assertPulumiInstalled } from "./pulumi-cli";
+import { assertPulumiInstalled, type ProviderMode } from "./pulumi-cli";
 
 export type EngineName = "pulumi" | "offline";
 
@@ -10,6 +10,8 @@ export interface EngineOptions {
     logDir?: string;
     /** Policy pack directory; false runs no policy pack. Default <projectDir>/policies. */
     policyPackDir?: string | false;
+    /** Pulumi engine only: real provider plugins (default) or the provider stand-in. */
+    providers?: ProviderMode;
 }
 
 /**
@@ -18,7 +20,7 @@ export interface EngineOptions {
  */
 export function createEngine(name: EngineName, opts: EngineOptions): Engine {
     if (name === "pulumi") {
-        assertPulumiInstalled();
+        assertPulumiInstalled(process.env.PATH, opts.projectDir);
         const { PulumiEngine } = require("./pulumi") as typeof import("./pulumi");
         return new PulumiEngine(opts);
     }

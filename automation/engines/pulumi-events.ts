@@ -15,6 +15,12 @@ export function parseUrn(urn: string): { type: string; name: string } {
     return { type: types[types.length - 1], name };
 }
 
+const SEVERITIES: readonly Severity[] = ["low", "medium", "high", "critical"];
+
+function severityOf(value: string | undefined): Severity | undefined {
+    return SEVERITIES.find((s) => s === value);
+}
+
 const SKIPPED_TYPES = new Set(["pulumi:pulumi:Stack"]);
 
 export class PulumiEventMapper {
@@ -63,8 +69,9 @@ export class PulumiEventMapper {
                 policyPackVersion: p.policyPackVersion,
                 rule: p.policyName,
                 message: p.message,
-                // Policy events carry no severity; without a known rule, mandatory findings rank high.
-                severity: this.ruleSeverity[p.policyName] ?? (enforcement === "mandatory" ? "high" : "medium"),
+                // The CLI's event carries the pack's severity (absent from the SDK's type); older CLIs
+                // omit it, and then the pack's own rule table answers.
+                severity: severityOf((p as { severity?: string }).severity) ?? this.ruleSeverity[p.policyName] ?? (enforcement === "mandatory" ? "high" : "medium"),
                 enforcement,
                 urn: p.resourceUrn,
                 resourceType: target?.type,

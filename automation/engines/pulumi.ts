@@ -15,13 +15,16 @@ import {
     LocalWorkspace,
     LocalWorkspaceOptions,
     OpMap,
+    PulumiCommand,
     Stack,
     StackNotFoundError,
 } from "@pulumi/pulumi/automation";
 import type { Layer } from "../../stacks/graph";
+import { loadEnvironment } from "../../environments/load";
 import { emptyChanges, SECRET_MARKER, type ChangeSummary, type Engine, type LayerRequest, type LayerResult, type OutputValue, type Severity } from "../engine";
 import { InputError, InterruptedError, TransientError } from "../errors";
-import { assertPulumiInstalled } from "./pulumi-cli";
+import { RULE_SEVERITY, writePolicyConfigFile } from "../policy/config";
+import { locatePulumi, standinEnv, type ProviderMode } from "./pulumi-cli";
 import { PulumiEventMapper } from "./pulumi-events";
 
 export interface PulumiEngineOptions {
@@ -32,8 +35,26 @@ export interface PulumiEngineOptions {
     logDir?: string;
     /** Environment to read backend settings from; default process.env. */
     env?: NodeJS.ProcessEnv;
-    /** Severity per rule id, since CLI policy events carry only the enforcement level. */
+    /** Severity per rule id, for policy events that carry none; default the pack's own rules. */
     ruleSeverity?: Record<string, Severity>;
+    /** Provider plugins: the real ones (default) or the provider stand-in, which creates nothing anywhere. */
+    providers?: ProviderMode;
+}
+
+/**
+ * Workspace options every Automation API call of the project uses: the located CLI, the backend,
+ * and with the stand-in, its plugin folder first on PATH. Shared by the engine and backup/restore.
+ */
+export async function workspaceOptions(projectDir: string, env: NodeJS.ProcessEnv = process.env, providers: ProviderMode = "real"): Promise<LocalWorkspaceOptions> {
+    const cli = locatePulumi(projectDir, env.PATH);
+    const envVars: Record<string, string> = {
+        ...backendEnv(projectDir, env),
+        ...(providers === "standin" ? standinEnv(projectDir, env.PATH) : {}),
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+    };
+    // The SDK checks the CLI version against its own minimum; ours is built at exactly the SDK's version.
+    const pulumiCommand = await PulumiCommand.get(cli.root ? { root: cli.root } : {});
+    return { workDir: projectDir, envVars, pulumiCommand };
 }
 
 /**
@@ -65,6 +86,12 @@ class Mutex {
     }
 }
 
+/**
+ * Provider errors that clear up on their own (throttling, brief unavailability, dropped
+ * connections): the codes AWS and the Kubernetes API return, not text of ours.
+ */
+const TRANSIENT_TEXT = /\b(ThrottlingException|Throttling|RequestLimitExceeded|TooManyRequestsException|SlowDown|ServiceUnavailable|RequestTimeout|InternalFailure)\b|connection reset by peer|i\/o timeout|the server is currently unable to handle the request/;
+
 const CREDENTIALS_TEXT = /NoCredentialProviders|ExpiredToken|no valid credential sources|InvalidClientTokenId|failed to refresh cached credentials/;
 
 /** The first `error:` line of a CLI failure, so messages stay one line. */
@@ -87,6 +114,7 @@ export function mapPulumiError(err: unknown, stackName: string, signal?: AbortSi
     if (CREDENTIALS_TEXT.test(text)) {
         return new Error(`${stackName}: AWS credentials are missing or expired; run \`aws sso login\` or set AWS_PROFILE / AWS_ACCESS_KEY_ID, then retry`);
     }
+    if (TRANSIENT_TEXT.test(text)) return new TransientError(`${stackName}: ${firstErrorLine(text)}`, err);
     if (err instanceof CommandError) return new Error(`${stackName}: ${firstErrorLine(text)}`);
     return err instanceof Error ? err : new Error(text);
 }
@@ -112,25 +140,45 @@ function masked(outputs: Record<string, OutputValue>): Record<string, OutputValu
 
 export class PulumiEngine implements Engine {
     readonly name = "pulumi";
+    readonly note?: string;
     private readonly selectLock = new Mutex();
-    private readonly envVars: Record<string, string>;
     private readonly packDir: string | false;
     private readonly logDir: string;
+    private readonly configDir: string;
+    private readonly configFiles = new Map<string, string>();
+    private readonly workspace: Promise<LocalWorkspaceOptions>;
 
-    /** Checks the CLI and the backend first, so a missing CLI or passphrase fails before any stack is touched. */
+    /** Checks the CLI, the backend and the providers first, so a missing piece fails before any stack is touched. */
     constructor(private readonly opts: PulumiEngineOptions) {
         const env = opts.env ?? process.env;
-        assertPulumiInstalled(env.PATH);
-        this.envVars = backendEnv(opts.projectDir, env);
+        locatePulumi(opts.projectDir, env.PATH);
+        backendEnv(opts.projectDir, env);
+        if (opts.providers === "standin") {
+            standinEnv(opts.projectDir, env.PATH);
+            this.note = "providers: the provider stand-in (tools/provider-standin) answers for aws, kubernetes, docker-build and random; nothing is created in any cloud";
+        }
         this.packDir = opts.policyPackDir === undefined ? path.join(opts.projectDir, "policies") : opts.policyPackDir;
         this.logDir = opts.logDir ?? path.join(opts.projectDir, ".infra", "logs");
+        this.configDir = fs.mkdtempSync(path.join(os.tmpdir(), "infra-policy-config-"));
+        this.workspace = workspaceOptions(opts.projectDir, env, opts.providers);
+        this.workspace.catch(() => undefined);
     }
 
     /** Creating or selecting a stack rewrites the workspace file, so those calls are serialised. */
-    private stack(stackName: string, create: boolean): Promise<Stack> {
+    private async stack(stackName: string, create: boolean): Promise<Stack> {
         const args = { stackName, workDir: this.opts.projectDir };
-        const wsOpts: LocalWorkspaceOptions = { workDir: this.opts.projectDir, envVars: this.envVars };
+        const wsOpts = await this.workspace;
         return this.selectLock.run(() => (create ? LocalWorkspace.createOrSelectStack(args, wsOpts) : LocalWorkspace.selectStack(args, wsOpts)));
+    }
+
+    /** The environment's pack config as a file for `policyPackConfigs`, written once per run. */
+    private policyConfigFile(env: string): string {
+        let file = this.configFiles.get(env);
+        if (!file) {
+            file = writePolicyConfigFile(loadEnvironment(env), this.configDir);
+            this.configFiles.set(env, file);
+        }
+        return file;
     }
 
     async run(req: LayerRequest): Promise<LayerResult> {
@@ -139,21 +187,20 @@ export class PulumiEngine implements Engine {
         fs.mkdirSync(this.logDir, { recursive: true });
         const logFile = path.join(this.logDir, `${stackName}.log`);
         const log = fs.createWriteStream(logFile, { flags: "w" });
-        const mapper = new PulumiEventMapper(req.layer, req.onEvent, this.opts.ruleSeverity);
-        let stack: Stack | undefined;
-        const onAbort = () => { stack?.cancel().catch(() => undefined); };
-        req.signal.addEventListener("abort", onAbort, { once: true });
+        const mapper = new PulumiEventMapper(req.layer, req.onEvent, this.opts.ruleSeverity ?? RULE_SEVERITY);
         try {
             if (req.signal.aborted) throw new InterruptedError(`${stackName}: interrupted`);
             req.onEvent({ kind: "started", layer: req.layer, operation: req.operation });
-            stack = await this.stack(stackName, req.operation !== "destroy" && req.operation !== "refresh");
+            const stack = await this.stack(stackName, req.operation !== "destroy" && req.operation !== "refresh");
             const common = {
                 onEvent: (e: PulumiEvent) => mapper.handle(e),
                 onOutput: (out: string) => log.write(out),
                 signal: req.signal,
                 color: "never" as const,
             };
-            const packs = this.packDir ? { policyPacks: [this.packDir] } : {};
+            // Ctrl-C reaches the CLI through `signal` alone, which lets it finish in-flight operations and
+            // release the stack's lock; `stack.cancel()` would remove the lock under a running update.
+            const packs = this.packDir ? { policyPacks: [this.packDir], policyPackConfigs: [this.policyConfigFile(req.env)] } : {};
             let changes: ChangeSummary;
             let outputs: Record<string, OutputValue> = {};
             if (req.operation === "preview") {
@@ -187,7 +234,6 @@ export class PulumiEngine implements Engine {
             if (err instanceof InterruptedError || err instanceof InputError) throw err;
             throw mapPulumiError(err, stackName, req.signal);
         } finally {
-            req.signal.removeEventListener("abort", onAbort);
             log.end();
         }
     }
@@ -203,5 +249,9 @@ export class PulumiEngine implements Engine {
             if (err instanceof InterruptedError) throw err;
             throw mapPulumiError(err, stackName, signal);
         }
+    }
+
+    async close(): Promise<void> {
+        fs.rmSync(this.configDir, { recursive: true, force: true });
     }
 }

@@ -6,14 +6,12 @@
 import * as os from "os";
 import * as path from "path";
 import { loadEnvironment } from "../../environments/load";
-import type { Environment } from "../../environments/schema";
-import { buildPackConfig, RuleConfig } from "../../policies/config";
-import { allRules } from "../../policies/rules";
 import { ancestors, Layer } from "../../stacks/graph";
 import type { Engine, LayerRequest, LayerResult, OutputValue, PolicyViolation } from "../engine";
 import { emptyChanges } from "../engine";
 import { InterruptedError } from "../errors";
 import { startPolicyPack, PolicyServer } from "../policy/analyzer";
+import { policyConfig } from "../policy/config";
 import type { RunnerMessage, RunnerRequest } from "./protocol";
 import { LayerWorkers } from "./workers";
 import { diff, readState, removeState, toState, writeState } from "./state";
@@ -119,19 +117,4 @@ export class OfflineEngine implements Engine {
         const request: RunnerRequest = { kind: "run", env, layer, upstream, scratchDir: path.join(os.tmpdir(), `infra-offline-${process.pid}`) };
         return this.workers.run(request, { signal, logFile, onProgress });
     }
-}
-
-/**
- * The pack's per-environment config: the strictness each environment declares under `policy`.
- * With no allowedRegistries listed, images may come only from the environment's own registry.
- */
-export function policyConfig(env: Environment): Record<string, RuleConfig> {
-    const ownRegistry = env.registry.kind === "local" ? env.registry.server : `*.dkr.ecr.${env.aws?.region ?? "*"}.amazonaws.com`;
-    return buildPackConfig({
-        requireDigest: env.policy.requireDigest,
-        allowedRegistries: env.policy.allowedRegistries.length > 0 ? env.policy.allowedRegistries : [ownRegistry],
-        minReplicas: env.policy.minReplicas,
-        profile: env.policy.profile,
-        enforceBestPractices: env.policy.enforceBestPractices,
-    }, allRules);
 }

@@ -3,6 +3,7 @@
  * lock, relay Ctrl-C, call the library and print. Failures throw the errors that
  * cli/main.ts maps to exit codes.
  */
+import type { ProviderMode } from "../engines/pulumi-cli";
 import * as path from "path";
 import { type EngineName, validateParallel } from "../cli/options";
 import { interruptOnSigint, LOCK_DIR, LOG_DIR, makeEngine, PROJECT_DIR } from "../cli/run";
@@ -22,10 +23,10 @@ function out(text: string): void {
     process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
 }
 
-async function applyWith(args: { engine: EngineName; writeOnly: boolean; forceAll: boolean; parallel: number; json: boolean }, body: (opts: Parameters<typeof promote>[1]) => Promise<ReleaseResult>): Promise<void> {
+async function applyWith(args: { engine: EngineName; providers?: ProviderMode; writeOnly: boolean; forceAll: boolean; parallel: number; json: boolean }, body: (opts: Parameters<typeof promote>[1]) => Promise<ReleaseResult>): Promise<void> {
     // Checked before the engine starts and the pins are written, as `up` checks it.
     const parallel = validateParallel(args.parallel);
-    const engine = makeEngine(args.engine);
+    const engine = makeEngine(args.engine, args.providers);
     const interrupt = interruptOnSigint();
     try {
         const result = await body({
@@ -44,7 +45,7 @@ async function applyWith(args: { engine: EngineName; writeOnly: boolean; forceAl
     }
 }
 
-export interface PromoteArgs { from: string; to: string; writeOnly: boolean; force: boolean; reason?: string; engine: EngineName; forceAll: boolean; parallel: number; json: boolean }
+export interface PromoteArgs { from: string; to: string; writeOnly: boolean; force: boolean; reason?: string; engine: EngineName; providers?: ProviderMode; forceAll: boolean; parallel: number; json: boolean }
 
 /** `infra promote`. */
 export function promoteCommand(args: PromoteArgs): Promise<void> {
@@ -55,7 +56,7 @@ export function promoteCommand(args: PromoteArgs): Promise<void> {
     return applyWith(args, (opts) => promote({ from: args.from, to: args.to, force: args.force, reason: args.reason }, opts));
 }
 
-export interface RollbackArgs { env: string; to?: string; writeOnly: boolean; engine: EngineName; forceAll: boolean; parallel: number; json: boolean }
+export interface RollbackArgs { env: string; to?: string; writeOnly: boolean; engine: EngineName; providers?: ProviderMode; forceAll: boolean; parallel: number; json: boolean }
 
 /** `infra rollback`. */
 export function rollbackCommand(args: RollbackArgs): Promise<void> {
@@ -70,20 +71,20 @@ export function releasesCommand(args: { env: string } & Output): void {
     out(args.json ? JSON.stringify(releases, null, 2) : renderReleases(args.env, releases));
 }
 
-function stateStore(engine: EngineName): StateStore {
+function stateStore(engine: EngineName, providers?: ProviderMode): StateStore {
     if (engine === "offline") return offlineStateStore(path.join(PROJECT_DIR, ".infra", "offline"));
     const { pulumiStateStore } = require("./pulumi-state") as typeof import("./pulumi-state");
-    return pulumiStateStore(PROJECT_DIR);
+    return pulumiStateStore(PROJECT_DIR, providers);
 }
 
 /** `infra backup`: prints the files and checksums, never their contents. */
-export async function backupCommand(args: { env: string; out: string; engine: EngineName } & Output): Promise<void> {
+export async function backupCommand(args: { env: string; out: string; engine: EngineName; providers?: ProviderMode } & Output): Promise<void> {
     loadEnvironment(args.env);
     // Held so a running up, destroy or restore cannot leave the backup with layers from two different moments.
     const lock = acquireLock(LOCK_DIR, args.env, { command: `infra backup --env ${args.env}` });
     let manifest: Awaited<ReturnType<typeof backup>>;
     try {
-        manifest = await backup({ env: args.env, outDir: path.resolve(args.out), stacks: stateStore(args.engine) });
+        manifest = await backup({ env: args.env, outDir: path.resolve(args.out), stacks: stateStore(args.engine, args.providers) });
     } finally {
         lock.release();
     }
@@ -93,7 +94,7 @@ export async function backupCommand(args: { env: string; out: string; engine: En
 }
 
 /** `infra restore`: verifies the whole backup, asks for --yes, then imports under the environment lock. */
-export async function restoreCommand(args: { env: string; from: string; yes: boolean; engine: EngineName } & Output): Promise<void> {
+export async function restoreCommand(args: { env: string; from: string; yes: boolean; engine: EngineName; providers?: ProviderMode } & Output): Promise<void> {
     loadEnvironment(args.env);
     const dir = path.resolve(args.from);
     const { manifest } = verifyBackup(args.env, dir);
@@ -102,7 +103,7 @@ export async function restoreCommand(args: { env: string; from: string; yes: boo
     }
     const lock = acquireLock(LOCK_DIR, args.env, { command: `infra restore --env ${args.env}` });
     try {
-        const layers = await restore({ env: args.env, fromDir: dir, stacks: stateStore(args.engine) });
+        const layers = await restore({ env: args.env, fromDir: dir, stacks: stateStore(args.engine, args.providers) });
         // The restored state may predate the last up: change detection must not call those layers unchanged.
         forgetFingerprints(PROJECT_DIR, args.env, layers);
         out(args.json ? JSON.stringify({ env: args.env, restored: layers }) : `restored ${args.env}: ${layers.join(", ")}; run \`infra drift --env ${args.env}\` to compare with what is deployed`);

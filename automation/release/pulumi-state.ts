@@ -3,20 +3,20 @@
  * (`Stack.exportStack` / `Stack.importStack`) on the same backend the pulumi engine uses.
  */
 import { LocalWorkspace, StackNotFoundError, type Deployment } from "@pulumi/pulumi/automation";
-import { backendEnv, mapPulumiError } from "../engines/pulumi";
-import { assertPulumiInstalled } from "../engines/pulumi-cli";
+import { mapPulumiError, workspaceOptions } from "../engines/pulumi";
+import { assertPulumiInstalled, type ProviderMode } from "../engines/pulumi-cli";
 import type { StateStore } from "./backup";
 
 /** Exports and imports `<env>-<layer>` stacks of the project in `projectDir`. */
-export function pulumiStateStore(projectDir: string): StateStore {
-    assertPulumiInstalled();
-    const envVars = backendEnv(projectDir);
-    const wsOpts = { workDir: projectDir, envVars };
+export function pulumiStateStore(projectDir: string, providers: ProviderMode = "real"): StateStore {
+    assertPulumiInstalled(process.env.PATH, projectDir);
+    const workspace = workspaceOptions(projectDir, process.env, providers);
+    workspace.catch(() => undefined);
     return {
         async exportStack(env, layer) {
             const stackName = `${env}-${layer}`;
             try {
-                const stack = await LocalWorkspace.selectStack({ stackName, workDir: projectDir }, wsOpts);
+                const stack = await LocalWorkspace.selectStack({ stackName, workDir: projectDir }, await workspace);
                 return await stack.exportStack();
             } catch (err) {
                 if (err instanceof StackNotFoundError) return undefined;
@@ -26,7 +26,7 @@ export function pulumiStateStore(projectDir: string): StateStore {
         async importStack(env, layer, state) {
             const stackName = `${env}-${layer}`;
             try {
-                const stack = await LocalWorkspace.createOrSelectStack({ stackName, workDir: projectDir }, wsOpts);
+                const stack = await LocalWorkspace.createOrSelectStack({ stackName, workDir: projectDir }, await workspace);
                 await stack.importStack(state as Deployment);
             } catch (err) {
                 throw mapPulumiError(err, stackName);

@@ -15,16 +15,14 @@ import { spawn, type ChildProcess } from "child_process";
 import * as path from "path";
 import * as grpc from "@grpc/grpc-js";
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 const langrpc = require("@pulumi/pulumi/proto/language_grpc_pb");
 const langproto = require("@pulumi/pulumi/proto/language_pb");
 const pluginproto = require("@pulumi/pulumi/proto/plugin_pb");
 const emptyproto = require("google-protobuf/google/protobuf/empty_pb");
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** The SDK's exit code for "the program already showed the user an actionable error". */
 const EXIT_AFTER_REPORTED_ERROR = 32;
-const SDK_VERSION: string = require("@pulumi/pulumi/package.json").version; // eslint-disable-line @typescript-eslint/no-require-imports
+const SDK_VERSION: string = require("@pulumi/pulumi/package.json").version;  
 
 /** Every child we start, so none outlives us whatever way we end. */
 const children = new Set<ChildProcess>();
@@ -98,7 +96,7 @@ class LanguageHost {
         call.end();
     }
 
-    run(call: Call<any>, callback: Callback): void { // eslint-disable-line @typescript-eslint/no-explicit-any
+    run(call: Call<any>, callback: Callback): void {  
         const req = call.request;
         const info = req.getInfo();
         const programDir: string = info?.getProgramDirectory() || req.getPwd();
@@ -147,11 +145,11 @@ class LanguageHost {
     }
 
     /** Starts a policy pack (the only plugin kind the platform runs through a language host). */
-    runPlugin(call: grpc.ServerWritableStream<any, unknown>): void { // eslint-disable-line @typescript-eslint/no-explicit-any
+    runPlugin(call: grpc.ServerWritableStream<any, unknown>): void {  
         const req = call.request;
         const info = req.getInfo();
         const programDir: string = info?.getProgramDirectory() || req.getProgram();
-        const send = (set: (r: any) => void) => { const r = new langproto.RunPluginResponse(); set(r); call.write(r); }; // eslint-disable-line @typescript-eslint/no-explicit-any
+        const send = (set: (r: any) => void) => { const r = new langproto.RunPluginResponse(); set(r); call.write(r); };  
         let entry: string;
         try {
             entry = sdkEntry(programDir, req.getKind() === "analyzer" ? "cmd/run-policy-pack" : "cmd/run-plugin");

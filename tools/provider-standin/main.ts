@@ -54,7 +54,7 @@ export function masked(value: unknown): unknown {
 }
 
 function withoutMeta(props: Record<string, unknown>): Record<string, unknown> {
-    const { [META]: _meta, ...rest } = props; // eslint-disable-line @typescript-eslint/no-unused-vars
+    const { [META]: _meta, ...rest } = props;  
     return rest;
 }
 
@@ -62,7 +62,7 @@ export class StandinProvider implements provider.Provider {
     readonly version: string;
 
     constructor(readonly pkg: string, private readonly faults: Faults, private readonly recordFile?: string) {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
+         
         this.version = require(`${STANDIN_PACKAGES[pkg]}/package.json`).version;
     }
 
@@ -74,7 +74,7 @@ export class StandinProvider implements provider.Provider {
 
     private fabricate(urn: string, inputs: Record<string, unknown>): { id: string; outs: Record<string, unknown> } {
         const { type, name } = urnParts(urn);
-        const { id, state } = fabricateResource(type, name, inputs as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any
+        const { id, state } = fabricateResource(type, name, inputs as Record<string, any>);  
         const meta: Meta = { inputsHash: hash(inputs) };
         return { id, outs: { ...state, [META]: meta } };
     }
@@ -122,7 +122,7 @@ export class StandinProvider implements provider.Provider {
 
     async invoke(token: string, inputs: Record<string, unknown>) {
         this.record("invoke", undefined, { token });
-        return { outputs: fabricateCall(token, inputs as Record<string, any>) }; // eslint-disable-line @typescript-eslint/no-explicit-any
+        return { outputs: fabricateCall(token, inputs as Record<string, any>) };  
     }
 }
 

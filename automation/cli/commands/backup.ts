@@ -1,7 +1,8 @@
 /** `infra backup`: copy an environment's stack state to a directory, with checksums. */
+import type { ProviderMode } from "../../engines/pulumi-cli";
 import type { ArgumentsCamelCase, Argv } from "yargs";
 import { backupCommand } from "../../release/commands";
-import { EngineName, ENGINES, envOption } from "../options";
+import { EngineName, ENGINES, envOption, providersOptionSpec } from "../options";
 
 export const command = "backup";
 export const describe = "Back up the stack state of every layer of an environment (prints checksums, never contents)";
@@ -11,9 +12,10 @@ export function builder(y: Argv) {
     return envOption(y)
         .option("out", { type: "string", demandOption: true, describe: "Directory to write the backup to" })
         .option("engine", { choices: ENGINES, default: "pulumi" as const, describe: "Whose state to back up" })
+        .option("providers", providersOptionSpec())
         .example(examples as [string, string][]);
 }
 
-export async function handler(argv: ArgumentsCamelCase<{ env: string; out: string; engine: EngineName; json: boolean }>): Promise<void> {
+export async function handler(argv: ArgumentsCamelCase<{ env: string; out: string; engine: EngineName; providers?: ProviderMode; json: boolean }>): Promise<void> {
     await backupCommand(argv);
 }

@@ -1,7 +1,7 @@
 /** `infra promote`: copy the digests and chart versions one environment runs into the next, then apply. */
 import type { ArgumentsCamelCase, Argv } from "yargs";
 import { promoteCommand, PromoteArgs } from "../../release/commands";
-import { ENGINES } from "../options";
+import { ENGINES, providersOptionSpec } from "../options";
 
 export const command = "promote";
 export const describe = "Promote a release by digest (e.g. staging -> prod): write the target's pins, then apply the layers they change";
@@ -19,6 +19,7 @@ export function builder(y: Argv) {
         .option("reason", { type: "string", describe: "Why --force is used; kept in the audit record" })
         .option("force-all", { type: "boolean", default: false, describe: "Apply every layer, not only those whose inputs changed" })
         .option("engine", { choices: ENGINES, default: "pulumi" as const, describe: "Engine that reads outputs and applies" })
+        .option("providers", providersOptionSpec())
         .option("parallel", { type: "number", default: 2, describe: "Most layers to run at the same time" })
         .example(examples as [string, string][]);
 }

@@ -1,7 +1,8 @@
 /** `infra restore`: replace an environment's stack state from a verified backup. */
+import type { ProviderMode } from "../../engines/pulumi-cli";
 import type { ArgumentsCamelCase, Argv } from "yargs";
 import { restoreCommand } from "../../release/commands";
-import { EngineName, ENGINES, envOption } from "../options";
+import { EngineName, ENGINES, envOption, providersOptionSpec } from "../options";
 
 export const command = "restore";
 export const describe = "Restore an environment's stack state from a backup (verifies it first; needs --yes)";
@@ -12,9 +13,10 @@ export function builder(y: Argv) {
         .option("from", { type: "string", demandOption: true, describe: "Backup directory" })
         .option("yes", { alias: "y", type: "boolean", default: false, describe: "Confirm replacing the state" })
         .option("engine", { choices: ENGINES, default: "pulumi" as const, describe: "Whose state to restore" })
+        .option("providers", providersOptionSpec())
         .example(examples as [string, string][]);
 }
 
-export async function handler(argv: ArgumentsCamelCase<{ env: string; from: string; yes: boolean; engine: EngineName; json: boolean }>): Promise<void> {
+export async function handler(argv: ArgumentsCamelCase<{ env: string; from: string; yes: boolean; engine: EngineName; providers?: ProviderMode; json: boolean }>): Promise<void> {
     await restoreCommand(argv);
 }

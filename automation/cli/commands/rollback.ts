@@ -1,7 +1,7 @@
 /** `infra rollback`: re-apply an environment's previous release pins. */
 import type { ArgumentsCamelCase, Argv } from "yargs";
 import { rollbackCommand, RollbackArgs } from "../../release/commands";
-import { ENGINES, envOption } from "../options";
+import { ENGINES, envOption, providersOptionSpec } from "../options";
 
 export const command = "rollback";
 export const describe = "Roll an environment back to its previous release pins, touching only the layers they change";
@@ -16,6 +16,7 @@ export function builder(y: Argv) {
         .option("write-only", { type: "boolean", default: false, describe: "Write the pins without applying them" })
         .option("force-all", { type: "boolean", default: false, describe: "Apply every layer, not only those whose inputs changed" })
         .option("engine", { choices: ENGINES, default: "pulumi" as const, describe: "Engine that applies" })
+        .option("providers", providersOptionSpec())
         .option("parallel", { type: "number", default: 2, describe: "Most layers to run at the same time" })
         .example(examples as [string, string][]);
 }
