@@ -63,6 +63,16 @@ export interface OutputValue {
     secret: boolean;
 }
 
+/** A resource an operation changes (or a refresh found changed), with the top-level properties involved. */
+export interface ChangedResource {
+    urn: string;
+    type: string;
+    name: string;
+    /** The engine's step: create, update, replace, delete, refresh, ... */
+    op: string;
+    properties: string[];
+}
+
 export interface LayerResult {
     env: string;
     layer: Layer;
@@ -73,6 +83,8 @@ export interface LayerResult {
     policy: PolicyViolation[];
     schema: SchemaIssue[];
     durationMs: number;
+    /** What changed, where the engine reports it (the pulumi engine does). */
+    changed?: ChangedResource[];
     /** Full engine log for this layer, when the engine writes one. */
     logFile?: string;
 }

@@ -166,13 +166,14 @@ export async function runUp(args: CommonArgs & { yes: boolean; resume?: boolean;
     failureOf(summary);
 }
 
-/** The layers whose refresh would change something, with what it would change. */
-export function driftOf(summary: RunSummary): Array<{ layer: Layer; changes: string }> {
+/** The layers whose refresh would change something, with what it would change and, where known, which properties. */
+export function driftOf(summary: RunSummary): Array<{ layer: Layer; changes: string; resources: string[] }> {
     return summary.outcomes.flatMap((o) => {
         const c = o.result?.changes;
         if (!c || c.create + c.update + c.replace + c.delete === 0) return [];
         const parts = (["update", "replace", "delete", "create"] as const).filter((k) => c[k] > 0).map((k) => `${c[k]} to ${k}`);
-        return [{ layer: o.layer, changes: parts.join(", ") }];
+        const resources = (o.result?.changed ?? []).map((r) => `${r.name} (${r.type})${r.properties.length ? `: ${r.properties.join(", ")}` : ""}`);
+        return [{ layer: o.layer, changes: parts.join(", "), resources }];
     });
 }
 
@@ -183,7 +184,7 @@ export async function runDrift(args: CommonArgs): Promise<void> {
     failureOf(summary);
     const drift = driftOf(summary);
     if (drift.length > 0) {
-        if (!args.json) print(args, ["Drift found:", ...drift.map((d) => `  ${args.env}-${d.layer}: ${d.changes}`)].join("\n"));
+        if (!args.json) print(args, ["Drift found:", ...drift.flatMap((d) => [`  ${args.env}-${d.layer}: ${d.changes}`, ...d.resources.map((r) => `    ${r}`)])].join("\n"));
         throw new DriftError(`drift in ${args.env}: ${drift.map((d) => `${d.layer} (${d.changes})`).join("; ")}; run \`infra refresh --env ${args.env}\` to accept it or \`infra up --env ${args.env} --force-all\` to restore the code's state`);
     }
 }

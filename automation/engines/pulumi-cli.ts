@@ -13,9 +13,12 @@ export const PULUMI_MISSING =
 export const PROVIDER_MODES = ["real", "standin"] as const;
 export type ProviderMode = (typeof PROVIDER_MODES)[number];
 
-/** The folders `npm run setup:engine` fills: the CLI and language host, and the stand-in wrappers. */
+/**
+ * The folders `npm run setup:engine` fills: the CLI and language host, and the stand-in wrappers.
+ * INFRA_TOOLS_DIR points elsewhere (a clone sharing another's build, or a test hiding them).
+ */
 export function toolsDirs(projectDir: string): { root: string; bin: string; standinBin: string } {
-    const root = path.join(projectDir, ".tools");
+    const root = process.env.INFRA_TOOLS_DIR ? path.resolve(process.env.INFRA_TOOLS_DIR) : path.join(projectDir, ".tools");
     return { root, bin: path.join(root, "bin"), standinBin: path.join(root, "standin-bin") };
 }
 

@@ -102,7 +102,7 @@ export function firstErrorLine(text: string): string {
 }
 
 /** Maps SDK errors to the orchestrator's errors, naming the stack. */
-export function mapPulumiError(err: unknown, stackName: string, signal?: AbortSignal): Error {
+export function mapPulumiError(err: unknown, stackName: string, signal?: AbortSignal, resourceError?: string): Error {
     if (signal?.aborted) return new InterruptedError(`${stackName}: interrupted`);
     if (err instanceof ConcurrentUpdateError) {
         return new TransientError(`stack ${stackName} is locked by another update; retry when it finishes, or run \`pulumi cancel -s ${stackName}\` if that update died`, err);
@@ -110,12 +110,13 @@ export function mapPulumiError(err: unknown, stackName: string, signal?: AbortSi
     if (err instanceof StackNotFoundError) {
         return new Error(`stack ${stackName} does not exist; run \`infra up\` for its environment and layer first`);
     }
-    const text = err instanceof Error ? err.message : String(err);
+    const text = [resourceError, err instanceof Error ? err.message : String(err)].filter(Boolean).join("\n");
     if (CREDENTIALS_TEXT.test(text)) {
         return new Error(`${stackName}: AWS credentials are missing or expired; run \`aws sso login\` or set AWS_PROFILE / AWS_ACCESS_KEY_ID, then retry`);
     }
-    if (TRANSIENT_TEXT.test(text)) return new TransientError(`${stackName}: ${firstErrorLine(text)}`, err);
-    if (err instanceof CommandError) return new Error(`${stackName}: ${firstErrorLine(text)}`);
+    const cause = resourceError ?? firstErrorLine(text);
+    if (TRANSIENT_TEXT.test(text)) return new TransientError(`${stackName}: ${cause}`, err);
+    if (err instanceof CommandError) return new Error(`${stackName}: ${cause}`);
     return err instanceof Error ? err : new Error(text);
 }
 
@@ -224,6 +225,7 @@ export class PulumiEngine implements Engine {
                 operation: req.operation,
                 resources: mapper.resources(),
                 changes,
+                changed: mapper.changed(),
                 outputs,
                 policy: mapper.violations(),
                 schema: [],
@@ -232,7 +234,7 @@ export class PulumiEngine implements Engine {
             };
         } catch (err) {
             if (err instanceof InterruptedError || err instanceof InputError) throw err;
-            throw mapPulumiError(err, stackName, req.signal);
+            throw mapPulumiError(err, stackName, req.signal, mapper.firstResourceError);
         } finally {
             log.end();
         }

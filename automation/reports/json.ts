@@ -23,6 +23,7 @@ export function summaryToJson(s: RunSummary): Record<string, unknown> {
             counts: o.result
                 ? { resources: o.result.resources.length, byType: Object.fromEntries(countByType(o.result)), changes: o.result.changes }
                 : undefined,
+            resources: o.result?.resources.map((r) => ({ type: r.type, name: r.name })),
             outputs: o.result ? maskOutputs(o.result.outputs) : undefined,
             violations: o.result?.policy ?? [],
             schemaIssues: o.result?.schema ?? [],

@@ -67,8 +67,8 @@ describe("infra CLI", function () {
     });
 
     it("missing pulumi CLI: exit 2 with the install hint, before any stack is touched", async () => {
-        const r = await runCli(["preview", "--env", "dev", "--engine", "pulumi"], { env: { PATH: path.dirname(process.execPath) } });
-        assertOneLineInputError(r, /Pulumi CLI is not installed: install it with `curl -fsSL https:\/\/get.pulumi.com \| sh` or use --engine offline/);
+        const r = await runCli(["preview", "--env", "dev", "--engine", "pulumi"], { env: { PATH: path.dirname(process.execPath), INFRA_TOOLS_DIR: "/nonexistent" } });
+        assertOneLineInputError(r, /Pulumi CLI is not installed: run `npm run setup:engine` .*, or install it with `curl -fsSL https:\/\/get.pulumi.com \| sh`, or use --engine offline/);
     });
 
     for (const format of ["text", "mermaid", "dot"]) {

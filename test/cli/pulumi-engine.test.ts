@@ -15,6 +15,7 @@ import { parseUrn, PulumiEventMapper } from "../../automation/engines/pulumi-eve
 import type { EngineEvent } from "../../automation/engine";
 import { InputError, InterruptedError, TransientError } from "../../automation/errors";
 import { PROJECT_DIR } from "./run-cli";
+import { requireEngine, TOOLS_BIN } from "../e2e/harness";
 
 /** The SDK's CommandError constructors are internal; build one the way the SDK does. */
 function commandError<T>(cls: new (...args: any[]) => T, stderr: string): T {
@@ -25,8 +26,15 @@ describe("pulumi engine", () => {
     describe("without the CLI", () => {
         it("a missing pulumi binary is an InputError with the install hint", () => {
             assert.throws(() => assertPulumiInstalled("/nonexistent"), (e: Error) => e instanceof InputError && e.message === PULUMI_MISSING);
-            if (!findOnPath("pulumi")) {
-                assert.throws(() => createEngine("pulumi", { projectDir: PROJECT_DIR }), (e: Error) => e instanceof InputError && /curl -fsSL https:\/\/get.pulumi.com \| sh/.test(e.message));
+            const before = process.env.INFRA_TOOLS_DIR;
+            process.env.INFRA_TOOLS_DIR = "/nonexistent";
+            try {
+                if (!findOnPath("pulumi")) {
+                    assert.throws(() => createEngine("pulumi", { projectDir: PROJECT_DIR }), (e: Error) => e instanceof InputError && /npm run setup:engine/.test(e.message));
+                }
+            } finally {
+                if (before === undefined) delete process.env.INFRA_TOOLS_DIR;
+                else process.env.INFRA_TOOLS_DIR = before;
             }
         });
 
@@ -101,10 +109,7 @@ describe("pulumi engine", () => {
         let stateDir: string;
 
         before(function () {
-            if (!findOnPath("pulumi")) {
-                console.log("      skipped: pulumi CLI not on PATH");
-                this.skip();
-            }
+            requireEngine(this);
             stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "infra-state-"));
         });
 
@@ -116,8 +121,9 @@ describe("pulumi engine", () => {
             await assert.rejects(engine.outputs("dev", "cluster"), (e: Error) => /dev-cluster/.test(e.message) && !e.message.includes("\n"));
         });
 
-        it("reports the CLI version it runs", () => {
-            assert.match(execFileSync("pulumi", ["version"]).toString(), /^v3\./);
+        it("the CLI built for the project is the SDK's exact version", () => {
+            const lock = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package-lock.json"), "utf8"));
+            assert.equal(execFileSync(path.join(TOOLS_BIN, "pulumi"), ["version"]).toString().trim(), `v${lock.packages["node_modules/@pulumi/pulumi"].version}`);
         });
     });
 });

@@ -95,7 +95,14 @@ describe("cli decisions", () => {
             const s = summary();
             s.outcomes[0].result!.changes = { create: 0, update: 2, replace: 0, delete: 1, same: 27 };
             s.outcomes[3].result!.changes = { create: 0, update: 0, replace: 0, delete: 0, same: 13 };
-            assert.deepEqual(driftOf(s), [{ layer: "cluster", changes: "2 to update, 1 to delete" }]);
+            assert.deepEqual(driftOf(s), [{ layer: "cluster", changes: "2 to update, 1 to delete", resources: [] }]);
+        });
+
+        it("names the drifted resources and properties the engine reported", () => {
+            const s = summary();
+            s.outcomes[0].result!.changes = { create: 0, update: 1, replace: 0, delete: 0, same: 29 };
+            s.outcomes[0].result!.changed = [{ urn: "urn:pulumi:dev-cluster::platform::aws:ec2/vpc:Vpc::cluster-vpc", type: "aws:ec2/vpc:Vpc", name: "cluster-vpc", op: "update", properties: ["enableDnsHostnames"] }];
+            assert.deepEqual(driftOf(s)[0].resources, ["cluster-vpc (aws:ec2/vpc:Vpc): enableDnsHostnames"]);
         });
     });
 });

@@ -18,7 +18,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as provider from "@pulumi/pulumi/provider";
-import { fabricateCall, fabricateResource, hash } from "../../automation/offline/fabricate";
+import { fabricateCall, fabricateResource } from "../../automation/offline/fabricate";
 import { loadFaults, type Faults } from "./faults";
 
 /** The packages the stand-in answers for, and the npm package whose version it reports. */
@@ -29,10 +29,18 @@ export const STANDIN_PACKAGES: Record<string, string> = {
     random: "@pulumi/random",
 };
 
-/** Key under which the stand-in keeps what it needs to diff in a resource's state. */
+/**
+ * Key under which the stand-in keeps, in a resource's state, the inputs that state reflects, so
+ * Diff can compare them with the program's inputs (secret values stay wrapped, so the engine
+ * encrypts them in state like any other secret output).
+ */
 const META = "__standin";
 
-interface Meta { inputsHash: string; drifted?: string[] }
+interface Meta { inputs: Record<string, unknown> }
+
+function sameValue(a: unknown, b: unknown): boolean {
+    return JSON.stringify(a) === JSON.stringify(b);
+}
 
 /** `urn:pulumi:<stack>::<project>::<parent$type>::<name>` -> type and name. */
 export function urnParts(urn: string): { type: string; name: string } {
@@ -75,7 +83,7 @@ export class StandinProvider implements provider.Provider {
     private fabricate(urn: string, inputs: Record<string, unknown>): { id: string; outs: Record<string, unknown> } {
         const { type, name } = urnParts(urn);
         const { id, state } = fabricateResource(type, name, inputs as Record<string, any>);  
-        const meta: Meta = { inputsHash: hash(inputs) };
+        const meta: Meta = { inputs };
         return { id, outs: { ...state, [META]: meta } };
     }
 
@@ -84,9 +92,10 @@ export class StandinProvider implements provider.Provider {
         return { inputs: news };
     }
 
+    /** Changed when the inputs differ from those the state was made from (or, after a refresh, found with). */
     async diff(id: string, urn: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
         const meta = olds[META] as Meta | undefined;
-        const changes = !meta || meta.inputsHash !== hash(news) || (meta.drifted?.length ?? 0) > 0;
+        const changes = !meta || !sameValue(meta.inputs, news);
         this.record("diff", urn, { id, changes });
         return { changes };
     }
@@ -108,16 +117,24 @@ export class StandinProvider implements provider.Provider {
         this.faults.maybeFail("delete", urn);
     }
 
-    /** Returns the state as stored, with any injected drift applied (what a refresh would find). */
+    /**
+     * Returns the state as stored, with any injected drift applied to outputs and inputs alike, as a
+     * real provider reads a property changed outside Pulumi: refresh shows it, adopts it into state,
+     * and the next `up` of the unchanged program puts it back.
+     */
     async read(id: string, urn: string, props?: Record<string, unknown>) {
         this.record("read", urn, { id });
         this.faults.maybeFail("read", urn);
         const state = { ...(props ?? {}) };
         const drift = this.faults.driftFor(urn);
-        if (drift.length === 0) return { id, props: state };
-        const meta = { ...(state[META] as Meta), drifted: drift.map((d) => d.property) };
-        for (const d of drift) state[d.property] = d.value;
-        return { id, props: { ...state, [META]: meta }, inputs: withoutMeta(state) };
+        const meta = state[META] as Meta | undefined;
+        if (drift.length === 0 || !meta) return { id, props: state };
+        const inputs = { ...meta.inputs };
+        for (const d of drift) {
+            state[d.property] = d.value;
+            inputs[d.property] = d.value;
+        }
+        return { id, props: { ...state, [META]: { inputs } }, inputs };
     }
 
     async invoke(token: string, inputs: Record<string, unknown>) {
