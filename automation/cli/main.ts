@@ -11,6 +11,7 @@ import * as destroy from "./commands/destroy";
 import * as drift from "./commands/drift";
 import * as graph from "./commands/graph";
 import * as outputs from "./commands/outputs";
+import * as policyConfig from "./commands/policy-config";
 import * as preview from "./commands/preview";
 import * as promote from "./commands/promote";
 import * as refresh from "./commands/refresh";
@@ -29,7 +30,7 @@ export interface CommandFile {
 }
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS: readonly CommandFile[] = [up, preview, refresh, drift, destroy, outputs, check, graph, promote, rollback, releases, backup, restore];
+export const COMMANDS: readonly CommandFile[] = [up, preview, refresh, drift, destroy, outputs, check, policyConfig, graph, promote, rollback, releases, backup, restore];
 
 /** Exit code and the message to print for an error; `detail` is the stack, shown only with --verbose. */
 export function exitFor(err: unknown): { code: number; message: string; detail?: string } {

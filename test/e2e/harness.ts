@@ -77,6 +77,12 @@ export function makeWorkspace(label: string): Workspace {
     return { dir, backend, record, faults, env };
 }
 
+/** Removes a workspace with its state (kept when INFRA_E2E_KEEP is set, to look at after a failure). */
+export function removeWorkspace(ws: Workspace | undefined): void {
+    if (!ws || process.env.INFRA_E2E_KEEP) return;
+    fs.rmSync(path.dirname(ws.dir), { recursive: true, force: true });
+}
+
 /** Starts `infra <args>` in the workspace. */
 export function startInfra(ws: Workspace, args: string[]): ChildProcess {
     return spawn(process.execPath, [path.join(ws.dir, "bin", "infra.js"), ...args], { cwd: ws.dir, env: ws.env, stdio: ["ignore", "pipe", "pipe"] });

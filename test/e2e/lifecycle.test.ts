@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { LAYERS } from "../../stacks/graph";
-import { calls, explain, finished, infra, json, makeWorkspace, pulumi, requireEngine, startInfra, type Workspace } from "./harness";
+import { calls, explain, finished, infra, json, makeWorkspace, pulumi, removeWorkspace, requireEngine, startInfra, type Workspace } from "./harness";
 
 const MINUTE = 60_000;
 const ENVS = ["dev", "staging", "prod", "local"] as const;
@@ -46,10 +46,13 @@ function leftovers(dir: string): string[] {
 describe("real engine: parity, releases and interruptions", function () {
     this.timeout(30 * MINUTE);
     before(function () { requireEngine(this); });
+    const workspaces: Workspace[] = [];
+    after(() => workspaces.forEach(removeWorkspace));
 
     describe("engine parity and the release life cycle", () => {
         let ws: Workspace;
         before(() => { ws = makeWorkspace("releases"); });
+        after(() => removeWorkspace(ws));
 
         for (const env of ENVS) {
             it(`${env}: the real engine and the offline one agree on resources, outputs and mandatory findings`, async () => {
@@ -149,6 +152,7 @@ describe("real engine: parity, releases and interruptions", function () {
     describe("Ctrl-C and a second run", () => {
         it("a second up is refused naming the holder; Ctrl-C stops the first cleanly and a rerun finishes", async () => {
             const ws = makeWorkspace("interrupt");
+            workspaces.push(ws);
             const first = startInfra(ws, ["up", "--env", "dev", "--yes"]);
             const done = finished(first);
             let stderr = "";

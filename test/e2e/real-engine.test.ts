@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { hash } from "../../automation/offline/fabricate";
 import { LAYER_NEEDS as GRAPH, LAYERS, type Layer } from "../../stacks/graph";
-import { calls, explain, filesUnder, infra, json, makeWorkspace, pulumi, requireEngine, stackOf, type Workspace } from "./harness";
+import { calls, explain, filesUnder, infra, json, makeWorkspace, pulumi, removeWorkspace, requireEngine, stackOf, type Workspace } from "./harness";
 
 const MINUTE = 60_000;
 
@@ -29,10 +29,13 @@ function createSpans(ws: Workspace, env: string): Map<string, { first: number; l
 describe("real engine (Pulumi CLI, provider stand-in)", function () {
     this.timeout(20 * MINUTE);
     before(function () { requireEngine(this); });
+    const workspaces: Workspace[] = [];
+    after(() => workspaces.forEach(removeWorkspace));
 
     describe("the README's plain-CLI path", () => {
         let ws: Workspace;
         before(() => { ws = makeWorkspace("plain"); });
+        after(() => removeWorkspace(ws));
 
         it("pulumi stack init + pulumi up --policy-pack policies applies a layer", async () => {
             assert.equal((await pulumi(ws, "stack", "init", "dev-images")).code, 0);
@@ -55,6 +58,7 @@ describe("real engine (Pulumi CLI, provider stand-in)", function () {
     describe("infra up, drift, refresh and destroy of dev", () => {
         let ws: Workspace;
         before(() => { ws = makeWorkspace("dev"); });
+        after(() => removeWorkspace(ws));
 
         it("up creates all five layers in graph order, with stack references resolved", async () => {
             const r = await infra(ws, "up", "--env", "dev", "--yes", "--json");
@@ -142,6 +146,7 @@ describe("real engine (Pulumi CLI, provider stand-in)", function () {
     describe("failures: a permanent one skips the dependents, a transient one is retried", () => {
         it("cluster fails for good, images succeeds on its second attempt, nothing downstream runs", async () => {
             const ws = makeWorkspace("faults");
+            workspaces.push(ws);
             fs.writeFileSync(ws.faults, JSON.stringify({
                 failures: [
                     { match: "$aws:ec2/vpc:Vpc::cluster-vpc", op: "create", kind: "permanent" },

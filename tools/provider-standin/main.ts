@@ -61,11 +61,6 @@ export function masked(value: unknown): unknown {
     return value;
 }
 
-function withoutMeta(props: Record<string, unknown>): Record<string, unknown> {
-    const { [META]: _meta, ...rest } = props;  
-    return rest;
-}
-
 export class StandinProvider implements provider.Provider {
     readonly version: string;
 
