@@ -14,16 +14,52 @@ import type { Environment } from "../../environments/schema";
 import { ancestors, type Layer } from "../../stacks/graph";
 import { PROJECT_DIR } from "../../stacks/settings";
 
-const SHARED_CODE = ["stacks/contracts.ts", "stacks/upstream.ts", "stacks/k8s.ts", "stacks/settings.ts", "stacks/types.ts"];
+/**
+ * Files every layer's deployment depends on besides its own imports: the entry point and project
+ * file, the lockfiles (a provider or SDK upgrade), and the policy pack that checks every update.
+ */
+const ALWAYS_CODE = [
+    "index.ts", "Pulumi.yaml", "package.json", "package-lock.json",
+    "policies/PulumiPolicy.yaml", "policies/package.json", "policies/package-lock.json", "policies/index.ts", "policies/config.ts", "policies/rules",
+];
 
-/** The files and folders (relative to the project) each layer's program is built from. */
-const LAYER_CODE: Readonly<Record<Layer, readonly string[]>> = {
-    cluster: ["stacks/cluster.ts", "components/cluster"],
-    images: ["stacks/images.ts", "components/registry"],
-    monitoring: ["stacks/monitoring.ts", "components/monitoring"],
-    mesh: ["stacks/mesh.ts", "components/mesh"],
-    apps: ["stacks/apps.ts", "components/workload", "components/monitoring/alerts.ts"],
-};
+/** Modules every layer program runs through besides its own file: loading and validating the environment. */
+const PROGRAM_ROOTS = ["environments/load.ts"];
+
+const IMPORT = /(?:^|[\s;])(?:import|export)\s(?:[^'";]*?\sfrom\s)?\s*["']([^"']+)["']|\brequire\(\s*["']([^"']+)["']\s*\)|\bimport\(\s*["']([^"']+)["']\s*\)/g;
+
+/** The project file a relative import names, as the TypeScript runtime resolves it. */
+function resolveImport(root: string, fromRel: string, spec: string): string | undefined {
+    const base = path.posix.normalize(path.posix.join(path.posix.dirname(fromRel), spec));
+    for (const candidate of [base, `${base}.ts`, `${base}.js`, `${base}.json`, `${base}/index.ts`, `${base}/index.js`]) {
+        const full = path.join(root, candidate);
+        if (fs.existsSync(full) && fs.statSync(full).isFile()) return candidate;
+    }
+    return undefined;
+}
+
+/**
+ * Every project file a module imports, transitively (relative imports; packages are covered by
+ * the lockfiles). Derived from the code, so a new import cannot escape the fingerprint; an import
+ * that cannot be resolved is kept as a path, so its later appearance changes the fingerprint too.
+ */
+export function importClosure(root: string, entries: readonly string[]): string[] {
+    const seen = new Set<string>();
+    const queue = [...entries];
+    while (queue.length > 0) {
+        const rel = queue.pop()!;
+        if (seen.has(rel)) continue;
+        seen.add(rel);
+        const full = path.join(root, rel);
+        if (!/\.(ts|js)$/.test(rel) || !fs.existsSync(full)) continue;
+        for (const m of fs.readFileSync(full, "utf8").matchAll(IMPORT)) {
+            const spec = m[1] ?? m[2] ?? m[3];
+            if (!spec || !spec.startsWith(".")) continue;
+            queue.push(resolveImport(root, rel, spec) ?? path.posix.normalize(path.posix.join(path.posix.dirname(rel), spec)));
+        }
+    }
+    return [...seen].sort();
+}
 
 /** The object minus `key`; an absent or empty result is undefined, so "no pins" hashes one way only. */
 function without<T extends Record<string, unknown>>(obj: T | undefined, key?: string): Record<string, unknown> | undefined {
@@ -42,9 +78,12 @@ const LAYER_SETTINGS: Readonly<Record<Layer, (env: Environment) => unknown>> = {
     apps: (e) => ({ name: e.name, apps: e.apps, policy: e.policy }),
 };
 
-/** Code paths of a layer, plus the build contexts of the images it builds (a pinned image builds nothing). */
-export function layerCodePaths(env: Environment, layer: Layer): string[] {
-    const paths = [...SHARED_CODE, ...LAYER_CODE[layer]];
+/**
+ * Code paths of a layer: what its program imports (derived from the code), the files every layer
+ * depends on, and the build contexts of the images it builds (a pinned image builds nothing).
+ */
+export function layerCodePaths(env: Environment, layer: Layer, codeRoot: string = PROJECT_DIR): string[] {
+    const paths = [...ALWAYS_CODE, ...importClosure(codeRoot, [`stacks/${layer}.ts`, ...PROGRAM_ROOTS])];
     if (layer === "images") {
         for (const img of env.images) if (!env.release?.images?.[img.name]) paths.push(img.context);
     }
@@ -84,7 +123,7 @@ function hashTree(hash: ReturnType<typeof createHash>, root: string, rel: string
 export function layerFingerprint(env: Environment, layer: Layer, upstream: Partial<Record<Layer, Record<string, OutputValue>>>, codeRoot: string = PROJECT_DIR): string {
     const hash = createHash("sha256");
     hash.update(`layer:${layer}\n`);
-    for (const rel of layerCodePaths(env, layer)) hashTree(hash, codeRoot, rel);
+    for (const rel of layerCodePaths(env, layer, codeRoot)) hashTree(hash, codeRoot, rel);
     hash.update(`settings:${stableJson(LAYER_SETTINGS[layer](env))}\n`);
     const reads: Record<string, unknown> = {};
     for (const need of ancestors(layer) as Layer[]) {

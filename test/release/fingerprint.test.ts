@@ -1,7 +1,11 @@
 import { strict as assert } from "assert";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { loadEnvironment } from "../../environments/load";
 import type { OutputValue } from "../../automation/engine";
-import { layerCodePaths, layerFingerprint } from "../../automation/release/fingerprint";
+import { importClosure, layerCodePaths, layerFingerprint } from "../../automation/release/fingerprint";
 import { writePins } from "../../automation/release/pins";
 import { LAYERS, LAYER_NEEDS, type Layer } from "../../stacks/graph";
 import { ref, sandbox, type Sandbox } from "./support";
@@ -59,5 +63,38 @@ describe("change detection fingerprints", () => {
         const e = loadEnvironment("dev", process.env.INFRA_ENVIRONMENTS_DIR);
         assert.notEqual(layerFingerprint(e, "cluster", {}), layerFingerprint(e, "cluster", {}, sb.projectDir));
         assert.equal(layerFingerprint(e, "cluster", {}), layerFingerprint(e, "cluster", {}));
+    });
+
+    for (const layer of LAYERS) {
+        it(`${layer}: every project file its program loads is covered by its fingerprint`, () => {
+            // The oracle is Node itself: load the layer program and list the project modules it pulled in.
+            const repo = path.resolve(__dirname, "..", "..");
+            const script = `require("tsx/cjs"); require("./stacks/${layer}.ts");
+                const files = Object.keys(require.cache).filter((f) => f.startsWith(process.cwd() + "/") && !f.includes("/node_modules/"));
+                process.stdout.write(JSON.stringify(files.map((f) => f.slice(process.cwd().length + 1))));`;
+            const loaded: string[] = JSON.parse(execFileSync(process.execPath, ["-e", script], { cwd: repo }).toString());
+            assert.ok(loaded.includes(`stacks/${layer}.ts`));
+            const covered = layerCodePaths(loadEnvironment("dev", process.env.INFRA_ENVIRONMENTS_DIR), layer, repo);
+            const missing = loaded.filter((f) => !covered.some((c) => f === c || f.startsWith(`${c}/`)));
+            assert.deepEqual(missing, [], `${layer} loads files its fingerprint does not cover`);
+        });
+    }
+
+    it("a new import changes the fingerprint; lockfiles, Pulumi.yaml and the pack are covered for every layer", () => {
+        const root = fs.mkdtempSync(path.join(os.tmpdir(), "infra-closure-"));
+        fs.mkdirSync(path.join(root, "stacks"));
+        fs.mkdirSync(path.join(root, "lib"));
+        fs.writeFileSync(path.join(root, "stacks", "a.ts"), 'import { x } from "../lib/x";\nexport const a = x;\n');
+        fs.writeFileSync(path.join(root, "lib", "x.ts"), 'export const x = 1;\n');
+        fs.writeFileSync(path.join(root, "lib", "y.ts"), 'export const y = 2;\n');
+        assert.deepEqual(importClosure(root, ["stacks/a.ts"]), ["lib/x.ts", "stacks/a.ts"]);
+        fs.writeFileSync(path.join(root, "lib", "x.ts"), 'export { y as x } from "./y";\n');
+        assert.deepEqual(importClosure(root, ["stacks/a.ts"]), ["lib/x.ts", "lib/y.ts", "stacks/a.ts"]);
+        const e = loadEnvironment("dev", process.env.INFRA_ENVIRONMENTS_DIR);
+        for (const layer of LAYERS) {
+            for (const file of ["package-lock.json", "Pulumi.yaml", "policies/package-lock.json", "policies/rules"]) {
+                assert.ok(layerCodePaths(e, layer).includes(file), `${layer} covers ${file}`);
+            }
+        }
     });
 });
