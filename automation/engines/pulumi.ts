@@ -97,8 +97,13 @@ const CREDENTIALS_TEXT = /NoCredentialProviders|ExpiredToken|no valid credential
 /** The first `error:` line of a CLI failure, so messages stay one line. */
 export function firstErrorLine(text: string): string {
     const lines = text.split("\n").map((l) => l.trim()).filter(Boolean);
-    const err = lines.find((l) => /^error:/i.test(l)) ?? lines.find((l) => /error/i.test(l)) ?? lines[0] ?? "unknown error";
-    return err.replace(/^error:\s*/i, "").slice(0, 400);
+    let i = lines.findIndex((l) => /^error:/i.test(l));
+    if (i < 0) i = lines.findIndex((l) => /error/i.test(l));
+    if (i < 0) i = 0;
+    let err = (lines[i] ?? "unknown error").replace(/^error:\s*/i, "");
+    // "Running program '...' failed with an unhandled exception:" names no cause; the next line does.
+    if (err.endsWith(":") && lines[i + 1]) err = `${err} ${lines[i + 1].replace(/^error:\s*/i, "")}`;
+    return err.slice(0, 400);
 }
 
 /** Maps SDK errors to the orchestrator's errors, naming the stack. */

@@ -117,6 +117,32 @@ export async function recordProgram<T>(program: () => Promise<T> | T, opts: Reco
         });
     };
 
+    // Reads (a StackReference is one) are resources of the stack too: the real engine keeps them in
+    // state and shows them to the policy pack, so the recording has them as well.
+    const read = monitor.readResource.bind(monitor);
+    monitor.readResource = (req: any, callback: (err: any, resp: any) => void) => {
+        inFlight++;
+        const base = {
+            type: req.getType() as string,
+            name: req.getName() as string,
+            inputs: maskSecrets(req.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>,
+            parent: (req.getParent() as string) || undefined,
+            provider: (req.getProvider() as string) || undefined,
+            dependencies: (req.getDependenciesList() as string[]) ?? [],
+            custom: true,
+        };
+        return read(req, (err: any, resp: any) => {
+            inFlight--;
+            if (err) noteFailure(err);
+            else {
+                const rec: RecordedResource = { urn: resp.getUrn(), ...base };
+                resources.push(rec);
+                opts.onResource?.(rec, resources.length);
+            }
+            callback(err, resp);
+        });
+    };
+
     const onRejection = (reason: unknown) => noteFailure(reason);
     process.on("unhandledRejection", onRejection);
     try {

@@ -54,7 +54,9 @@ export function diff(previous: OfflineState | undefined, resources: RecordedReso
     const before = new Map((previous?.resources ?? []).map((r) => [r.urn, r.inputsHash]));
     for (const r of resources) {
         const old = before.get(r.urn);
-        if (old === undefined) changes.create++;
+        // A stack reference is read, never created or updated, as the real engine counts it.
+        if (r.type === "pulumi:pulumi:StackReference") changes.same++;
+        else if (old === undefined) changes.create++;
         else if (old === hash(r.inputs)) changes.same++;
         else changes.update++;
         before.delete(r.urn);

@@ -61,6 +61,14 @@ export function makeWorkspace(label: string): Workspace {
     fs.mkdirSync(backend);
     const record = path.join(root, "calls.jsonl");
     const faults = path.join(root, "faults.json");
+    // The `local` environment reaches an existing cluster through a kubeconfig context; the stand-in never dials it.
+    const kubeconfig = path.join(root, "kubeconfig.yaml");
+    fs.writeFileSync(kubeconfig, [
+        "apiVersion: v1", "kind: Config", "current-context: kind-platform",
+        "clusters: [{ name: kind-platform, cluster: { server: 'https://127.0.0.1:6443' } }]",
+        "contexts: [{ name: kind-platform, context: { cluster: kind-platform, user: kind-platform } }]",
+        "users: [{ name: kind-platform, user: { token: e2e-placeholder } }]", "",
+    ].join("\n"), { mode: 0o600 });
     const env: NodeJS.ProcessEnv = {
         ...process.env,
         PULUMI_BACKEND_URL: `file://${backend}`,
@@ -71,6 +79,7 @@ export function makeWorkspace(label: string): Workspace {
         INFRA_STANDIN_RECORD: record,
         INFRA_STANDIN_FAULTS: faults,
         INFRA_ENVIRONMENTS_DIR: "",
+        KUBECONFIG: kubeconfig,
         FORCE_COLOR: "0",
         NO_COLOR: "1",
     };

@@ -79,7 +79,8 @@ describe("real engine: parity, releases and interruptions", function () {
             try {
                 const offline = await infra(ws, "check", "--env", "prod", "--layer", "apps", "--json");
                 assert.equal(offline.code, 1, explain(offline));
-                assert.ok(json(offline).layers[0].violations.some((v: { rule: string }) => v.rule === "allowed-registries"));
+                const offlineApps = json(offline).layers.find((l: LayerDoc) => l.layer === "apps") as LayerDoc;
+                assert.ok(offlineApps.violations.some((v) => v.rule === "allowed-registries" && v.enforcement === "mandatory"), explain(offline));
                 const real = await infra(ws, "up", "--env", "prod", "--layer", "apps", "--yes", "--force-all", "--json");
                 assert.equal(real.code, 1, explain(real));
                 const apps = json(real).layers.find((l: LayerDoc) => l.layer === "apps") as LayerDoc;
