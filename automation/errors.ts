@@ -1,9 +1,11 @@
 /**
- * Errors the orchestrator raises, each mapped to one exit code in one place (cli/main.ts).
- * Exit codes: 0 ok, 1 operation failed or mandatory policy violation, 2 bad input,
- * 3 changes/drift found where none were expected, 130 interrupted.
+ * Errors the orchestrator raises, each mapped to one exit code in one place (cli/main.ts). The
+ * codes are the Pulumi CLI's own table (since v3.226.1), so a script that runs both reads one set:
+ * 0 ok, 1 generic failure, 2 bad input (configuration/validation), 3 authentication,
+ * 4 resource/deployment error, 5 policy failure (a mandatory violation), 6 stack not found,
+ * 7 changes or drift where none were expected, 8 cancelled (Ctrl-C, SIGTERM).
  */
-export const EXIT = { ok: 0, failed: 1, badInput: 2, drift: 3, interrupted: 130 } as const;
+export const EXIT = { ok: 0, failed: 1, badInput: 2, auth: 3, deployment: 4, policy: 5, stackNotFound: 6, drift: 7, interrupted: 8 } as const;
 
 /** Bad user input (arguments, environment files): one line, names the thing and the fix. */
 export class InputError extends Error {
@@ -37,6 +39,42 @@ export class InterruptedError extends Error {
     constructor(message = "interrupted") {
         super(message);
         this.name = "InterruptedError";
+    }
+}
+
+/** Cloud credentials are missing or expired. */
+export class AuthError extends Error {
+    readonly exitCode = EXIT.auth;
+    constructor(message: string) {
+        super(message);
+        this.name = "AuthError";
+    }
+}
+
+/** A layer's update or a resource operation failed. */
+export class DeploymentError extends Error {
+    readonly exitCode = EXIT.deployment;
+    constructor(message: string) {
+        super(message);
+        this.name = "DeploymentError";
+    }
+}
+
+/** A mandatory policy violation stopped the operation. */
+export class PolicyError extends Error {
+    readonly exitCode = EXIT.policy;
+    constructor(message: string) {
+        super(message);
+        this.name = "PolicyError";
+    }
+}
+
+/** A stack the operation needs does not exist. */
+export class StackMissingError extends Error {
+    readonly exitCode = EXIT.stackNotFound;
+    constructor(message: string) {
+        super(message);
+        this.name = "StackMissingError";
     }
 }
 

@@ -70,7 +70,7 @@ export function buildCli(args: string[]): Argv {
         .help()
         .alias("help", "h")
         .wrap(Math.min(120, process.stdout.columns ?? 120))
-        .epilogue("Exit codes: 0 ok, 1 failed or mandatory policy violation, 2 bad input, 3 drift found, 130 interrupted.");
+        .epilogue("Exit codes (the Pulumi CLI's table): 0 ok, 1 failed, 2 bad input, 3 credentials, 4 layer update failed, 5 mandatory policy violation, 6 stack not found, 7 drift or unexpected changes, 8 cancelled.");
     for (const c of COMMANDS) for (const [cmd, text] of c.examples) cli = cli.example(cmd, text);
     return cli;
 }

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { listEnvironments } from "../../environments/load";
 import type { Environment } from "../../environments/schema";
-import { InputError, InterruptedError } from "../errors";
+import { DeploymentError, InputError, InterruptedError, PolicyError } from "../errors";
 import type { RunSummary } from "../pipeline/runner";
 import { formatForFile, renderReport, ReportFormat } from "../reports";
 import { hasBlockingFindings, schemaIssuesOf, violationsOf } from "../reports/model";
@@ -50,7 +50,7 @@ function writeAtomically(file: string, text: string): void {
     fs.renameSync(tmp, file);
 }
 
-/** Runs the check; throws (exit 1) on a mandatory violation, a schema issue or a failed layer. */
+/** Runs the check; throws on a mandatory violation or schema issue (exit 5) or a failed layer (exit 4). */
 export async function runCheck(args: CheckArgs): Promise<RunSummary[]> {
     const envs = checkedEnvironments(args);
     const targets = reportTargets(args);
@@ -70,7 +70,9 @@ export async function runCheck(args: CheckArgs): Promise<RunSummary[]> {
         const mandatory = summaries.reduce((n, s) => n + violationsOf(s).filter((v) => v.enforcement === "mandatory").length, 0);
         const schema = summaries.reduce((n, s) => n + schemaIssuesOf(s).length, 0);
         const failed = summaries.reduce((n, s) => n + s.outcomes.filter((o) => o.status === "failed" || o.status === "skipped").length, 0);
-        throw new Error(`check failed in ${blocking.map((s) => s.env).join(", ")}: ${mandatory} mandatory policy violation(s), ${schema} schema issue(s), ${failed} layer(s) failed or not run`);
+        // A failed or unrun layer is a deployment error (4); otherwise the findings are a policy failure (5).
+        const Failure = failed > 0 ? DeploymentError : PolicyError;
+        throw new Failure(`check failed in ${blocking.map((s) => s.env).join(", ")}: ${mandatory} mandatory policy violation(s), ${schema} schema issue(s), ${failed} layer(s) failed or not run`);
     }
     return summaries;
 }

@@ -8,7 +8,7 @@ import type { Operation } from "../engine";
 import type { Environment } from "../../environments/schema";
 import { loadEnvironment } from "../../environments/load";
 import type { Layer } from "../../stacks/graph";
-import { DriftError, InterruptedError, InputError } from "../errors";
+import { DeploymentError, DriftError, EXIT, InterruptedError, InputError, PolicyError } from "../errors";
 import { createEngine } from "../engines";
 import type { Engine } from "../engine";
 import type { RunSummary } from "../pipeline/runner";
@@ -133,7 +133,9 @@ export function failureOf(summary: RunSummary): void {
     if (failed.length > 0) {
         const skipped = summary.outcomes.filter((o) => o.status === "skipped").map((o) => o.layer);
         const causes = failed.map((o) => `${o.layer} (${errorText(o.error) ?? "failed"})`).join("; ");
-        throw new Error(`${summary.operation} failed in ${summary.env}: ${causes}${skipped.length ? `; not run: ${skipped.join(", ")}` : ""}`);
+        // Pulumi's table: 5 when mandatory policy violations stopped every failed layer, else 4.
+        const Failure = failed.every((o) => o.errorExitCode === EXIT.policy) ? PolicyError : DeploymentError;
+        throw new Failure(`${summary.operation} failed in ${summary.env}: ${causes}${skipped.length ? `; not run: ${skipped.join(", ")}` : ""}`);
     }
 }
 
@@ -177,7 +179,7 @@ export function driftOf(summary: RunSummary): Array<{ layer: Layer; changes: str
     });
 }
 
-/** `drift`: a preview-only refresh expecting no changes; exit 3 with what drifted. */
+/** `drift`: a preview-only refresh expecting no changes; exit 7 with what drifted. */
 export async function runDrift(args: CommonArgs): Promise<void> {
     const summary = await executeRun(args, { operation: "refresh", expectNoChanges: true, command: `infra drift --env ${args.env}` });
     printSummary(args, summary);

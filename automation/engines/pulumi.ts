@@ -22,7 +22,7 @@ import {
 import type { Layer } from "../../stacks/graph";
 import { loadEnvironment } from "../../environments/load";
 import { emptyChanges, SECRET_MARKER, type ChangeSummary, type Engine, type LayerRequest, type LayerResult, type OutputValue, type Severity } from "../engine";
-import { InputError, InterruptedError, TransientError } from "../errors";
+import { AuthError, InputError, InterruptedError, PolicyError, StackMissingError, TransientError } from "../errors";
 import { RULE_SEVERITY, writePolicyConfigFile } from "../policy/config";
 import { locatePulumi, standinEnv, type ProviderMode } from "./pulumi-cli";
 import { PulumiEventMapper } from "./pulumi-events";
@@ -113,11 +113,11 @@ export function mapPulumiError(err: unknown, stackName: string, signal?: AbortSi
         return new TransientError(`stack ${stackName} is locked by another update; retry when it finishes, or run \`pulumi cancel -s ${stackName}\` if that update died`, err);
     }
     if (err instanceof StackNotFoundError) {
-        return new Error(`stack ${stackName} does not exist; run \`infra up\` for its environment and layer first`);
+        return new StackMissingError(`stack ${stackName} does not exist; run \`infra up\` for its environment and layer first`);
     }
     const text = [resourceError, err instanceof Error ? err.message : String(err)].filter(Boolean).join("\n");
     if (CREDENTIALS_TEXT.test(text)) {
-        return new Error(`${stackName}: AWS credentials are missing or expired; run \`aws sso login\` or set AWS_PROFILE / AWS_ACCESS_KEY_ID, then retry`);
+        return new AuthError(`${stackName}: AWS credentials are missing or expired; run \`aws sso login\` or set AWS_PROFILE / AWS_ACCESS_KEY_ID, then retry`);
     }
     const cause = resourceError ?? firstErrorLine(text);
     if (TRANSIENT_TEXT.test(text)) return new TransientError(`${stackName}: ${cause}`, err);
@@ -239,6 +239,10 @@ export class PulumiEngine implements Engine {
             };
         } catch (err) {
             if (err instanceof InterruptedError || err instanceof InputError) throw err;
+            const blocking = mapper.violations().filter((v) => v.enforcement === "mandatory");
+            if (blocking.length > 0 && !req.signal.aborted) {
+                throw new PolicyError(`${stackName}: ${blocking.length} mandatory policy violation(s): ${[...new Set(blocking.map((v) => v.rule))].join(", ")}`);
+            }
             throw mapPulumiError(err, stackName, req.signal, mapper.firstResourceError);
         } finally {
             log.end();

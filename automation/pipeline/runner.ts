@@ -18,6 +18,8 @@ export interface LayerOutcome {
     attempts: number;
     /** Last error message (first failure cause for failed, abort reason for cancelled). */
     error?: string;
+    /** For failed: the exit code the layer's error carries (e.g. 5 for a mandatory policy violation). */
+    errorExitCode?: number;
     /** For skipped: the failed layer this one builds on. */
     skippedBecause?: Layer;
     result?: LayerResult;
@@ -206,7 +208,8 @@ class Run {
                         return;
                     }
                     if (!(err instanceof TransientError) || attempt >= this.retry.attempts) {
-                        this.settle(layer, log, { status: "failed", error: message }, started);
+                        const exitCode = (err as { exitCode?: unknown }).exitCode;
+                        this.settle(layer, log, { status: "failed", error: message, errorExitCode: typeof exitCode === "number" ? exitCode : undefined }, started);
                         return;
                     }
                     const delay = backoffDelay(attempt, this.retry);

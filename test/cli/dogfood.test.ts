@@ -47,11 +47,11 @@ describe("dogfood: infra check --all on the project's own environments", functio
         }
     });
 
-    it("fails with exit 1 and names the rule when an environment's policy is violated", async () => {
+    it("fails with exit 5 (policy failure) and names the rule when an environment's policy is violated", async () => {
         // Valid settings that the apps layer breaks: its images come from ECR, not ghcr.io.
         const dir = editedEnvironments("dev.yaml", (t) => t.replace(/^ {2}minReplicas: 3$/m, "  minReplicas: 3\n  allowedRegistries: [ghcr.io]"));
         const res = await runCli(["check", "--env", "dev", "--layer", "apps", "--with-deps", "--json"], { env: { INFRA_ENVIRONMENTS_DIR: dir }, timeoutMs: 120_000 });
-        assert.equal(res.code, 1, res.stderr);
+        assert.equal(res.code, 5, res.stderr);
         const apps = layersOf(res.stdout).find((l) => l.layer === "apps")!;
         assert.ok(apps.violations.some((v) => v.rule === "allowed-registries" && v.enforcement === "mandatory"), JSON.stringify(apps.violations));
     });

@@ -8,7 +8,7 @@ import { driftOf } from "../../automation/cli/run";
 import { validateParallel } from "../../automation/cli/options";
 import { maskOutputs } from "../../automation/reports/model";
 import { formatForFile } from "../../automation/reports";
-import { DriftError, InputError, InterruptedError, LockHeldError } from "../../automation/errors";
+import { AuthError, DeploymentError, DriftError, InputError, InterruptedError, LockHeldError, PolicyError, StackMissingError } from "../../automation/errors";
 import { summary } from "./fixtures";
 
 describe("cli decisions", () => {
@@ -51,8 +51,13 @@ describe("cli decisions", () => {
             assert.equal(exitFor(new InputError("bad\nvalue")).message, "bad value");
             assert.equal(exitFor(new InputError("x")).detail, undefined, "no stack for bad input");
             assert.equal(exitFor(new LockHeldError("held")).code, 1);
-            assert.equal(exitFor(new DriftError("drift")).code, 3);
-            assert.equal(exitFor(new InterruptedError()).code, 130);
+            // Pulumi's own exit-code table, so scripts mixing `pulumi` and `infra` read one set of numbers.
+            assert.equal(exitFor(new AuthError("creds")).code, 3);
+            assert.equal(exitFor(new DeploymentError("layer failed")).code, 4);
+            assert.equal(exitFor(new PolicyError("mandatory violation")).code, 5);
+            assert.equal(exitFor(new StackMissingError("no stack")).code, 6);
+            assert.equal(exitFor(new DriftError("drift")).code, 7);
+            assert.equal(exitFor(new InterruptedError()).code, 8);
             const other = exitFor(new Error("boom"));
             assert.equal(other.code, 1);
             assert.match(other.detail ?? "", /boom\n\s+at /, "stack kept for --verbose");

@@ -78,11 +78,11 @@ describe("real engine: parity, releases and interruptions", function () {
             fs.writeFileSync(file, original.replace(/^policy:\n/m, "policy:\n  allowedRegistries: [registry.example.com]\n"));
             try {
                 const offline = await infra(ws, "check", "--env", "prod", "--layer", "apps", "--json");
-                assert.equal(offline.code, 1, explain(offline));
+                assert.equal(offline.code, 5, explain(offline));
                 const offlineApps = json(offline).layers.find((l: LayerDoc) => l.layer === "apps") as LayerDoc;
                 assert.ok(offlineApps.violations.some((v) => v.rule === "allowed-registries" && v.enforcement === "mandatory"), explain(offline));
                 const real = await infra(ws, "up", "--env", "prod", "--layer", "apps", "--yes", "--force-all", "--json");
-                assert.equal(real.code, 1, explain(real));
+                assert.equal(real.code, 5, explain(real));
                 const apps = json(real).layers.find((l: LayerDoc) => l.layer === "apps") as LayerDoc;
                 assert.ok(apps.violations.some((v) => v.rule === "allowed-registries" && v.enforcement === "mandatory"), explain(real));
             } finally {
@@ -168,7 +168,7 @@ describe("real engine: parity, releases and interruptions", function () {
 
             first.kill("SIGINT");
             const r = await done;
-            assert.equal(r.code, 130, explain(r));
+            assert.equal(r.code, 8, explain(r));
             assert.deepEqual(fs.readdirSync(path.join(ws.dir, ".infra", "locks")).filter((f) => !f.startsWith(".")), [], "the environment lock was released");
             await new Promise((res) => setTimeout(res, 1000));
             assert.deepEqual(leftovers(ws.dir), [], "no engine, language host, policy pack or provider process outlived the run");

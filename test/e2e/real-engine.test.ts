@@ -106,7 +106,7 @@ describe("real engine (Pulumi CLI, provider stand-in)", function () {
         it("injected drift is reported with its layer, resource and property; refresh adopts it", async () => {
             fs.writeFileSync(ws.faults, JSON.stringify({ drift: [{ match: "$aws:ec2/vpc:Vpc::cluster-vpc", property: "enableDnsHostnames", value: false }] }));
             const drift = await infra(ws, "drift", "--env", "dev");
-            assert.equal(drift.code, 3, explain(drift));
+            assert.equal(drift.code, 7, explain(drift));
             assert.match(drift.stdout, /dev-cluster: 1 to update/);
             assert.match(drift.stdout, /cluster-vpc.*enableDnsHostnames/);
             assert.doesNotMatch(drift.stdout, /dev-(images|monitoring|mesh|apps):/);
@@ -154,7 +154,7 @@ describe("real engine (Pulumi CLI, provider stand-in)", function () {
                 ],
             }));
             const r = await infra(ws, "up", "--env", "dev", "--yes", "--json");
-            assert.equal(r.code, 1, explain(r));
+            assert.equal(r.code, 4, explain(r));
             const byLayer = Object.fromEntries(json(r).layers.map((l: { layer: string }) => [l.layer, l]));
             assert.equal(byLayer.cluster.status, "failed");
             assert.match(byLayer.cluster.error, /InvalidParameterException/);

@@ -46,9 +46,9 @@ function runAndInterrupt(mode: string, signals: number): Promise<Ended> {
 describe("Ctrl-C handling", function () {
     this.timeout(30_000);
 
-    it("first Ctrl-C stops in-flight layers and the run exits 130 with its summary", async () => {
+    it("first Ctrl-C stops in-flight layers and the run exits 8 (cancelled) with its summary", async () => {
         const ended = await runAndInterrupt("honour", 1);
-        assert.equal(ended.code, 130, ended.stderr);
+        assert.equal(ended.code, 8, ended.stderr);
         assert.ok(ended.stderr.includes(INTERRUPTING_MESSAGE));
         assert.match(ended.stdout, /cluster\s+cancelled\s+1 .*interrupted/);
         assert.match(ended.stdout, /apps\s+cancelled\s+0/);
@@ -56,9 +56,9 @@ describe("Ctrl-C handling", function () {
         assert.ok(ended.msAfterLastSignal < 10_000, "did not wait for the 20 s layers");
     });
 
-    it("second Ctrl-C exits 130 at once even when an engine ignores the abort", async () => {
+    it("second Ctrl-C exits 8 at once even when an engine ignores the abort", async () => {
         const ended = await runAndInterrupt("ignore", 2);
-        assert.equal(ended.code, 130, ended.stderr);
+        assert.equal(ended.code, 8, ended.stderr);
         assert.ok(ended.stderr.includes(INTERRUPTING_MESSAGE));
         assert.ok(ended.stderr.includes(FORCED_EXIT_MESSAGE));
         assert.doesNotMatch(ended.stdout, /LAYER/, "no summary: the run was not allowed to finish");

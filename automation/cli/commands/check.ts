@@ -5,7 +5,7 @@ import { envOptions } from "../options";
 import { CheckArgs, runCheck } from "../run-check";
 
 export const command = "check";
-export const describe = "Plan environments offline (no credentials) and run the policy pack and schema checks (exit 1 on a mandatory violation)";
+export const describe = "Plan environments offline (no credentials) and run the policy pack and schema checks (exit 5 on a mandatory violation)";
 export const examples: ReadonlyArray<[string, string]> = [
     ["$0 check --env dev", "plan dev: resources by type, policy results, schema issues"],
     ["$0 check --all --sarif infra.sarif --markdown infra.md", "check every environment and write CI reports"],
