@@ -114,6 +114,11 @@ export interface Engine {
     readonly note?: string;
     run(request: LayerRequest): Promise<LayerResult>;
     outputs(env: string, layer: Layer, signal?: AbortSignal): Promise<Record<string, OutputValue>>;
+    /**
+     * Checks what the engine needs before anything runs (CLI, backend, credentials setup) and
+     * returns one line describing it; a problem is an InputError raised before any lock or stack.
+     */
+    prepare?(): Promise<string>;
     /** Releases anything the engine holds (policy server, child processes). */
     close?(): Promise<void>;
 }

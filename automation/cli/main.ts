@@ -8,6 +8,7 @@ import { globalOptions } from "./options";
 import * as backup from "./commands/backup";
 import * as check from "./commands/check";
 import * as destroy from "./commands/destroy";
+import * as doctor from "./commands/doctor";
 import * as drift from "./commands/drift";
 import * as graph from "./commands/graph";
 import * as outputs from "./commands/outputs";
@@ -30,7 +31,7 @@ export interface CommandFile {
 }
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS: readonly CommandFile[] = [up, preview, refresh, drift, destroy, outputs, check, policyConfig, graph, promote, rollback, releases, backup, restore];
+export const COMMANDS: readonly CommandFile[] = [up, preview, refresh, drift, destroy, outputs, check, policyConfig, graph, promote, rollback, releases, backup, restore, doctor];
 
 /** Exit code and the message to print for an error; `detail` is the stack, shown only with --verbose. */
 export function exitFor(err: unknown): { code: number; message: string; detail?: string } {

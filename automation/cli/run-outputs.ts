@@ -25,7 +25,7 @@ export function formatOutputs(byLayer: Partial<Record<Layer, Record<string, unkn
 export async function runOutputs(args: OutputsArgs): Promise<void> {
     resolveEnvironment(args.env);
     const layers = resolveLayers(args);
-    const engine = makeEngine(args.engine ?? "pulumi", args.providers);
+    const engine = await makeEngine(args.engine ?? "pulumi", args.providers);
     const interrupt = interruptOnSigint();
     try {
         const byLayer: Partial<Record<Layer, Record<string, unknown>>> = {};

@@ -44,8 +44,11 @@ export function resolveLayers(args: Pick<CommonArgs, "layer" | "withDeps" | "wit
 }
 
 /** Creates the named engine with the project's directories. */
-export function makeEngine(name: EngineName, providers?: ProviderMode): Engine {
+export async function makeEngine(name: EngineName, providers?: ProviderMode): Promise<Engine> {
     const engine = createEngine(name, { projectDir: PROJECT_DIR, logDir: ENGINE_LOG_DIR, providers });
+    // What will run and where its state lives, said before anything is touched (a bad setup is exit 2 here).
+    const setup = await engine.prepare?.();
+    if (setup) process.stderr.write(`${setup}\n`);
     if (engine.note) process.stderr.write(`${engine.note}\n`);
     return engine;
 }
@@ -88,7 +91,7 @@ export async function executeRun(args: CommonArgs, opts: ExecuteOptions): Promis
     const environment = opts.environment ?? resolveEnvironment(args.env);
     const selected = opts.selected ?? resolveLayers(args);
     const parallel = validateParallel(args.parallel);
-    const engine = makeEngine(args.engine ?? "pulumi", args.providers);
+    const engine = await makeEngine(args.engine ?? "pulumi", args.providers);
     const { runPipeline } = require("../pipeline/runner") as typeof import("../pipeline/runner");
     const lock = MUTATING.has(opts.operation)
         ? (require("../pipeline/lock") as typeof import("../pipeline/lock")).acquireLock(LOCK_DIR, args.env, { command: opts.command ?? `infra ${opts.operation} --env ${args.env}` })

@@ -5,6 +5,7 @@
  * errors the CLI maps to exit codes. Secret values never leave this file unmasked except
  * through `outputs()`, whose caller decides whether to show them.
  */
+import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -24,6 +25,7 @@ import { loadEnvironment } from "../../environments/load";
 import { emptyChanges, SECRET_MARKER, type ChangeSummary, type Engine, type LayerRequest, type LayerResult, type OutputValue, type Severity } from "../engine";
 import { AuthError, InputError, InterruptedError, PolicyError, StackMissingError, TransientError } from "../errors";
 import { RULE_SEVERITY, writePolicyConfigFile } from "../policy/config";
+import { resolveBackend, type Backend } from "./backend";
 import { locatePulumi, standinEnv, type ProviderMode } from "./pulumi-cli";
 import { PulumiEventMapper } from "./pulumi-events";
 
@@ -41,39 +43,44 @@ export interface PulumiEngineOptions {
     providers?: ProviderMode;
 }
 
-/**
- * Workspace options every Automation API call of the project uses: the located CLI, the backend,
- * and with the stand-in, its plugin folder first on PATH. Shared by the engine and backup/restore.
- */
-export async function workspaceOptions(projectDir: string, env: NodeJS.ProcessEnv = process.env, providers: ProviderMode = "real"): Promise<LocalWorkspaceOptions> {
-    const cli = locatePulumi(projectDir, env.PATH);
-    const envVars: Record<string, string> = {
-        ...backendEnv(projectDir, env),
-        ...(providers === "standin" ? standinEnv(projectDir, env.PATH) : {}),
-        PULUMI_SKIP_UPDATE_CHECK: "true",
-    };
-    // The SDK checks the CLI version against its own minimum; ours is built at exactly the SDK's version.
-    const pulumiCommand = await PulumiCommand.get(cli.root ? { root: cli.root } : {});
-    return { workDir: projectDir, envVars, pulumiCommand };
+/** What a run of the Pulumi engine is set up with, for the CLI to say before it starts. */
+export interface PulumiSetup {
+    workspace: LocalWorkspaceOptions;
+    backend: Backend;
+    cli: { path: string; version: string };
+}
+
+/** The backend `pulumi whoami` reports, or undefined when the CLI is logged in nowhere. */
+function whoAmI(cli: string, projectDir: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+    return new Promise((resolve) => {
+        execFile(cli, ["whoami", "--json", "--non-interactive"], { cwd: projectDir, env, timeout: 30_000 }, (err, stdout) => {
+            if (err) return resolve(undefined);
+            try {
+                const url = JSON.parse(stdout).url;
+                resolve(typeof url === "string" && url ? url : undefined);
+            } catch {
+                resolve(undefined);
+            }
+        });
+    });
 }
 
 /**
- * Backend settings for the CLI: PULUMI_BACKEND_URL or a `pulumi login` wins; otherwise the
- * embedded default file backend in the project, which needs a passphrase for its secrets.
+ * Everything every Automation API call of the project uses: the located CLI, the resolved
+ * backend, and with the stand-in, its plugin folder first on PATH. Shared by the engine,
+ * backup/restore and `infra doctor`.
  */
-export function backendEnv(projectDir: string, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
-    if (env.PULUMI_BACKEND_URL) return {};
-    const home = env.PULUMI_HOME ?? path.join(os.homedir(), ".pulumi");
-    try {
-        const creds = JSON.parse(fs.readFileSync(path.join(home, "credentials.json"), "utf8"));
-        if (typeof creds.current === "string" && creds.current.length > 0) return {};
-    } catch {
-        // not logged in: use the embedded default below
-    }
-    if (!env.PULUMI_CONFIG_PASSPHRASE && !env.PULUMI_CONFIG_PASSPHRASE_FILE) {
-        throw new InputError("the default file backend encrypts secrets with a passphrase: set PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE), or set PULUMI_BACKEND_URL / run `pulumi login`");
-    }
-    return { PULUMI_BACKEND_URL: `file://${path.join(projectDir, ".pulumi-state")}` };
+export async function pulumiSetup(projectDir: string, env: NodeJS.ProcessEnv = process.env, providers: ProviderMode = "real"): Promise<PulumiSetup> {
+    const cli = locatePulumi(projectDir, env.PATH);
+    // The SDK checks the CLI version against its own minimum; ours is built at exactly the SDK's version.
+    const pulumiCommand = await PulumiCommand.get(cli.root ? { root: cli.root } : {});
+    const backend = await resolveBackend(projectDir, env, () => whoAmI(cli.path, projectDir, env));
+    const envVars: Record<string, string> = {
+        ...backend.env,
+        ...(providers === "standin" ? standinEnv(projectDir, env.PATH) : {}),
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+    };
+    return { workspace: { workDir: projectDir, envVars, pulumiCommand }, backend, cli: { path: cli.path, version: pulumiCommand.version?.toString() ?? "unknown" } };
 }
 
 /** A promise chain that runs one task at a time. */
@@ -150,30 +157,34 @@ export class PulumiEngine implements Engine {
     private readonly selectLock = new Mutex();
     private readonly packDir: string | false;
     private readonly logDir: string;
-    private readonly configDir: string;
+    private configDir?: string;
     private readonly configFiles = new Map<string, string>();
-    private readonly workspace: Promise<LocalWorkspaceOptions>;
+    private readonly setup: Promise<PulumiSetup>;
 
     /** Checks the CLI, the backend and the providers first, so a missing piece fails before any stack is touched. */
     constructor(private readonly opts: PulumiEngineOptions) {
         const env = opts.env ?? process.env;
         locatePulumi(opts.projectDir, env.PATH);
-        backendEnv(opts.projectDir, env);
         if (opts.providers === "standin") {
             standinEnv(opts.projectDir, env.PATH);
             this.note = "providers: the provider stand-in (tools/provider-standin) answers for aws, kubernetes, docker-build and random; nothing is created in any cloud";
         }
         this.packDir = opts.policyPackDir === undefined ? path.join(opts.projectDir, "policies") : opts.policyPackDir;
         this.logDir = opts.logDir ?? path.join(opts.projectDir, ".infra", "logs");
-        this.configDir = fs.mkdtempSync(path.join(os.tmpdir(), "infra-policy-config-"));
-        this.workspace = workspaceOptions(opts.projectDir, env, opts.providers);
-        this.workspace.catch(() => undefined);
+        this.setup = pulumiSetup(opts.projectDir, env, opts.providers);
+        this.setup.catch(() => undefined);
+    }
+
+    /** Resolves the CLI and the backend; a missing passphrase or an undeclared backend in CI fails here, before any lock or stack. */
+    async prepare(): Promise<string> {
+        const { backend, cli } = await this.setup;
+        return `pulumi ${cli.version} (${cli.path}); state backend ${backend.url} (${backend.source})`;
     }
 
     /** Creating or selecting a stack rewrites the workspace file, so those calls are serialised. */
     private async stack(stackName: string, create: boolean): Promise<Stack> {
         const args = { stackName, workDir: this.opts.projectDir };
-        const wsOpts = await this.workspace;
+        const wsOpts = (await this.setup).workspace;
         return this.selectLock.run(() => (create ? LocalWorkspace.createOrSelectStack(args, wsOpts) : LocalWorkspace.selectStack(args, wsOpts)));
     }
 
@@ -181,6 +192,7 @@ export class PulumiEngine implements Engine {
     private policyConfigFile(env: string): string {
         let file = this.configFiles.get(env);
         if (!file) {
+            this.configDir ??= fs.mkdtempSync(path.join(os.tmpdir(), "infra-policy-config-"));
             file = writePolicyConfigFile(loadEnvironment(env), this.configDir);
             this.configFiles.set(env, file);
         }
@@ -263,6 +275,6 @@ export class PulumiEngine implements Engine {
     }
 
     async close(): Promise<void> {
-        fs.rmSync(this.configDir, { recursive: true, force: true });
+        if (this.configDir) fs.rmSync(this.configDir, { recursive: true, force: true });
     }
 }

@@ -26,7 +26,7 @@ function out(text: string): void {
 async function applyWith(args: { engine: EngineName; providers?: ProviderMode; writeOnly: boolean; forceAll: boolean; parallel: number; json: boolean }, body: (opts: Parameters<typeof promote>[1]) => Promise<ReleaseResult>): Promise<void> {
     // Checked before the engine starts and the pins are written, as `up` checks it.
     const parallel = validateParallel(args.parallel);
-    const engine = makeEngine(args.engine, args.providers);
+    const engine = await makeEngine(args.engine, args.providers);
     const interrupt = interruptOnSigint();
     try {
         const result = await body({

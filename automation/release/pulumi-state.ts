@@ -3,14 +3,14 @@
  * (`Stack.exportStack` / `Stack.importStack`) on the same backend the pulumi engine uses.
  */
 import { LocalWorkspace, StackNotFoundError, type Deployment } from "@pulumi/pulumi/automation";
-import { mapPulumiError, workspaceOptions } from "../engines/pulumi";
+import { mapPulumiError, pulumiSetup } from "../engines/pulumi";
 import { assertPulumiInstalled, type ProviderMode } from "../engines/pulumi-cli";
 import type { StateStore } from "./backup";
 
 /** Exports and imports `<env>-<layer>` stacks of the project in `projectDir`. */
 export function pulumiStateStore(projectDir: string, providers: ProviderMode = "real"): StateStore {
     assertPulumiInstalled(process.env.PATH, projectDir);
-    const workspace = workspaceOptions(projectDir, process.env, providers);
+    const workspace = pulumiSetup(projectDir, process.env, providers).then((s) => s.workspace);
     workspace.catch(() => undefined);
     return {
         async exportStack(env, layer) {

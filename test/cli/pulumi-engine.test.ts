@@ -9,7 +9,8 @@ import * as os from "os";
 import * as path from "path";
 import { ConcurrentUpdateError, StackNotFoundError } from "@pulumi/pulumi/automation";
 import { createEngine } from "../../automation/engines";
-import { backendEnv, mapPulumiError, toChangeSummary, PulumiEngine } from "../../automation/engines/pulumi";
+import { mapPulumiError, toChangeSummary, PulumiEngine } from "../../automation/engines/pulumi";
+import { declaredBackend, resolveBackend } from "../../automation/engines/backend";
 import { assertPulumiInstalled, findOnPath, PULUMI_MISSING } from "../../automation/engines/pulumi-cli";
 import { parseUrn, PulumiEventMapper } from "../../automation/engines/pulumi-events";
 import type { EngineEvent } from "../../automation/engine";
@@ -46,18 +47,35 @@ describe("pulumi engine", () => {
             assert.equal(findOnPath("pulumi", dir), path.join(dir, "pulumi"));
         });
 
-        it("uses the project's file backend by default and requires a passphrase for it", () => {
-            const home = fs.mkdtempSync(path.join(os.tmpdir(), "infra-home-"));
-            assert.throws(() => backendEnv("/p", { PULUMI_HOME: home }), (e: Error) => e instanceof InputError && /PULUMI_CONFIG_PASSPHRASE/.test(e.message));
-            assert.deepEqual(backendEnv("/p", { PULUMI_HOME: home, PULUMI_CONFIG_PASSPHRASE: "x" }), { PULUMI_BACKEND_URL: "file:///p/.pulumi-state" });
-            assert.deepEqual(backendEnv("/p", { PULUMI_HOME: home, PULUMI_CONFIG_PASSPHRASE_FILE: "/f" }), { PULUMI_BACKEND_URL: "file:///p/.pulumi-state" });
+        it("uses the project's file backend when nothing is declared or logged in, and requires a passphrase for it", async () => {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "infra-backend-"));
+            fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: p\nruntime: nodejs\n");
+            const nobody = async () => undefined;
+            await assert.rejects(resolveBackend(dir, {}, nobody), (e: Error) => e instanceof InputError && /PULUMI_CONFIG_PASSPHRASE/.test(e.message));
+            const b = await resolveBackend(dir, { PULUMI_CONFIG_PASSPHRASE: "x" }, nobody);
+            assert.deepEqual([b.source, b.env], ["project default", { PULUMI_BACKEND_URL: `file://${dir}/.pulumi-state` }]);
+            assert.equal((await resolveBackend(dir, { PULUMI_CONFIG_PASSPHRASE_FILE: "/f" }, nobody)).source, "project default");
         });
 
-        it("leaves the backend alone when PULUMI_BACKEND_URL is set or someone is logged in", () => {
-            const home = fs.mkdtempSync(path.join(os.tmpdir(), "infra-home-"));
-            assert.deepEqual(backendEnv("/p", { PULUMI_HOME: home, PULUMI_BACKEND_URL: "s3://bucket" }), {});
-            fs.writeFileSync(path.join(home, "credentials.json"), JSON.stringify({ current: "https://api.pulumi.com" }));
-            assert.deepEqual(backendEnv("/p", { PULUMI_HOME: home }), {});
+        it("refuses the implicit file backend under CI=true, naming both ways to declare one", async () => {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "infra-backend-"));
+            fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: p\nruntime: nodejs\n");
+            await assert.rejects(resolveBackend(dir, { CI: "true", PULUMI_CONFIG_PASSPHRASE: "x" }, async () => undefined),
+                (e: Error) => e instanceof InputError && /PULUMI_BACKEND_URL or backend.url in Pulumi.yaml/.test(e.message) && !e.message.includes("\n"));
+        });
+
+        it("takes PULUMI_BACKEND_URL, then Pulumi.yaml backend.url, then the CLI's login, without reading credential files", async () => {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "infra-backend-"));
+            fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: p\nruntime: nodejs\n");
+            let asked = 0;
+            const loggedIn = async () => { asked++; return "https://api.pulumi.com"; };
+            assert.deepEqual(await resolveBackend(dir, { PULUMI_BACKEND_URL: "s3://bucket" }, loggedIn), { url: "s3://bucket", source: "PULUMI_BACKEND_URL", env: {} });
+            assert.equal(asked, 0, "a declared backend needs no login check");
+            assert.equal((await resolveBackend(dir, { CI: "true" }, loggedIn)).source, "pulumi login");
+            fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: p\nruntime: nodejs\nbackend:\n  url: s3://team-state\n");
+            assert.deepEqual(declaredBackend(dir, {}), { url: "s3://team-state", source: "Pulumi.yaml", env: {} });
+            fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: p\nbackend:\n  url: 7\n");
+            assert.throws(() => declaredBackend(dir, {}), (e: Error) => e instanceof InputError && /backend.url must be a URL/.test(e.message));
         });
 
         it("maps a concurrent update to a retryable TransientError naming the stack", () => {
