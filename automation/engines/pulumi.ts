@@ -252,10 +252,15 @@ export class PulumiEngine implements Engine {
         } catch (err) {
             if (err instanceof InterruptedError || err instanceof InputError) throw err;
             const blocking = mapper.violations().filter((v) => v.enforcement === "mandatory");
-            if (blocking.length > 0 && !req.signal.aborted) {
-                throw new PolicyError(`${stackName}: ${blocking.length} mandatory policy violation(s): ${[...new Set(blocking.map((v) => v.rule))].join(", ")}`);
-            }
-            throw mapPulumiError(err, stackName, req.signal, mapper.firstResourceError);
+            const failure = blocking.length > 0 && !req.signal.aborted
+                ? new PolicyError(`${stackName}: ${blocking.length} mandatory policy violation(s): ${[...new Set(blocking.map((v) => v.rule))].join(", ")}`)
+                : mapPulumiError(err, stackName, req.signal, mapper.firstResourceError);
+            // What the engine saw before it stopped (resources, findings) still reaches the reports.
+            const partial: LayerResult = {
+                env: req.env, layer: req.layer, operation: req.operation, resources: mapper.resources(), changes: emptyChanges(),
+                changed: mapper.changed(), outputs: {}, policy: mapper.violations(), schema: [], durationMs: Date.now() - started, logFile,
+            };
+            throw Object.assign(failure, { result: partial });
         } finally {
             log.end();
         }

@@ -209,6 +209,9 @@ class Run {
                     }
                     if (!(err instanceof TransientError) || attempt >= this.retry.attempts) {
                         const exitCode = (err as { exitCode?: unknown }).exitCode;
+                        // An engine may attach what it saw before failing (e.g. the findings that stopped it).
+                        const partial = (err as { result?: LayerResult }).result;
+                        if (partial && typeof partial === "object" && Array.isArray(partial.resources)) outcome.result = partial;
                         this.settle(layer, log, { status: "failed", error: message, errorExitCode: typeof exitCode === "number" ? exitCode : undefined }, started);
                         return;
                     }
