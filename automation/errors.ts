@@ -7,13 +7,17 @@
  */
 export const EXIT = { ok: 0, failed: 1, badInput: 2, auth: 3, deployment: 4, policy: 5, stackNotFound: 6, drift: 7, interrupted: 8 } as const;
 
-/** Bad user input (arguments, environment files): one line, names the thing and the fix. */
-export class InputError extends Error {
-    readonly exitCode = EXIT.badInput;
-    constructor(message: string) {
+/** An error that carries the exit code the CLI ends with; each subclass is one row of the table. */
+export class CodedError extends Error {
+    constructor(message: string, readonly exitCode: (typeof EXIT)[keyof typeof EXIT], name: string) {
         super(message);
-        this.name = "InputError";
+        this.name = name;
     }
+}
+
+/** Bad user input (arguments, environment files): one line, names the thing and the fix. */
+export class InputError extends CodedError {
+    constructor(message: string) { super(message, EXIT.badInput, "InputError"); }
 }
 
 /** A failure worth retrying with backoff: throttling, network resets, lock contention. */
@@ -25,64 +29,36 @@ export class TransientError extends Error {
 }
 
 /** Another run holds the environment lock. */
-export class LockHeldError extends Error {
-    readonly exitCode = EXIT.failed;
-    constructor(message: string) {
-        super(message);
-        this.name = "LockHeldError";
-    }
+export class LockHeldError extends CodedError {
+    constructor(message: string) { super(message, EXIT.failed, "LockHeldError"); }
 }
 
 /** The run was interrupted (Ctrl-C / AbortSignal). */
-export class InterruptedError extends Error {
-    readonly exitCode = EXIT.interrupted;
-    constructor(message = "interrupted") {
-        super(message);
-        this.name = "InterruptedError";
-    }
+export class InterruptedError extends CodedError {
+    constructor(message = "interrupted") { super(message, EXIT.interrupted, "InterruptedError"); }
 }
 
 /** Cloud credentials are missing or expired. */
-export class AuthError extends Error {
-    readonly exitCode = EXIT.auth;
-    constructor(message: string) {
-        super(message);
-        this.name = "AuthError";
-    }
+export class AuthError extends CodedError {
+    constructor(message: string) { super(message, EXIT.auth, "AuthError"); }
 }
 
 /** A layer's update or a resource operation failed. */
-export class DeploymentError extends Error {
-    readonly exitCode = EXIT.deployment;
-    constructor(message: string) {
-        super(message);
-        this.name = "DeploymentError";
-    }
+export class DeploymentError extends CodedError {
+    constructor(message: string) { super(message, EXIT.deployment, "DeploymentError"); }
 }
 
 /** A mandatory policy violation stopped the operation. */
-export class PolicyError extends Error {
-    readonly exitCode = EXIT.policy;
-    constructor(message: string) {
-        super(message);
-        this.name = "PolicyError";
-    }
+export class PolicyError extends CodedError {
+    constructor(message: string) { super(message, EXIT.policy, "PolicyError"); }
 }
 
 /** A stack the operation needs does not exist. */
-export class StackMissingError extends Error {
-    readonly exitCode = EXIT.stackNotFound;
-    constructor(message: string) {
-        super(message);
-        this.name = "StackMissingError";
-    }
+export class StackMissingError extends CodedError {
+    constructor(message: string) { super(message, EXIT.stackNotFound, "StackMissingError"); }
 }
 
 /** Changes or drift were found where none were expected. */
-export class DriftError extends Error {
-    readonly exitCode = EXIT.drift;
-    constructor(message: string) {
-        super(message);
-        this.name = "DriftError";
-    }
+export class DriftError extends CodedError {
+    constructor(message: string) { super(message, EXIT.drift, "DriftError"); }
 }
