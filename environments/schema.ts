@@ -63,6 +63,11 @@ export const environmentSchema = z.object({
     name,
     /** The environment a release is promoted from into this one (dev -> staging -> prod). */
     promotesFrom: name.nullable().default(null),
+    /**
+     * Protected environments are updated only with --yes or the name typed at the prompt, and
+     * destroyed only with --yes --confirm <name>. Default false: protection is declared, per file.
+     */
+    protected: z.boolean().default(false),
     aws: z.object({ region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as "eu-west-1"') }).strict().optional(),
     cluster: z.discriminatedUnion("kind", [eksCluster, existingCluster]),
     registry: z.discriminatedUnion("kind", [

@@ -13,7 +13,7 @@ export interface DestroyArgs extends CommonArgs {
 export async function runDestroy(args: DestroyArgs, interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY)): Promise<void> {
     const environment = resolveEnvironment(args.env);
     const selected = resolveLayers(args);
-    const gate = destroyGate({ env: args.env, yes: args.yes, confirm: args.confirm, interactive });
+    const gate = destroyGate({ env: args.env, yes: args.yes, confirm: args.confirm, interactive, protectedEnv: environment.protected });
     if (gate === "prompt" && !(await promptForName(args.env, [...selected].reverse(), "destroys (in reverse order)"))) {
         throw new InputError(`destroy of "${args.env}" not confirmed: the typed name did not match; nothing was touched`);
     }

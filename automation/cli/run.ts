@@ -19,7 +19,7 @@ import { installSignalHandlers } from "../pipeline/signals";
 import { createProgress, renderSummary } from "../pipeline/progress";
 import { recordRun, lastRun, resumeSelection } from "../release/runs";
 import { fingerprintUnchanged, recordFingerprints } from "../release/fingerprint";
-import { promptForName, upGate } from "./confirm";
+import { promptForName, promptYes, upGate } from "./confirm";
 import { CommonArgs, EngineName, validateParallel } from "./options";
 import type { ProviderMode } from "../engines/pulumi-cli";
 
@@ -157,16 +157,31 @@ export async function runOperation(args: CommonArgs, operation: Operation): Prom
     failureOf(summary);
 }
 
-/** `up`: on a protected environment, only with --yes or the name typed at the prompt. */
-export async function runUp(args: CommonArgs & { yes: boolean; resume?: boolean; forceAll?: boolean }, interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY)): Promise<void> {
+/**
+ * `up`: on a terminal, preview the selected layers and ask before applying (protected environments
+ * need their name typed); without one, apply (protected environments only with --yes).
+ */
+export async function runUp(args: CommonArgs & { yes: boolean; resume?: boolean; forceAll?: boolean; skipPreview?: boolean }, interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY)): Promise<void> {
     const environment = resolveEnvironment(args.env);
     if (args.resume && args.layer?.length) throw new InputError("--resume picks the layers itself; drop --layer or --resume");
     const selected = args.resume ? resumeSelection(lastRun(PROJECT_DIR, args.env, ["up"]), args.env) : resolveLayers(args);
-    if (upGate({ env: args.env, yes: args.yes, interactive }) === "prompt" && !(await promptForName(args.env, selected, "updates"))) {
+    const gate = upGate({ env: args.env, yes: args.yes, interactive, protectedEnv: environment.protected, skipPreview: Boolean(args.skipPreview) });
+    // --resume already names exactly the layers left undone; --force-all applies every selected layer.
+    const skipUnchanged = !args.resume && !args.forceAll;
+    if (gate.preview) {
+        const preview = await executeRun(args, { operation: "preview", selected, environment, record: false, skipUnchanged, command: `infra up --env ${args.env} (preview)` });
+        printSummary(args, preview);
+        if (preview.interrupted) throw new InterruptedError(`up of ${args.env} was interrupted during its preview; nothing was applied`);
+        const unpreviewed = preview.outcomes.filter((o) => o.status === "failed" || o.status === "skipped").map((o) => o.layer);
+        if (unpreviewed.length) print(args, `Could not preview ${unpreviewed.join(", ")} (a layer they read may not be applied yet); they are applied after it.`);
+    }
+    if (gate.ask === "name" && !(await promptForName(args.env, selected, "updates"))) {
         throw new InputError(`up of "${args.env}" not confirmed: the typed name did not match; nothing was touched`);
     }
-    // --resume already names exactly the layers left undone; --force-all applies every selected layer.
-    const summary = await executeRun(args, { operation: "up", selected, environment, skipUnchanged: !args.resume && !args.forceAll });
+    if (gate.ask === "yes" && !(await promptYes(`Apply these changes to ${args.env}?`))) {
+        throw new InputError(`up of "${args.env}" not confirmed; nothing was touched`);
+    }
+    const summary = await executeRun(args, { operation: "up", selected, environment, skipUnchanged });
     printSummary(args, summary);
     failureOf(summary);
 }

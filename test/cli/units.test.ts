@@ -1,6 +1,6 @@
 /** Pure decisions of the CLI, tested without spawning it: gates, exit codes, report targets, outputs. */
 import { strict as assert } from "assert";
-import { destroyGate, upGate } from "../../automation/cli/confirm";
+import { destroyGate, promptYes, upGate } from "../../automation/cli/confirm";
 import { exitFor } from "../../automation/cli/main";
 import { reportTargets } from "../../automation/cli/run-check";
 import { formatOutputs } from "../../automation/cli/run-outputs";
@@ -14,34 +14,59 @@ import { summary } from "./fixtures";
 describe("cli decisions", () => {
     describe("destroy gate", () => {
         it("proceeds for a normal environment with --yes", () => {
-            assert.equal(destroyGate({ env: "dev", yes: true, interactive: false }), "proceed");
+            assert.equal(destroyGate({ protectedEnv: false, env: "dev", yes: true, interactive: false }), "proceed");
         });
         it("asks on a terminal without --yes, even for prod", () => {
-            assert.equal(destroyGate({ env: "dev", yes: false, interactive: true }), "prompt");
-            assert.equal(destroyGate({ env: "prod", yes: false, interactive: true }), "prompt");
+            assert.equal(destroyGate({ protectedEnv: false, env: "dev", yes: false, interactive: true }), "prompt");
+            assert.equal(destroyGate({ protectedEnv: true, env: "prod", yes: false, interactive: true }), "prompt");
         });
         it("prod needs --yes AND --confirm prod without a terminal", () => {
-            assert.throws(() => destroyGate({ env: "prod", yes: true, interactive: false }), (e: Error) => e instanceof InputError && /--yes --confirm prod/.test(e.message));
-            assert.throws(() => destroyGate({ env: "prod", yes: false, confirm: "prod", interactive: false }), InputError);
-            assert.equal(destroyGate({ env: "prod", yes: true, confirm: "prod", interactive: false }), "proceed");
+            assert.throws(() => destroyGate({ protectedEnv: true, env: "prod", yes: true, interactive: false }), (e: Error) => e instanceof InputError && /--yes --confirm prod/.test(e.message));
+            assert.throws(() => destroyGate({ protectedEnv: true, env: "prod", yes: false, confirm: "prod", interactive: false }), InputError);
+            assert.equal(destroyGate({ protectedEnv: true, env: "prod", yes: true, confirm: "prod", interactive: false }), "proceed");
         });
         it("prod with --yes but no --confirm on a terminal still asks for the name", () => {
-            assert.equal(destroyGate({ env: "prod", yes: true, interactive: true }), "prompt");
+            assert.equal(destroyGate({ protectedEnv: true, env: "prod", yes: true, interactive: true }), "prompt");
         });
         it("refuses a --confirm that names another environment", () => {
-            assert.throws(() => destroyGate({ env: "prod", yes: true, confirm: "staging", interactive: true }), /does not match --env "prod"/);
+            assert.throws(() => destroyGate({ protectedEnv: true, env: "prod", yes: true, confirm: "staging", interactive: true }), /does not match --env "prod"/);
         });
         it("refuses without --yes when no terminal can be asked", () => {
-            assert.throws(() => destroyGate({ env: "dev", yes: false, interactive: false }), /no terminal to ask on; pass --yes/);
+            assert.throws(() => destroyGate({ protectedEnv: false, env: "dev", yes: false, interactive: false }), /no terminal to ask on; pass --yes/);
         });
     });
 
     describe("up gate", () => {
-        it("lets ordinary environments through and holds prod for --yes", () => {
-            assert.equal(upGate({ env: "dev", yes: false, interactive: false }), "proceed");
-            assert.equal(upGate({ env: "prod", yes: true, interactive: false }), "proceed");
-            assert.equal(upGate({ env: "prod", yes: false, interactive: true }), "prompt");
-            assert.throws(() => upGate({ env: "prod", yes: false, interactive: false }), /pass --yes/);
+        const gate = (env: string, protectedEnv: boolean, yes: boolean, interactive: boolean, skipPreview = false) => upGate({ env, protectedEnv, yes, interactive, skipPreview });
+        it("on a terminal previews first and asks yes, or the name for a protected environment", () => {
+            assert.deepEqual(gate("dev", false, false, true), { preview: true, ask: "yes" });
+            assert.deepEqual(gate("prod", true, false, true), { preview: true, ask: "name" });
+        });
+        it("--yes skips the question, --skip-preview the preview", () => {
+            assert.deepEqual(gate("prod", true, true, true), { preview: true, ask: "none" });
+            assert.deepEqual(gate("dev", false, false, true, true), { preview: false, ask: "yes" });
+        });
+        it("without a terminal applies ordinary environments and holds protected ones for --yes", () => {
+            assert.deepEqual(gate("dev", false, false, false), { preview: false, ask: "none" });
+            assert.deepEqual(gate("prod", true, true, false), { preview: false, ask: "none" });
+            assert.throws(() => gate("prod", true, false, false), /pass --yes/);
+        });
+    });
+
+    describe("prompts", () => {
+        it("a yes/no question applies only on y or yes", async () => {
+            const { PassThrough } = await import("stream");
+            const ask = async (answer: string) => {
+                const input = new PassThrough();
+                const output = new PassThrough();
+                const pending = promptYes("Apply?", input, output);
+                input.end(`${answer}\n`);
+                return pending;
+            };
+            assert.equal(await ask("y"), true);
+            assert.equal(await ask("YES"), true);
+            assert.equal(await ask(""), false);
+            assert.equal(await ask("no"), false);
         });
     });
 

@@ -41,6 +41,11 @@ describe("environments", () => {
         assert.deepStrictEqual([dev.promotesFrom, staging.promotesFrom, prod.promotesFrom], [null, "dev", "staging"]);
     });
 
+    it("declares protection in the file: prod is protected, the others are not; a non-boolean is refused", () => {
+        assert.deepEqual(listEnvironments().map((n) => [n, loadEnvironment(n).protected]), [["dev", false], ["local", false], ["prod", true], ["staging", false]]);
+        assert.match(errorFor((t) => t.replace("promotesFrom: null", "promotesFrom: null\nprotected: yes-please")), /protected/);
+    });
+
     it("names an unknown environment and lists the valid ones", () => {
         assert.throws(() => loadEnvironment("qa", DIR), (e: Error) => e instanceof InputError && /unknown environment "qa".*valid: dev, local, prod, staging/.test(e.message));
     });
