@@ -95,6 +95,21 @@ export type EngineEvent =
     | { kind: "policy"; layer: Layer; violation: PolicyViolation }
     | { kind: "log"; layer: Layer; line: string };
 
+/**
+ * Pulumi flags a user passes through to the layers they apply to. Resource URNs name their stack,
+ * so each layer receives only the URNs of its own stack.
+ */
+export interface PassThrough {
+    target?: string[];
+    replace?: string[];
+    exclude?: string[];
+    refresh?: boolean;
+    diff?: boolean;
+    message?: string;
+    /** Pulumi's own --parallel: resource operations at once inside one layer. */
+    resourceParallel?: number;
+}
+
 export interface LayerRequest {
     env: string;
     layer: Layer;
@@ -106,6 +121,8 @@ export interface LayerRequest {
     upstream: Partial<Record<Layer, Record<string, OutputValue>>>;
     /** For refresh/drift: fail with changes reported when anything would change. */
     expectNoChanges?: boolean;
+    /** Flags for the Pulumi engine; the offline engine plans every resource and ignores them. */
+    passThrough?: PassThrough;
 }
 
 export interface Engine {

@@ -64,6 +64,7 @@ export function buildCli(args: string[]): Argv {
         .command(COMMANDS as unknown as CommandModule[])
         .demandCommand(1, "name a command")
         .recommendCommands()
+        .completion("completion", "Print a shell completion script: infra completion >> ~/.bashrc (or ~/.zshrc)")
         .strict()
         .fail(onFail)
         .exitProcess(false)

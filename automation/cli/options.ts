@@ -5,6 +5,7 @@
 import type { Argv } from "yargs";
 import { InputError } from "../errors";
 import { PROVIDER_MODES, type ProviderMode } from "../engines/pulumi-cli";
+import type { PassThrough } from "../engine";
 
 export const ENGINES = ["pulumi", "offline"] as const;
 export type EngineName = (typeof ENGINES)[number];
@@ -57,7 +58,7 @@ export function providersOption<T>(y: Argv<T>) {
 export function envOptions<T>(y: Argv<T>, defaultEngine: EngineName, envRequired = true) {
     return providersOption(envOption(y, envRequired))
         .option("engine", { choices: ENGINES, default: defaultEngine, describe: "pulumi: real stacks over the Automation API; offline: mock runtime, no cloud" })
-        .option("parallel", { type: "number", default: 2, describe: "Most layers to run at the same time" })
+        .option("parallel", { type: "number", default: 2, describe: "Most layers to run at the same time (resource operations inside a layer: --resource-parallel)" })
         .option("layer", { alias: "l", type: "string", array: true, describe: "Only these layers (repeatable or comma-separated)" })
         .option("with-deps", { type: "boolean", default: false, describe: "Also run the layers the selected ones need" })
         .option("with-dependents", { type: "boolean", default: false, describe: "Also run the layers that need the selected ones" });
@@ -70,4 +71,49 @@ export function validateParallel(value: number): number {
         throw new InputError(`--parallel ${value} is not valid; pass a whole number from 1 to 16`);
     }
     return value;
+}
+
+/** Pulumi's own flags, passed to the layers they name (up and preview). */
+export function passThroughOptions<T>(y: Argv<T>) {
+    return y
+        .option("target", { type: "string", array: true, describe: "Only these resources (URNs); only the layers whose stacks they name run" })
+        .option("replace", { type: "string", array: true, describe: "Replace these resources (URNs) instead of updating them" })
+        .option("exclude", { type: "string", array: true, describe: "Leave these resources (URNs) alone" })
+        .option("refresh", { type: "boolean", describe: "Refresh each layer's state before the operation" })
+        .option("diff", { type: "boolean", describe: "Show detailed property diffs in the layer logs" })
+        .option("message", { alias: "m", type: "string", describe: "Message recorded with each layer's update" })
+        .option("resource-parallel", { type: "number", describe: "Resource operations at once inside one layer (Pulumi's --parallel; ours means layers at once)" });
+}
+
+export interface PassThroughArgs {
+    target?: string[];
+    replace?: string[];
+    exclude?: string[];
+    refresh?: boolean;
+    diff?: boolean;
+    message?: string;
+    resourceParallel?: number;
+}
+
+const URN = /^urn:pulumi:([^:]+)::[^:]+::.+::.+$/;
+
+/**
+ * Checks the pass-through flags (each resource must be a URN of one of the environment's stacks)
+ * and returns them with the layers --target names, if any.
+ */
+export function passThroughOf(env: string, args: PassThroughArgs, layerOfStack: (stack: string) => string | undefined): { passThrough: PassThrough; targetLayers?: string[] } {
+    for (const flag of ["target", "replace", "exclude"] as const) {
+        for (const urn of args[flag] ?? []) {
+            const stack = URN.exec(urn)?.[1];
+            if (!stack || !stack.startsWith(`${env}-`) || !layerOfStack(stack)) {
+                throw new InputError(`--${flag} ${urn} is not a resource URN of ${env}'s stacks; copy it from \`pulumi stack --show-urns -s ${env}-<layer>\``);
+            }
+        }
+    }
+    if (args.resourceParallel !== undefined && (!Number.isInteger(args.resourceParallel) || args.resourceParallel < 1)) {
+        throw new InputError(`--resource-parallel ${args.resourceParallel} is not valid; pass a whole number of 1 or more`);
+    }
+    const targetLayers = args.target?.length ? [...new Set(args.target.map((u) => layerOfStack(URN.exec(u)![1])!))] : undefined;
+    const { target, replace, exclude, refresh, diff, message, resourceParallel } = args;
+    return { passThrough: { target, replace, exclude, refresh, diff, message, resourceParallel }, targetLayers };
 }

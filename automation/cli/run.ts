@@ -4,10 +4,10 @@
  * or NDJSON events, and turn the summary into output and an error for the exit code.
  */
 import * as path from "path";
-import type { Operation } from "../engine";
+import type { Operation, PassThrough } from "../engine";
 import type { Environment } from "../../environments/schema";
 import { loadEnvironment } from "../../environments/load";
-import type { Layer } from "../../stacks/graph";
+import { LAYERS, type Layer } from "../../stacks/graph";
 import { DeploymentError, DriftError, EXIT, InterruptedError, InputError, PolicyError } from "../errors";
 import { createEngine } from "../engines";
 import type { Engine } from "../engine";
@@ -20,7 +20,7 @@ import { createProgress, renderSummary } from "../pipeline/progress";
 import { recordRun, lastRun, resumeSelection } from "../release/runs";
 import { fingerprintUnchanged, recordFingerprints } from "../release/fingerprint";
 import { promptForName, promptYes, upGate } from "./confirm";
-import { CommonArgs, EngineName, validateParallel } from "./options";
+import { CommonArgs, EngineName, passThroughOf, validateParallel, type PassThroughArgs } from "./options";
 import type { ProviderMode } from "../engines/pulumi-cli";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
@@ -71,6 +71,8 @@ export function interruptOnSigint(): { signal: AbortSignal; dispose(): void } {
 export interface ExecuteOptions {
     operation: Operation;
     expectNoChanges?: boolean;
+    /** Pulumi flags passed to the layers (up and preview). */
+    passThrough?: PassThrough;
     /** Layers already resolved by the caller (destroy resolves them before asking). */
     selected?: Layer[];
     /** The environment already loaded by the caller, so it is read and validated once. */
@@ -108,11 +110,12 @@ export async function executeRun(args: CommonArgs, opts: ExecuteOptions): Promis
             parallel,
             signal: interrupt.signal,
             expectNoChanges: opts.expectNoChanges,
+            passThrough: opts.passThrough,
             logDir: LOG_DIR,
             // Compared under the lock, so no other run changes the state between the check and the run.
             isUnchanged: opts.skipUnchanged ? async (layer, upstream) => fingerprintUnchanged(PROJECT_DIR, environment, layer, upstream) : undefined,
             onEvent: (e) => {
-                if (args.events) process.stdout.write(JSON.stringify({ env: args.env, ...e }) + "\n");
+                if (args.events) process.stdout.write(JSON.stringify({ time: new Date().toISOString(), env: args.env, ...e }) + "\n");
                 live?.onEvent(e);
             },
         });
@@ -150,9 +153,24 @@ export function printSummary(args: CommonArgs, summary: RunSummary): void {
     print(args, [renderSummary(summary), ...(findings.length ? ["", "Policy findings:", ...findings] : [])].join("\n"));
 }
 
-/** `up`, `preview` and `refresh`: run, print, exit non-zero on failure. */
-export async function runOperation(args: CommonArgs, operation: Operation): Promise<void> {
-    const summary = await executeRun(args, { operation });
+/** The environment's layer a stack name `<env>-<layer>` names, if any. */
+function layerOfStack(env: string): (stack: string) => string | undefined {
+    return (stack) => LAYERS.find((l) => stack === `${env}-${l}`);
+}
+
+/** The selected layers and pass-through flags; --target narrows the layers to those its URNs name. */
+function withPassThrough(args: CommonArgs & PassThroughArgs, selected: Layer[]): { selected: Layer[]; passThrough: PassThrough } {
+    const { passThrough, targetLayers } = passThroughOf(args.env, args, layerOfStack(args.env));
+    if (!targetLayers) return { selected, passThrough };
+    const narrowed = selected.filter((l) => targetLayers.includes(l));
+    if (narrowed.length === 0) throw new InputError(`--target names resources of ${targetLayers.join(", ")}, which the layer selection leaves out; drop --layer or select them`);
+    return { selected: narrowed, passThrough };
+}
+
+/** `preview` and `refresh`: run, print, exit non-zero on failure. */
+export async function runOperation(args: CommonArgs & PassThroughArgs, operation: Operation): Promise<void> {
+    const { selected, passThrough } = operation === "preview" ? withPassThrough(args, resolveLayers(args)) : { selected: undefined, passThrough: undefined };
+    const summary = await executeRun(args, { operation, selected, passThrough });
     printSummary(args, summary);
     failureOf(summary);
 }
@@ -161,15 +179,15 @@ export async function runOperation(args: CommonArgs, operation: Operation): Prom
  * `up`: on a terminal, preview the selected layers and ask before applying (protected environments
  * need their name typed); without one, apply (protected environments only with --yes).
  */
-export async function runUp(args: CommonArgs & { yes: boolean; resume?: boolean; forceAll?: boolean; skipPreview?: boolean }, interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY)): Promise<void> {
+export async function runUp(args: CommonArgs & PassThroughArgs & { yes: boolean; resume?: boolean; forceAll?: boolean; skipPreview?: boolean }, interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY)): Promise<void> {
     const environment = resolveEnvironment(args.env);
     if (args.resume && args.layer?.length) throw new InputError("--resume picks the layers itself; drop --layer or --resume");
-    const selected = args.resume ? resumeSelection(lastRun(PROJECT_DIR, args.env, ["up"]), args.env) : resolveLayers(args);
+    const { selected, passThrough } = withPassThrough(args, args.resume ? resumeSelection(lastRun(PROJECT_DIR, args.env, ["up"]), args.env) : resolveLayers(args));
     const gate = upGate({ env: args.env, yes: args.yes, interactive, protectedEnv: environment.protected, skipPreview: Boolean(args.skipPreview) });
     // --resume already names exactly the layers left undone; --force-all applies every selected layer.
     const skipUnchanged = !args.resume && !args.forceAll;
     if (gate.preview) {
-        const preview = await executeRun(args, { operation: "preview", selected, environment, record: false, skipUnchanged, command: `infra up --env ${args.env} (preview)` });
+        const preview = await executeRun(args, { operation: "preview", selected, environment, record: false, skipUnchanged, passThrough, command: `infra up --env ${args.env} (preview)` });
         printSummary(args, preview);
         if (preview.interrupted) throw new InterruptedError(`up of ${args.env} was interrupted during its preview; nothing was applied`);
         const unpreviewed = preview.outcomes.filter((o) => o.status === "failed" || o.status === "skipped").map((o) => o.layer);
@@ -181,7 +199,7 @@ export async function runUp(args: CommonArgs & { yes: boolean; resume?: boolean;
     if (gate.ask === "yes" && !(await promptYes(`Apply these changes to ${args.env}?`))) {
         throw new InputError(`up of "${args.env}" not confirmed; nothing was touched`);
     }
-    const summary = await executeRun(args, { operation: "up", selected, environment, skipUnchanged });
+    const summary = await executeRun(args, { operation: "up", selected, environment, skipUnchanged, passThrough });
     printSummary(args, summary);
     failureOf(summary);
 }

@@ -22,7 +22,7 @@ import {
 } from "@pulumi/pulumi/automation";
 import type { Layer } from "../../stacks/graph";
 import { loadEnvironment } from "../../environments/load";
-import { emptyChanges, SECRET_MARKER, type ChangeSummary, type Engine, type LayerRequest, type LayerResult, type OutputValue, type Severity } from "../engine";
+import { emptyChanges, SECRET_MARKER, type PassThrough, type ChangeSummary, type Engine, type LayerRequest, type LayerResult, type OutputValue, type Severity } from "../engine";
 import { AuthError, InputError, InterruptedError, PolicyError, StackMissingError, TransientError } from "../errors";
 import { RULE_SEVERITY, writePolicyConfigFile } from "../policy/config";
 import { resolveBackend, type Backend } from "./backend";
@@ -132,6 +132,24 @@ export function mapPulumiError(err: unknown, stackName: string, signal?: AbortSi
     return err instanceof Error ? err : new Error(text);
 }
 
+const USER_AGENT = `platform-infra/${(require("../../package.json") as { version: string }).version}`;
+
+/**
+ * The Pulumi flags one layer gets: only the URNs of its own stack (a URN names its stack), the
+ * switches as given, and our user agent.
+ */
+export function passThroughFlags(stackName: string, pt: PassThrough = {}): Record<string, unknown> {
+    const own = (urns?: string[]) => {
+        const mine = (urns ?? []).filter((u) => u.startsWith(`urn:pulumi:${stackName}::`));
+        return mine.length > 0 ? mine : undefined;
+    };
+    const flags: Record<string, unknown> = {
+        target: own(pt.target), replace: own(pt.replace), exclude: own(pt.exclude),
+        refresh: pt.refresh, diff: pt.diff, message: pt.message, parallel: pt.resourceParallel, userAgent: USER_AGENT,
+    };
+    return Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
+}
+
 /** Maps the CLI's op counts to the result model's change summary. */
 export function toChangeSummary(ops: OpMap | undefined): ChangeSummary {
     const c = emptyChanges();
@@ -219,12 +237,13 @@ export class PulumiEngine implements Engine {
             // Ctrl-C reaches the CLI through `signal` alone, which lets it finish in-flight operations and
             // release the stack's lock; `stack.cancel()` would remove the lock under a running update.
             const packs = this.packDir ? { policyPacks: [this.packDir], policyPackConfigs: [this.policyConfigFile(req.env)] } : {};
+            const flags = passThroughFlags(stackName, req.passThrough);
             let changes: ChangeSummary;
             let outputs: Record<string, OutputValue> = {};
             if (req.operation === "preview") {
-                changes = toChangeSummary((await stack.preview({ ...common, ...packs })).changeSummary);
+                changes = toChangeSummary((await stack.preview({ ...common, ...packs, ...flags })).changeSummary);
             } else if (req.operation === "up") {
-                const res = await stack.up({ ...common, ...packs });
+                const res = await stack.up({ ...common, ...packs, ...flags });
                 changes = toChangeSummary(res.summary.resourceChanges);
                 outputs = masked(res.outputs);
             } else if (req.operation === "refresh" && req.expectNoChanges) {

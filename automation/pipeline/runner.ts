@@ -3,7 +3,7 @@
  * (reverse for destroy), in parallel where no path joins them, with retries for transient
  * errors, and stops cleanly on abort. It always resolves with a summary of exactly what ran.
  */
-import type { Engine, EngineEvent, LayerResult, Operation, OutputValue } from "../engine";
+import type { Engine, EngineEvent, LayerResult, Operation, OutputValue, PassThrough } from "../engine";
 import { InputError, TransientError } from "../errors";
 import { LAYER_NEEDS, type Layer } from "../../stacks/graph";
 import { DEFAULT_RETRY, type RetryPolicy, backoffDelay, sleep, validateRetry } from "./backoff";
@@ -56,6 +56,8 @@ export interface RunOptions {
     /** Default 3 attempts, 2000 ms base, exponential with jitter, 30 s cap. */
     retry?: RetryPolicy;
     expectNoChanges?: boolean;
+    /** Pulumi flags for the layers (see PassThrough). */
+    passThrough?: PassThrough;
     /** Directory for per-layer engine logs (<logDir>/<env>-<layer>.log). */
     logDir?: string;
     onEvent?: (e: PipelineEvent) => void;
@@ -195,7 +197,7 @@ class Run {
                     }
                     const result = await engine.run({
                         env, layer: layer as Layer, operation, signal: controller.signal, onEvent, upstream,
-                        expectNoChanges: this.opts.expectNoChanges,
+                        expectNoChanges: this.opts.expectNoChanges, passThrough: this.opts.passThrough,
                     });
                     outcome.result = result;
                     this.settle(layer, log, { status: "succeeded" }, started);

@@ -1,6 +1,6 @@
 /** `infra preview`: Show what up would change, with the policy pack, without changing anything */
 import type { ArgumentsCamelCase, Argv } from "yargs";
-import { CommonArgs, envOptions } from "../options";
+import { CommonArgs, envOptions, passThroughOptions, type PassThroughArgs } from "../options";
 import { runOperation } from "../run";
 
 export const command = "preview";
@@ -8,12 +8,13 @@ export const describe = "Show what up would change, with the policy pack, withou
 export const examples: ReadonlyArray<[string, string]> = [
     ["$0 preview --env staging", "plan staging with policies (needs cloud credentials)"],
     ["$0 preview --env dev --engine offline --json", "plan dev offline as JSON"],
+    ["$0 preview --env dev --target 'urn:pulumi:dev-apps::platform::platform:apps:Workload$kubernetes:apps/v1:Deployment::app' --diff", "one resource, with property diffs"],
 ];
 
 export function builder(y: Argv) {
-    return envOptions(y, "pulumi").example(examples as [string, string][]);
+    return passThroughOptions(envOptions(y, "pulumi")).example(examples as [string, string][]);
 }
 
-export async function handler(argv: ArgumentsCamelCase<CommonArgs>): Promise<void> {
+export async function handler(argv: ArgumentsCamelCase<CommonArgs & PassThroughArgs>): Promise<void> {
     await runOperation(argv, "preview");
 }

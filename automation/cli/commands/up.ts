@@ -1,6 +1,6 @@
 /** `infra up`: Create or update every selected layer of an environment, in dependency order */
 import type { ArgumentsCamelCase, Argv } from "yargs";
-import { CommonArgs, envOptions } from "../options";
+import { CommonArgs, envOptions, passThroughOptions, type PassThroughArgs } from "../options";
 import { runUp } from "../run";
 
 export const command = "up";
@@ -15,7 +15,7 @@ export const examples: ReadonlyArray<[string, string]> = [
 ];
 
 export function builder(y: Argv) {
-    return envOptions(y, "pulumi")
+    return passThroughOptions(envOptions(y, "pulumi"))
         .option("yes", { alias: "y", type: "boolean", default: false, describe: "Apply without asking after the preview (required for protected environments without a terminal)" })
         .option("skip-preview", { type: "boolean", default: false, describe: "Do not preview the layers before applying (on a terminal, up previews first)" })
         .option("force-all", { type: "boolean", default: false, describe: "Apply every selected layer, also those unchanged since their last up" })
@@ -23,6 +23,6 @@ export function builder(y: Argv) {
         .example(examples as [string, string][]);
 }
 
-export async function handler(argv: ArgumentsCamelCase<CommonArgs & { yes: boolean; resume: boolean; forceAll: boolean; skipPreview: boolean }>): Promise<void> {
+export async function handler(argv: ArgumentsCamelCase<CommonArgs & PassThroughArgs & { yes: boolean; resume: boolean; forceAll: boolean; skipPreview: boolean }>): Promise<void> {
     await runUp(argv);
 }
