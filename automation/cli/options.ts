@@ -18,6 +18,7 @@ export interface CommonArgs {
     engine?: EngineName;
     providers?: ProviderMode;
     verbose: boolean;
+    color?: boolean;
     parallel: number;
     layer?: string[];
     withDeps: boolean;
@@ -29,7 +30,8 @@ export function globalOptions<T>(y: Argv<T>) {
     return y
         .option("json", { type: "boolean", default: false, describe: "Print one JSON document on stdout instead of text" })
         .option("events", { type: "boolean", default: false, describe: "Stream engine events as NDJSON on stdout (the summary goes to stderr)" })
-        .option("verbose", { alias: "v", type: "boolean", default: false, describe: "Show stack traces and engine log lines" });
+        .option("verbose", { alias: "v", type: "boolean", default: false, describe: "Show stack traces and engine log lines" })
+        .option("color", { type: "boolean", default: true, describe: "Colour the live view on a terminal (--no-color or NO_COLOR turns it off)" });
 }
 
 /** --env alone, for the commands that take no layer selection (releases, backup, restore, rollback). */

@@ -16,7 +16,7 @@ import { selectLayers } from "../pipeline/selection";
 import { renderJson } from "../reports/json";
 import { errorText, violationsOf } from "../reports/model";
 import { installSignalHandlers } from "../pipeline/signals";
-import { createProgress, renderSummary } from "../pipeline/progress";
+import { colorWanted, createProgress, renderSummary } from "../pipeline/progress";
 import { recordRun, lastRun, resumeSelection } from "../release/runs";
 import { fingerprintUnchanged, recordFingerprints } from "../release/fingerprint";
 import { promptForName, promptYes, upGate } from "./confirm";
@@ -100,7 +100,7 @@ export async function executeRun(args: CommonArgs, opts: ExecuteOptions): Promis
         : undefined;
     if (lock?.staleCleared) process.stderr.write(`cleared a stale lock left by pid ${lock.staleCleared.pid} (${lock.staleCleared.command})\n`);
     const interrupt = interruptOnSigint();
-    const live = args.json || args.events ? undefined : createProgress({ layers: selected, stream: process.stderr });
+    const live = args.json || args.events ? undefined : createProgress({ layers: selected, stream: process.stderr, color: args.color !== false && colorWanted() });
     try {
         const summary = await runPipeline({
             env: args.env,

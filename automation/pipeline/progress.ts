@@ -17,6 +17,8 @@ export interface ProgressOptions {
     /** Minimum time between redraws; default 100 ms. */
     intervalMs?: number;
     now?: () => number;
+    /** Colour the state column (live view only); default off (the CLI turns it on, see colorWanted). */
+    color?: boolean;
 }
 
 export interface Progress {
@@ -71,12 +73,13 @@ export function createProgress(opts: ProgressOptions): Progress {
         };
     }
 
+    const color = opts.color ?? false;
     const draw = logUpdate.create(stream);
     let dirty = true;
     let timer: NodeJS.Timeout | undefined;
     const render = () => {
         dirty = false;
-        draw(renderRows([...rows.values()], now()));
+        draw(renderRows([...rows.values()], now(), color));
     };
     return {
         onEvent(e) {
@@ -96,19 +99,39 @@ export function createProgress(opts: ProgressOptions): Progress {
     };
 }
 
-/** The live frame: one aligned line per layer with state, resources, elapsed time and attempts. */
-export function renderRows(rows: readonly ProgressRow[], now: number): string {
+/** Colour on a terminal unless NO_COLOR (https://no-color.org) or FORCE_COLOR=0 says otherwise. */
+export function colorWanted(env: NodeJS.ProcessEnv = process.env): boolean {
+    return !env.NO_COLOR && env.FORCE_COLOR !== "0";
+}
+
+const STATE_COLOR: Record<string, number> = { succeeded: 32, unchanged: 32, failed: 31, running: 33, retrying: 33, skipped: 90, cancelled: 90, "not-selected": 90 };
+
+function paint(text: string, state: string, color: boolean): string {
+    const code = STATE_COLOR[state];
+    return color && code ? `\x1b[${code}m${text}\x1b[39m` : text;
+}
+
+/**
+ * The live frame: one aligned line per layer with state, resources, elapsed time and attempts,
+ * then a totals line (layers finished, resources done of those planned so far).
+ */
+export function renderRows(rows: readonly ProgressRow[], now: number, color = false): string {
     const width = Math.max(5, ...rows.map((r) => r.layer.length));
-    return rows
-        .map((r) => {
-            const resources = r.total !== undefined ? `${r.done}/${r.total}` : r.done > 0 ? `${r.done}` : "";
-            const elapsed = r.startedAt !== undefined ? formatDuration((r.endedAt ?? now) - r.startedAt) : "";
-            const attempts = r.attempts > 1 ? `attempt ${r.attempts}` : "";
-            return [`${symbol(r.state)} ${r.layer.padEnd(width)}`, r.state.padEnd(12), resources.padStart(9), elapsed.padStart(7), attempts]
-                .join("  ")
-                .trimEnd();
-        })
-        .join("\n");
+    const lines = rows.map((r) => {
+        const resources = r.total !== undefined ? `${r.done}/${r.total}` : r.done > 0 ? `${r.done}` : "";
+        const elapsed = r.startedAt !== undefined ? formatDuration((r.endedAt ?? now) - r.startedAt) : "";
+        const attempts = r.attempts > 1 ? `attempt ${r.attempts}` : "";
+        return [`${symbol(r.state)} ${r.layer.padEnd(width)}`, paint(r.state.padEnd(12), r.state, color), resources.padStart(9), elapsed.padStart(7), attempts]
+            .join("  ")
+            .trimEnd();
+    });
+    const finished = rows.filter((r) => isFinal(r.state)).length;
+    const done = rows.reduce((n, r) => n + r.done, 0);
+    const planned = rows.reduce((n, r) => n + (r.total ?? r.done), 0);
+    const started = rows.map((r) => r.startedAt).filter((t): t is number => t !== undefined);
+    const elapsed = started.length ? formatDuration(now - Math.min(...started)) : "";
+    lines.push([`  ${"total".padEnd(width)}`, `${finished}/${rows.length} layers`.padEnd(12), (planned ? `${done}/${planned}` : "").padStart(9), elapsed.padStart(7)].join("  ").trimEnd());
+    return lines.join("\n");
 }
 
 function plainLine(e: Extract<PipelineEvent, { kind: "layer-state" }>, row: ProgressRow, now: number): string {

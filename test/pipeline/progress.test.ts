@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { Writable } from "stream";
 import { emptyChanges } from "../../automation/engine";
-import { createProgress, renderRows, renderSummary } from "../../automation/pipeline/progress";
+import { colorWanted, createProgress, renderRows, renderSummary } from "../../automation/pipeline/progress";
 import { type RunSummary, runPipeline } from "../../automation/pipeline/runner";
 import { LAYERS, type Layer } from "../../stacks/graph";
 import { ScriptedEngine } from "./scripted-engine";
@@ -49,7 +49,8 @@ describe("progress view", () => {
         progress.stop();
         assert.ok(sent > 1000, `sent ${sent} events`);
         assert.ok(stream.chunks.length <= 7, `${stream.chunks.length} writes for ${sent} events`);
-        const last = stream.chunks[stream.chunks.length - 1];
+        // The final frame (log-update may split its last write).
+        const last = stream.chunks.join("").split("succeeded").slice(-2).join("succeeded");
         assert.match(last, /cluster\s+succeeded\s+\d+\/100000/);
         assert.match(last, /images\s+queued/);
     });
@@ -62,9 +63,19 @@ describe("progress view", () => {
             ],
             3200,
         );
-        const [cluster, apps] = frame.split("\n");
+        const [cluster, apps, total] = frame.split("\n");
         assert.match(cluster, /^▶ cluster\s+running\s+12\/40\s+3\.2s\s+attempt 2$/);
         assert.match(apps, /^· apps\s+queued$/);
+        assert.match(total, /^\s+total\s+0\/2 layers\s+12\/40\s+3\.2s$/);
+    });
+
+    it("colours the state column only when asked, and NO_COLOR turns it off", () => {
+        const rows = [{ layer: "apps", state: "failed", done: 0, attempts: 1, startedAt: 0, endedAt: 10 }];
+        assert.ok(renderRows(rows, 10, true).includes("\u001b[31mfailed"), "failed in red");
+        assert.ok(!renderRows(rows, 10, false).includes("\u001b["), "no escape codes without colour");
+        assert.equal(colorWanted({ NO_COLOR: "1" }), false);
+        assert.equal(colorWanted({ FORCE_COLOR: "0" }), false);
+        assert.equal(colorWanted({}), true);
     });
 });
 
