@@ -125,6 +125,16 @@ export interface LayerRequest {
     passThrough?: PassThrough;
 }
 
+/**
+ * Where change detection keeps each layer's fingerprint after a successful `up`. The Pulumi engine
+ * keeps it with the stack (a stack tag), so a teammate's apply is seen; otherwise a local file.
+ */
+export interface FingerprintStore {
+    read(env: string, layer: Layer): Promise<string | undefined>;
+    write(env: string, layer: Layer, fingerprint: string): Promise<void>;
+    forget(env: string, layers: readonly Layer[]): Promise<void>;
+}
+
 export interface Engine {
     readonly name: "pulumi" | "offline" | string;
     /** One line the CLI prints before a run, e.g. that the provider stand-in is in use. */
@@ -136,6 +146,8 @@ export interface Engine {
      * returns one line describing it; a problem is an InputError raised before any lock or stack.
      */
     prepare?(): Promise<string>;
+    /** The engine's own fingerprint store, when it has one that travels with the state. */
+    readonly fingerprints?: FingerprintStore;
     /** Releases anything the engine holds (policy server, child processes). */
     close?(): Promise<void>;
 }

@@ -18,7 +18,7 @@ import { errorText, violationsOf } from "../reports/model";
 import { installSignalHandlers } from "../pipeline/signals";
 import { colorWanted, createProgress, renderSummary } from "../pipeline/progress";
 import { recordRun, lastRun, resumeSelection } from "../release/runs";
-import { fingerprintUnchanged, recordFingerprints } from "../release/fingerprint";
+import { fingerprintStore, fingerprintUnchanged, recordFingerprints } from "../release/fingerprint";
 import { promptForName, promptYes, upGate } from "./confirm";
 import { CommonArgs, EngineName, passThroughOf, validateParallel, type PassThroughArgs } from "./options";
 import type { ProviderMode } from "../engines/pulumi-cli";
@@ -113,7 +113,7 @@ export async function executeRun(args: CommonArgs, opts: ExecuteOptions): Promis
             passThrough: opts.passThrough,
             logDir: LOG_DIR,
             // Compared under the lock, so no other run changes the state between the check and the run.
-            isUnchanged: opts.skipUnchanged ? async (layer, upstream) => fingerprintUnchanged(PROJECT_DIR, environment, layer, upstream) : undefined,
+            isUnchanged: opts.skipUnchanged ? (layer, upstream) => fingerprintUnchanged(fingerprintStore(PROJECT_DIR, engine), environment, layer, upstream) : undefined,
             onEvent: (e) => {
                 if (args.events) process.stdout.write(JSON.stringify({ time: new Date().toISOString(), env: args.env, ...e }) + "\n");
                 live?.onEvent(e);

@@ -22,7 +22,7 @@ import {
 } from "@pulumi/pulumi/automation";
 import type { Layer } from "../../stacks/graph";
 import { loadEnvironment } from "../../environments/load";
-import { emptyChanges, SECRET_MARKER, type PassThrough, type ChangeSummary, type Engine, type LayerRequest, type LayerResult, type OutputValue, type Severity } from "../engine";
+import { emptyChanges, SECRET_MARKER, type FingerprintStore, type PassThrough, type ChangeSummary, type Engine, type LayerRequest, type LayerResult, type OutputValue, type Severity } from "../engine";
 import { AuthError, InputError, InterruptedError, PolicyError, StackMissingError, TransientError } from "../errors";
 import { RULE_SEVERITY, writePolicyConfigFile } from "../policy/config";
 import { resolveBackend, type Backend } from "./backend";
@@ -132,6 +132,9 @@ export function mapPulumiError(err: unknown, stackName: string, signal?: AbortSi
     return err instanceof Error ? err : new Error(text);
 }
 
+/** The stack tag that holds a layer's change-detection fingerprint. */
+export const FINGERPRINT_TAG = "infra:fingerprint";
+
 const USER_AGENT = `platform-infra/${(require("../../package.json") as { version: string }).version}`;
 
 /**
@@ -204,6 +207,35 @@ export class PulumiEngine implements Engine {
         const args = { stackName, workDir: this.opts.projectDir };
         const wsOpts = (await this.setup).workspace;
         return this.selectLock.run(() => (create ? LocalWorkspace.createOrSelectStack(args, wsOpts) : LocalWorkspace.selectStack(args, wsOpts)));
+    }
+
+    /**
+     * Change detection's fingerprints, kept with each stack as the tag `infra:fingerprint`, so an
+     * apply from another machine is seen. A stack that cannot be read counts as "no fingerprint":
+     * the layer then runs.
+     */
+    readonly fingerprints: FingerprintStore = {
+        read: async (env, layer) => {
+            try {
+                return (await this.tags()).getTag(`${env}-${layer}`, FINGERPRINT_TAG);
+            } catch {
+                return undefined;
+            }
+        },
+        write: async (env, layer, fp) => {
+            const ws = await this.tags();
+            await this.selectLock.run(() => ws.setTag(`${env}-${layer}`, FINGERPRINT_TAG, fp));
+        },
+        forget: async (env, layers) => {
+            const ws = await this.tags();
+            for (const layer of layers) await this.selectLock.run(() => ws.removeTag(`${env}-${layer}`, FINGERPRINT_TAG)).catch(() => undefined);
+        },
+    };
+
+    private tagWorkspace?: Promise<LocalWorkspace>;
+    private tags(): Promise<LocalWorkspace> {
+        this.tagWorkspace ??= this.setup.then((s) => LocalWorkspace.create(s.workspace));
+        return this.tagWorkspace;
     }
 
     /** The environment's pack config as a file for `policyPackConfigs`, written once per run. */

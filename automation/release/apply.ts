@@ -8,7 +8,7 @@ import { loadEnvironment } from "../../environments/load";
 import { LAYERS, type Layer } from "../../stacks/graph";
 import { acquireLock } from "../pipeline/lock";
 import { type PipelineEvent, runPipeline, type RunSummary } from "../pipeline/runner";
-import { fingerprintUnchanged, recordFingerprints } from "./fingerprint";
+import { fingerprintStore, fingerprintUnchanged, recordFingerprints } from "./fingerprint";
 import { finishRelease, type ReleaseStatus } from "./history";
 import { environmentsDir } from "./pins";
 import { planPromotion, type PromotionRequest } from "./promote";
@@ -87,7 +87,7 @@ export async function applyRelease(plan: ReleasePlan, opts: ApplyOptions): Promi
             env: plan.env, operation: "up", engine: opts.engine, selected: [...LAYERS],
             parallel: opts.parallel, signal: opts.signal, onEvent: opts.onEvent, logDir: opts.logDir,
             // Only the layers whose inputs the new pins change run (an app rollback touches no cluster or mesh).
-            isUnchanged: opts.forceAll ? undefined : async (layer, upstream) => fingerprintUnchanged(opts.projectDir, env, layer, upstream),
+            isUnchanged: opts.forceAll ? undefined : (layer, upstream) => fingerprintUnchanged(fingerprintStore(opts.projectDir, opts.engine), env, layer, upstream),
         });
         unchanged = summary.outcomes.filter((o) => o.status === "unchanged").map((o) => o.layer);
         recordRun(opts.projectDir, summary);

@@ -8,7 +8,7 @@
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import type { Engine, OutputValue } from "../engine";
+import type { Engine, FingerprintStore, OutputValue } from "../engine";
 import type { RunSummary } from "../pipeline/runner";
 import type { Environment } from "../../environments/schema";
 import { ancestors, type Layer } from "../../stacks/graph";
@@ -156,25 +156,40 @@ export function forgetFingerprints(projectDir: string, env: string, layers: read
     for (const layer of layers) fs.rmSync(fingerprintFile(projectDir, env, layer), { force: true });
 }
 
+/** Fingerprints in local files under .infra/fingerprints (the offline engine's, and the fallback). */
+export function fileFingerprintStore(projectDir: string): FingerprintStore {
+    return {
+        read: async (env, layer) => readFingerprint(projectDir, env, layer),
+        write: async (env, layer, fp) => saveFingerprint(projectDir, env, layer, fp),
+        forget: async (env, layers) => forgetFingerprints(projectDir, env, layers),
+    };
+}
+
+/** The store a run uses: the engine's own (kept with the stack) where it has one. */
+export function fingerprintStore(projectDir: string, engine?: Engine): FingerprintStore {
+    return engine?.fingerprints ?? fileFingerprintStore(projectDir);
+}
+
 /**
  * After a run: stores the fingerprint of every layer an `up` finished, computed from the
  * upstream outputs it ran with, and forgets those a destroy removed and those whose state a
  * refresh found different from the code (the next `up` must apply them). Previews change nothing.
  */
 export async function recordFingerprints(projectDir: string, env: Environment, summary: RunSummary, engine: Engine): Promise<void> {
+    const store = fingerprintStore(projectDir, engine);
     const ok = summary.outcomes.filter((o) => o.status === "succeeded");
     if (summary.operation === "destroy") {
-        forgetFingerprints(projectDir, env.name, ok.map((o) => o.layer));
+        await store.forget(env.name, ok.map((o) => o.layer));
         return;
     }
     if (summary.operation === "refresh") {
         const c = (o: (typeof ok)[number]) => o.result?.changes;
-        forgetFingerprints(projectDir, env.name, ok.filter((o) => { const x = c(o); return x !== undefined && x.create + x.update + x.replace + x.delete > 0; }).map((o) => o.layer));
+        await store.forget(env.name, ok.filter((o) => { const x = c(o); return x !== undefined && x.create + x.update + x.replace + x.delete > 0; }).map((o) => o.layer));
         return;
     }
     if (summary.operation !== "up") return;
     // A layer that failed part-way may be half applied: it must run again whatever its inputs.
-    forgetFingerprints(projectDir, env.name, summary.outcomes.filter((x) => x.status === "failed" || x.status === "cancelled").map((x) => x.layer));
+    await store.forget(env.name, summary.outcomes.filter((x) => x.status === "failed" || x.status === "cancelled").map((x) => x.layer));
     // Upstream read from the engine, not from the run results (they may carry masked secrets);
     // each layer's outputs once, however many finished layers build on it.
     const read: Partial<Record<Layer, Record<string, OutputValue>>> = {};
@@ -184,10 +199,10 @@ export async function recordFingerprints(projectDir: string, env: Environment, s
             for (const need of ancestors(o.layer) as Layer[]) upstream[need] = read[need] ??= await engine.outputs(env.name, need);
         } catch {
             // Without the upstream outputs there is no trustworthy fingerprint: the layer simply runs next time.
-            forgetFingerprints(projectDir, env.name, [o.layer]);
+            await store.forget(env.name, [o.layer]);
             continue;
         }
-        saveFingerprint(projectDir, env.name, o.layer, layerFingerprint(env, o.layer, upstream));
+        await store.write(env.name, o.layer, layerFingerprint(env, o.layer, upstream));
     }
 }
 
@@ -196,8 +211,8 @@ export async function recordFingerprints(projectDir: string, env: Environment, s
  * equals the one computed from its code, its settings and the upstream outputs it would read
  * now. The pipeline asks this just before the layer would run (RunOptions.isUnchanged).
  */
-export function fingerprintUnchanged(projectDir: string, env: Environment, layer: Layer,
-    upstream: Partial<Record<Layer, Record<string, OutputValue>>>, codeRoot?: string): boolean {
-    const stored = readFingerprint(projectDir, env.name, layer);
+export async function fingerprintUnchanged(store: FingerprintStore, env: Environment, layer: Layer,
+    upstream: Partial<Record<Layer, Record<string, OutputValue>>>, codeRoot?: string): Promise<boolean> {
+    const stored = await store.read(env.name, layer);
     return stored !== undefined && stored === layerFingerprint(env, layer, upstream, codeRoot);
 }

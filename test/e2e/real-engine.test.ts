@@ -103,6 +103,22 @@ describe("real engine (Pulumi CLI, provider stand-in)", function () {
             assert.equal(drift.code, 0, explain(drift));
         });
 
+        it("change detection reads the fingerprint kept with each stack, so another machine's apply is seen", async () => {
+            // A fresh machine: no local run state at all.
+            fs.rmSync(path.join(ws.dir, ".infra"), { recursive: true, force: true });
+            const same = await infra(ws, "up", "--env", "dev", "--yes", "--json");
+            assert.equal(same.code, 0, explain(same));
+            assert.deepEqual(json(same).layers.map((l: { status: string }) => l.status), LAYERS.map(() => "unchanged"));
+            // Someone else's apply moved mesh's fingerprint: only mesh (and what reads its outputs, if they change) runs.
+            const tag = await pulumi(ws, "stack", "tag", "set", "infra:fingerprint", "someone-else", "-s", "dev-mesh");
+            assert.equal(tag.code, 0, explain(tag));
+            const r = await infra(ws, "up", "--env", "dev", "--yes", "--json");
+            assert.equal(r.code, 0, explain(r));
+            const status = Object.fromEntries(json(r).layers.map((l: { layer: string; status: string }) => [l.layer, l.status]));
+            assert.equal(status.mesh, "succeeded");
+            assert.deepEqual([status.cluster, status.images, status.monitoring, status.apps], ["unchanged", "unchanged", "unchanged", "unchanged"]);
+        });
+
         it("injected drift is reported with its layer, resource and property; refresh adopts it", async () => {
             fs.writeFileSync(ws.faults, JSON.stringify({ drift: [{ match: "$aws:ec2/vpc:Vpc::cluster-vpc", property: "enableDnsHostnames", value: false }] }));
             const drift = await infra(ws, "drift", "--env", "dev");
