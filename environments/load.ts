@@ -54,7 +54,13 @@ export function parseEnvironment(text: string, file: string, expectedName?: stri
         const line = e.linePos?.[0] ? ` line ${e.linePos[0].line}` : "";
         throw new InputError(`${file}:${line} is not valid YAML: ${e.message.split("\n")[0]}; fix the syntax`);
     }
-    const raw = doc.toJS();
+    let raw: unknown;
+    try {
+        raw = doc.toJS();
+    } catch (err) {
+        // The parser refuses some documents only while building values (e.g. an alias bomb).
+        throw new InputError(`${file}: the YAML parser refused it (${(err as Error).message.split("\n")[0]}); remove the aliases or the construct it names`);
+    }
     if (!raw || typeof raw !== "object" || Array.isArray(raw)) {
         throw new InputError(`${file}: must be a YAML mapping of environment settings; see environments/dev.yaml for an example`);
     }

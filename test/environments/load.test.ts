@@ -46,6 +46,13 @@ describe("environments", () => {
         assert.match(errorFor((t) => t.replace("promotesFrom: null", "promotesFrom: null\nprotected: yes-please")), /protected/);
     });
 
+    it("an alias bomb is bad input naming the file, not a crash", () => {
+        const lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"];
+        for (let i = 1; i < 12; i++) lines.push(`a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(", ")}]`);
+        assert.throws(() => parseEnvironment(lines.join("\n") + "\nname: dev\n", "environments/dev.yaml", "dev"),
+            (e: Error) => e instanceof InputError && /^environments\/dev.yaml: the YAML parser refused it \(Excessive alias count/.test(e.message));
+    });
+
     it("names an unknown environment and lists the valid ones", () => {
         assert.throws(() => loadEnvironment("qa", DIR), (e: Error) => e instanceof InputError && /unknown environment "qa".*valid: dev, local, prod, staging/.test(e.message));
     });
