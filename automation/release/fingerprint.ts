@@ -69,8 +69,12 @@ function without<T extends Record<string, unknown>>(obj: T | undefined, key?: st
     return Object.keys(rest).length > 0 ? rest : undefined;
 }
 
-/** The part of an environment's settings each layer reads; anything else never changes its fingerprint. */
-const LAYER_SETTINGS: Readonly<Record<Layer, (env: Environment) => unknown>> = {
+/**
+ * The part of an environment's settings each layer reads; anything else never changes its
+ * fingerprint. test/release/settings-slice.test.ts runs every layer program on an environment that
+ * records each property read and fails when a read falls outside its layer's slice.
+ */
+export const LAYER_SETTINGS: Readonly<Record<Layer, (env: Environment) => unknown>> = {
     cluster: (e) => ({ name: e.name, aws: e.aws, cluster: e.cluster }),
     images: (e) => ({ name: e.name, aws: e.aws, registry: e.registry, images: e.images, release: without(e.release?.images) }),
     monitoring: (e) => ({ name: e.name, monitoring: e.monitoring, charts: without(e.charts, "istio"), release: without(e.release?.charts, "istio") }),
