@@ -217,7 +217,7 @@ export class PulumiEngine implements Engine {
     readonly fingerprints: FingerprintStore = {
         read: async (env, layer) => {
             try {
-                return (await this.tags()).getTag(`${env}-${layer}`, FINGERPRINT_TAG);
+                return await (await this.tags()).getTag(`${env}-${layer}`, FINGERPRINT_TAG);
             } catch {
                 return undefined;
             }

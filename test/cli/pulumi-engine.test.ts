@@ -139,6 +139,14 @@ describe("pulumi engine", () => {
             await assert.rejects(engine.outputs("dev", "cluster"), (e: Error) => /dev-cluster/.test(e.message) && !e.message.includes("\n"));
         });
 
+        it("a stack that does not exist has no fingerprint, so its layer runs", async () => {
+            const engine = new PulumiEngine({
+                projectDir: PROJECT_DIR,
+                env: { ...process.env, PULUMI_BACKEND_URL: `file://${stateDir}`, PULUMI_CONFIG_PASSPHRASE: "test-passphrase" },
+            });
+            assert.equal(await engine.fingerprints.read("dev", "cluster"), undefined);
+        });
+
         it("the CLI built for the project is the SDK's exact version", () => {
             const lock = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package-lock.json"), "utf8"));
             assert.equal(execFileSync(path.join(TOOLS_BIN, "pulumi"), ["version"]).toString().trim(), `v${lock.packages["node_modules/@pulumi/pulumi"].version}`);
