@@ -233,6 +233,8 @@ export class PulumiEngine implements Engine {
     };
 
     private tagWorkspace?: Promise<LocalWorkspace>;
+    /** Outputs (real values, secret flags) of the stacks this engine updated in this run. */
+    private readonly applied = new Map<string, Record<string, OutputValue>>();
     private tags(): Promise<LocalWorkspace> {
         this.tagWorkspace ??= this.setup.then((s) => LocalWorkspace.create(s.workspace));
         return this.tagWorkspace;
@@ -255,6 +257,7 @@ export class PulumiEngine implements Engine {
         fs.mkdirSync(this.logDir, { recursive: true });
         const logFile = path.join(this.logDir, `${stackName}.log`);
         const log = fs.createWriteStream(logFile, { flags: "w" });
+        this.applied.delete(stackName);
         const mapper = new PulumiEventMapper(req.layer, req.onEvent, this.opts.ruleSeverity ?? RULE_SEVERITY);
         try {
             if (req.signal.aborted) throw new InterruptedError(`${stackName}: interrupted`);
@@ -278,6 +281,7 @@ export class PulumiEngine implements Engine {
                 const res = await stack.up({ ...common, ...packs, ...flags });
                 changes = toChangeSummary(res.summary.resourceChanges);
                 outputs = masked(res.outputs);
+                this.applied.set(stackName, res.outputs);
             } else if (req.operation === "refresh" && req.expectNoChanges) {
                 // Drift is reported as the changes a refresh would make, not as a failure, so every
                 // selected layer gets checked and the caller decides the exit code (3).
@@ -320,6 +324,10 @@ export class PulumiEngine implements Engine {
     /** Stack outputs with their real values and secret flags; callers mask before showing. */
     async outputs(env: string, layer: Layer, signal?: AbortSignal): Promise<Record<string, OutputValue>> {
         const stackName = `${env}-${layer}`;
+        // A layer this engine applied in this run: its outputs are what that update returned,
+        // so no CLI round trip is needed (the fingerprint pass reads every layer's upstream).
+        const fresh = this.applied.get(stackName);
+        if (fresh) return fresh;
         try {
             const stack = await this.stack(stackName, false);
             if (signal?.aborted) throw new InterruptedError();
