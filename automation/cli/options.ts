@@ -87,15 +87,8 @@ export function passThroughOptions<T>(y: Argv<T>) {
         .option("resource-parallel", { type: "number", describe: "Resource operations at once inside one layer (Pulumi's --parallel; ours means layers at once)" });
 }
 
-export interface PassThroughArgs {
-    target?: string[];
-    replace?: string[];
-    exclude?: string[];
-    refresh?: boolean;
-    diff?: boolean;
-    message?: string;
-    resourceParallel?: number;
-}
+/** The pass-through flags as parsed: the same shape the engines receive. */
+export type PassThroughArgs = PassThrough;
 
 const URN = /^urn:pulumi:([^:]+)::[^:]+::.+::.+$/;
 
