@@ -2,10 +2,9 @@
  * `check`: plan environments with the offline engine (no credentials), run the policy pack
  * and schema validation, print a report and write report files for CI.
  */
-import * as fs from "fs";
-import * as path from "path";
 import { listEnvironments } from "../../environments/load";
 import type { Environment } from "../../environments/schema";
+import { writeAtomically } from "../files";
 import { DeploymentError, InputError, InterruptedError, PolicyError } from "../errors";
 import type { RunSummary } from "../pipeline/runner";
 import { formatForFile, renderReport, ReportFormat } from "../reports";
@@ -40,14 +39,6 @@ export function checkedEnvironments(args: Pick<CheckArgs, "env" | "all">): Envir
     if (args.all && args.env) throw new InputError("--all and --env exclude each other; pass one of them");
     if (!args.all && !args.env) throw new InputError("name what to check: pass --env <name> or --all");
     return (args.all ? listEnvironments() : [args.env!]).map(resolveEnvironment);
-}
-
-/** Writes a file through a temporary name, so a failed run never leaves half a report. */
-function writeAtomically(file: string, text: string): void {
-    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, text);
-    fs.renameSync(tmp, file);
 }
 
 /** Runs the check; throws on a mandatory violation or schema issue (exit 5) or a failed layer (exit 4). */

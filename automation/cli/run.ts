@@ -8,6 +8,7 @@ import type { Operation, PassThrough } from "../engine";
 import type { Environment } from "../../environments/schema";
 import { loadEnvironment } from "../../environments/load";
 import { LAYERS, type Layer } from "../../stacks/graph";
+import { stackName } from "../../stacks/upstream";
 import { DeploymentError, DriftError, EXIT, InterruptedError, InputError, PolicyError } from "../errors";
 import { createEngine } from "../engines";
 import type { Engine } from "../engine";
@@ -155,7 +156,7 @@ export function printSummary(args: CommonArgs, summary: RunSummary): void {
 
 /** The environment's layer a stack name `<env>-<layer>` names, if any. */
 function layerOfStack(env: string): (stack: string) => string | undefined {
-    return (stack) => LAYERS.find((l) => stack === `${env}-${l}`);
+    return (stack) => LAYERS.find((l) => stack === stackName(env, l));
 }
 
 /** The selected layers and pass-through flags; --target narrows the layers to those its URNs name. */

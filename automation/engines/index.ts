@@ -1,7 +1,7 @@
 /** Engines by name: the pipeline and commands only ever see the Engine interface. */
 import type { Engine } from "../engine";
 import { InputError } from "../errors";
-import { assertPulumiInstalled, type ProviderMode } from "./pulumi-cli";
+import type { ProviderMode } from "./pulumi-cli";
 
 export type EngineName = "pulumi" | "offline";
 
@@ -20,7 +20,6 @@ export interface EngineOptions {
  */
 export function createEngine(name: EngineName, opts: EngineOptions): Engine {
     if (name === "pulumi") {
-        assertPulumiInstalled(process.env.PATH, opts.projectDir);
         const { PulumiEngine } = require("./pulumi") as typeof import("./pulumi");
         return new PulumiEngine(opts);
     }

@@ -21,6 +21,7 @@ import {
     StackNotFoundError,
 } from "@pulumi/pulumi/automation";
 import type { Layer } from "../../stacks/graph";
+import { stackName as layerStack } from "../../stacks/upstream";
 import { loadEnvironment } from "../../environments/load";
 import { emptyChanges, SECRET_MARKER, type FingerprintStore, type PassThrough, type ChangeSummary, type Engine, type LayerRequest, type LayerResult, type OutputValue, type Severity } from "../engine";
 import { AuthError, InputError, InterruptedError, PolicyError, StackMissingError, TransientError } from "../errors";
@@ -217,18 +218,18 @@ export class PulumiEngine implements Engine {
     readonly fingerprints: FingerprintStore = {
         read: async (env, layer) => {
             try {
-                return await (await this.tags()).getTag(`${env}-${layer}`, FINGERPRINT_TAG);
+                return await (await this.tags()).getTag(layerStack(env, layer), FINGERPRINT_TAG);
             } catch {
                 return undefined;
             }
         },
         write: async (env, layer, fp) => {
             const ws = await this.tags();
-            await this.selectLock.run(() => ws.setTag(`${env}-${layer}`, FINGERPRINT_TAG, fp));
+            await this.selectLock.run(() => ws.setTag(layerStack(env, layer), FINGERPRINT_TAG, fp));
         },
         forget: async (env, layers) => {
             const ws = await this.tags();
-            for (const layer of layers) await this.selectLock.run(() => ws.removeTag(`${env}-${layer}`, FINGERPRINT_TAG)).catch(() => undefined);
+            for (const layer of layers) await this.selectLock.run(() => ws.removeTag(layerStack(env, layer), FINGERPRINT_TAG)).catch(() => undefined);
         },
     };
 
@@ -253,7 +254,7 @@ export class PulumiEngine implements Engine {
 
     async run(req: LayerRequest): Promise<LayerResult> {
         const started = Date.now();
-        const stackName = `${req.env}-${req.layer}`;
+        const stackName = layerStack(req.env, req.layer);
         fs.mkdirSync(this.logDir, { recursive: true });
         const logFile = path.join(this.logDir, `${stackName}.log`);
         const log = fs.createWriteStream(logFile, { flags: "w" });
@@ -323,7 +324,7 @@ export class PulumiEngine implements Engine {
 
     /** Stack outputs with their real values and secret flags; callers mask before showing. */
     async outputs(env: string, layer: Layer, signal?: AbortSignal): Promise<Record<string, OutputValue>> {
-        const stackName = `${env}-${layer}`;
+        const stackName = layerStack(env, layer);
         // A layer this engine applied in this run: its outputs are what that update returned,
         // so no CLI round trip is needed (the fingerprint pass reads every layer's upstream).
         const fresh = this.applied.get(stackName);

@@ -27,7 +27,7 @@ export interface Recording<T> {
 }
 
 /** Replaces Pulumi's secret envelopes in a raw struct with a marker, so recordings never carry secret values. */
-function maskSecrets(value: unknown): unknown {
+export function maskSecrets(value: unknown): unknown {
     if (Array.isArray(value)) return value.map(maskSecrets);
     if (value && typeof value === "object") {
         const obj = value as Record<string, unknown>;

@@ -10,6 +10,7 @@ import type { Environment } from "../../environments/schema";
 import { buildPackConfig, type RuleConfig } from "../../policies/config";
 import { allRules } from "../../policies/rules";
 import type { Severity } from "../engine";
+import { writeAtomically } from "../files";
 
 /**
  * The pack's per-environment config: the strictness each environment declares under `policy`.
@@ -30,8 +31,7 @@ export function policyConfig(env: Environment): Record<string, RuleConfig> {
 export function writePolicyConfigFile(env: Environment, dir: string): string {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const file = path.join(dir, `policy-config-${env.name}.json`);
-    fs.writeFileSync(`${file}.tmp`, JSON.stringify(policyConfig(env), null, 2) + "\n", { mode: 0o600 });
-    fs.renameSync(`${file}.tmp`, file);
+    writeAtomically(file, JSON.stringify(policyConfig(env), null, 2) + "\n", 0o600);
     return file;
 }
 

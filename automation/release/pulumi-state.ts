@@ -6,6 +6,7 @@ import { LocalWorkspace, StackNotFoundError, type Deployment } from "@pulumi/pul
 import { mapPulumiError, pulumiSetup } from "../engines/pulumi";
 import { assertPulumiInstalled, type ProviderMode } from "../engines/pulumi-cli";
 import type { StateStore } from "./backup";
+import { stackName as layerStack } from "../../stacks/upstream";
 
 /** Exports and imports `<env>-<layer>` stacks of the project in `projectDir`. */
 export function pulumiStateStore(projectDir: string, providers: ProviderMode = "real"): StateStore {
@@ -14,7 +15,7 @@ export function pulumiStateStore(projectDir: string, providers: ProviderMode = "
     workspace.catch(() => undefined);
     return {
         async exportStack(env, layer) {
-            const stackName = `${env}-${layer}`;
+            const stackName = layerStack(env, layer);
             try {
                 const stack = await LocalWorkspace.selectStack({ stackName, workDir: projectDir }, await workspace);
                 return await stack.exportStack();
@@ -24,7 +25,7 @@ export function pulumiStateStore(projectDir: string, providers: ProviderMode = "
             }
         },
         async importStack(env, layer, state) {
-            const stackName = `${env}-${layer}`;
+            const stackName = layerStack(env, layer);
             try {
                 const stack = await LocalWorkspace.createOrSelectStack({ stackName, workDir: projectDir }, await workspace);
                 await stack.importStack(state as Deployment);

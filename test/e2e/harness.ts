@@ -11,6 +11,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { Context } from "mocha";
+import { standinEnv } from "../../automation/engines/pulumi-cli";
 
 export const REPO = path.resolve(__dirname, "..", "..");
 export const TOOLS_BIN = path.join(REPO, ".tools", "bin");
@@ -113,7 +114,7 @@ export function infra(ws: Workspace, ...args: string[]): Promise<Result> {
 
 /** Runs the built `pulumi` CLI in the workspace, as a user of the plain CLI would. */
 export function pulumi(ws: Workspace, ...args: string[]): Promise<Result> {
-    const env = { ...ws.env, PATH: `${path.join(REPO, ".tools", "standin-bin")}${path.delimiter}${ws.env.PATH}`, PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true" };
+    const env = { ...ws.env, ...standinEnv(REPO, ws.env.PATH) };
     return new Promise((resolve) => {
         execFile(path.join(TOOLS_BIN, "pulumi"), [...args, "--non-interactive"], { cwd: ws.dir, env, maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
             const code = err ? (typeof (err as { code?: unknown }).code === "number" ? (err as { code: number }).code : 1) : 0;

@@ -14,6 +14,7 @@ import { loadEnvironment } from "../../environments/load";
 import type { Environment } from "../../environments/schema";
 import { topoOrder, type Layer } from "../../stacks/graph";
 import { LAYER_PROGRAMS } from "../../stacks";
+import { stackName } from "../../stacks/upstream";
 
 /** A view of `value` that adds the dotted path of every property read to `reads`. */
 function recording<T>(value: T, reads: Set<string>, prefix = ""): T {
@@ -30,7 +31,7 @@ function recording<T>(value: T, reads: Set<string>, prefix = ""): T {
 }
 
 function stackRefs(env: string, upstream: Partial<Record<Layer, Record<string, OutputValue>>>): StackReferenceOutputs {
-    return Object.fromEntries(Object.entries(upstream).map(([layer, outs]) => [`${env}-${layer}`, {
+    return Object.fromEntries(Object.entries(upstream).map(([layer, outs]) => [stackName(env, layer as Layer), {
         outputs: Object.fromEntries(Object.entries(outs ?? {}).map(([k, v]) => [k, v.value])),
         secretOutputNames: Object.entries(outs ?? {}).filter(([, v]) => v.secret).map(([k]) => k),
     }]));
@@ -45,7 +46,7 @@ describe("fingerprint settings slices", function () {
                 const plan = await planLayer({ kind: "run", env: envName, layer, upstream: { ...upstream }, scratchDir: path.join(os.tmpdir(), "settings-slice-test") });
                 const programReads = new Set<string>();
                 const env: Environment = loadEnvironment(envName);
-                await recordProgram(() => LAYER_PROGRAMS[layer](recording(env, programReads)), { stack: `${envName}-${layer}`, stackReferences: stackRefs(envName, upstream) });
+                await recordProgram(() => LAYER_PROGRAMS[layer](recording(env, programReads)), { stack: stackName(envName, layer), stackReferences: stackRefs(envName, upstream) });
                 const sliceReads = new Set<string>();
                 LAYER_SETTINGS[layer](recording(loadEnvironment(envName), sliceReads));
                 const outside = [...programReads].filter((p) => ![...sliceReads].some((s) => p === s || p.startsWith(`${s}.`)));

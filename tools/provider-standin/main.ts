@@ -16,9 +16,10 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
 import * as provider from "@pulumi/pulumi/provider";
+import { parseUrn } from "../../automation/engines/pulumi-events";
 import { fabricateCall, fabricateResource } from "../../automation/offline/fabricate";
+import { maskSecrets } from "../../automation/offline/mock-runtime";
 import { loadFaults, type Faults } from "./faults";
 
 /** The packages the stand-in answers for, and the npm package whose version it reports. */
@@ -42,25 +43,6 @@ function sameValue(a: unknown, b: unknown): boolean {
     return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** `urn:pulumi:<stack>::<project>::<parent$type>::<name>` -> type and name. */
-export function urnParts(urn: string): { type: string; name: string } {
-    const parts = urn.split("::");
-    const qualified = parts[2] ?? "";
-    return { type: qualified.split("$").pop() ?? "", name: parts.slice(3).join("::") };
-}
-
-function isSecret(v: unknown): boolean {
-    return !!v && typeof v === "object" && (v as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig;
-}
-
-/** A copy fit for the call record: secret values become "[secret]". */
-export function masked(value: unknown): unknown {
-    if (isSecret(value)) return "[secret]";
-    if (Array.isArray(value)) return value.map(masked);
-    if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).filter(([k]) => k !== META).map(([k, v]) => [k, masked(v)]));
-    return value;
-}
-
 export class StandinProvider implements provider.Provider {
     readonly version: string;
 
@@ -76,7 +58,7 @@ export class StandinProvider implements provider.Provider {
     }
 
     private fabricate(urn: string, inputs: Record<string, unknown>): { id: string; outs: Record<string, unknown> } {
-        const { type, name } = urnParts(urn);
+        const { type, name } = parseUrn(urn);
         const { id, state } = fabricateResource(type, name, inputs as Record<string, any>);  
         const meta: Meta = { inputs };
         return { id, outs: { ...state, [META]: meta } };
@@ -96,13 +78,13 @@ export class StandinProvider implements provider.Provider {
     }
 
     async create(urn: string, inputs: Record<string, unknown>) {
-        this.record("create", urn, { inputs: masked(inputs) });
+        this.record("create", urn, { inputs: maskSecrets(inputs) });
         this.faults.maybeFail("create", urn);
         return this.fabricate(urn, inputs);
     }
 
     async update(id: string, urn: string, _olds: Record<string, unknown>, news: Record<string, unknown>) {
-        this.record("update", urn, { id, inputs: masked(news) });
+        this.record("update", urn, { id, inputs: maskSecrets(news) });
         this.faults.maybeFail("update", urn);
         return { outs: this.fabricate(urn, news).outs };
     }
