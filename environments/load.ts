@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseDocument } from "yaml";
 import { ZodIssue } from "zod";
-import { InputError } from "../automation/errors";
+import { InputError } from "../common/errors";
 import { Environment, environmentSchema } from "./schema";
 
 /**

@@ -5,10 +5,10 @@
  * exactly the pinned digests.
  */
 import type { Engine } from "../engine";
-import { InputError } from "../errors";
+import { InputError } from "../../common/errors";
 import { loadEnvironment } from "../../environments/load";
 import { diffPins, effectiveCharts, environmentsDir, type Pins, readPins } from "./pins";
-import { lastRun, runProblem } from "./runs";
+import { lastRun, runProblem } from "../state/runs";
 import { type ReleasePlan, writeRelease } from "./write";
 
 const DIGEST_REF = /^[\w.\-/:]+@sha256:[a-f0-9]{64}$/;

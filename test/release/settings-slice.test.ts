@@ -9,7 +9,7 @@ import * as path from "path";
 import type { OutputValue } from "../../automation/engine";
 import { recordProgram, type StackReferenceOutputs } from "../../automation/offline/mock-runtime";
 import { planLayer } from "../../automation/offline/plan";
-import { LAYER_SETTINGS } from "../../automation/release/fingerprint";
+import { LAYER_SETTINGS } from "../../automation/state/fingerprint";
 import { loadEnvironment } from "../../environments/load";
 import type { Environment } from "../../environments/schema";
 import { topoOrder, type Layer } from "../../stacks/graph";

@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { Operation } from "../engine";
-import { InputError } from "../errors";
+import { InputError } from "../../common/errors";
 import type { LayerStatus, RunSummary } from "../pipeline/runner";
 import type { Layer } from "../../stacks/graph";
 

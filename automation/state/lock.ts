@@ -6,7 +6,7 @@ import { randomUUID } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { InputError, LockHeldError } from "../errors";
+import { InputError, LockHeldError } from "../../common/errors";
 
 /** What a lock file records about the run that holds it. */
 export interface LockInfo {
