@@ -8,7 +8,7 @@ import type { Operation, PassThrough } from "../engine";
 import type { Environment } from "../../environments/schema";
 import { loadEnvironment } from "../../environments/load";
 import { LAYERS, type Layer } from "../../stacks/graph";
-import { stackName } from "../../stacks/upstream";
+import { stackName } from "../../stacks/names";
 import { DeploymentError, DriftError, EXIT, InterruptedError, InputError, PolicyError } from "../../common/errors";
 import { createEngine } from "../engines/index";
 import type { Engine } from "../engine";

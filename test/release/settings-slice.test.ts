@@ -14,7 +14,7 @@ import { loadEnvironment } from "../../environments/load";
 import type { Environment } from "../../environments/schema";
 import { topoOrder, type Layer } from "../../stacks/graph";
 import { LAYER_PROGRAMS } from "../../stacks";
-import { stackName } from "../../stacks/upstream";
+import { stackName } from "../../stacks/names";
 
 /** A view of `value` that adds the dotted path of every property read to `reads`. */
 function recording<T>(value: T, reads: Set<string>, prefix = ""): T {
