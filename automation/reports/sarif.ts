@@ -7,7 +7,7 @@
  */
 import { createHash } from "crypto";
 import type { PolicyViolation, Severity } from "../engine";
-import { stackName } from "../../stacks/upstream";
+import { stackName } from "../../stacks/names";
 import { environmentFile, layerProgramFile, RunSummary, schemaIssuesOf, violationsOf } from "./model";
 
 export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
