@@ -41,6 +41,8 @@ export interface PolicyViolation {
     layer: Layer;
     /** Standard controls this rule maps to, e.g. "PSS:restricted/capabilities", "CIS-5.2.8", "C-0046". */
     controls?: string[];
+    /** How to fix any finding of this rule, as the pack publishes it (the rule's remediationSteps). */
+    remediation?: string;
 }
 
 /** One Kubernetes object that failed OpenAPI schema validation. */
