@@ -143,7 +143,7 @@ export function layerFingerprint(env: Environment, layer: Layer, upstream: Parti
     for (const rel of layerCodePaths(env, layer, codeRoot)) hashTree(hash, codeRoot, rel);
     hash.update(`settings:${stableJson(LAYER_SETTINGS[layer](env))}\n`);
     const reads: Record<string, unknown> = {};
-    for (const need of ancestors(layer) as Layer[]) {
+    for (const need of ancestors(layer)) {
         reads[need] = Object.fromEntries(Object.entries(upstream[need] ?? {}).map(([k, v]) => [k, v.value]));
     }
     hash.update(`upstream:${stableJson(reads)}\n`);
@@ -209,7 +209,7 @@ export async function recordFingerprints(stateDir: string, env: Environment, sum
     for (const o of ok) {
         const upstream: Partial<Record<Layer, Record<string, OutputValue>>> = {};
         try {
-            for (const need of ancestors(o.layer) as Layer[]) upstream[need] = read[need] ??= await engine.outputs(env.name, need);
+            for (const need of ancestors(o.layer)) upstream[need] = read[need] ??= await engine.outputs(env.name, need);
         } catch {
             // Without the upstream outputs there is no trustworthy fingerprint: the layer simply runs next time.
             await store.forget(env.name, [o.layer]);
