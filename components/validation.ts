@@ -7,8 +7,8 @@ import * as pulumi from "@pulumi/pulumi";
 /** A Kubernetes object name usable as a namespace or Secret name (RFC 1123 label, length checked by callers). */
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
-/** An exact Helm chart version: ranges would let a reinstall pick up a different chart. */
-export const CHART_VERSION = /^\d+\.\d+\.\d+([-+][\w.]+)?$/;
+/** An exact Helm chart version (shared with the environment schema). */
+export { CHART_VERSION } from "../environments/checks";
 
 /** Throws the InputPropertyError Pulumi reports against the argument at `propertyPath`. */
 export function fail(propertyPath: string, reason: string): never {
