@@ -4,7 +4,8 @@
  */
 import * as path from "path";
 import { z } from "zod";
-import { CHART_VERSION, cidrProblem, compareQuantities, DIGEST_REF, ENV_NAME, parseCidr, parseQuantity, REGISTRY_SERVER, SECRET_LIKE, subnetPrefix } from "./checks";
+import { cidrProblem, compareQuantities, ENV_NAME, parseCidr, parseQuantity, REGISTRY_SERVER, SECRET_LIKE, subnetPrefix } from "../common/checks";
+import { CHART_VERSION, DIGEST_REF, DNS_1035_LABEL, ENVIRONMENT_NAME } from "../common/patterns";
 
 /** Issue params that keep a value out of the message (an env value may be a secret). */
 export const HIDE_VALUE = { hideValue: true } as const;
@@ -23,8 +24,9 @@ const quantity = (example: string) => z.string().superRefine((q, ctx) => {
 });
 const chartVersion = z.string().regex(CHART_VERSION, 'must be an exact chart version such as "65.1.0" (no ranges)');
 const digestRef = z.string().regex(DIGEST_REF, "must be a digest-pinned image reference repo@sha256:<64 hex>, in lower case as the registry returns it");
-// A DNS label (the workload, namespace and Secret names derived from it must be) of at most 41 characters.
-const name = z.string().regex(/^[a-z]([a-z0-9-]{0,39}[a-z0-9])?$/, "must be lower-case letters, digits and dashes, starting with a letter and not ending with a dash (at most 41)");
+// Names become stack names and DNS labels (workloads, namespaces, Services), which cannot end with a dash.
+const name = z.string().regex(ENVIRONMENT_NAME, "must be lower-case letters, digits and dashes, starting with a letter (at most 41)")
+    .regex(DNS_1035_LABEL, "must be lower-case letters, digits and dashes, starting with a letter and not ending with a dash");
 const nonBlank = (fix: string) => z.string().refine((s) => s.trim() !== "", `is blank; ${fix}`);
 
 /** Namespaces the mesh keeps for itself (components/mesh/args.ts refuses them as app namespaces). */

@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { subnetCidrs } from "../../environments/checks";
+import { subnetCidrs } from "../../common/checks";
 
 /** Create a new VPC over `azCount` availability zones. */
 export interface NewNetworkArgs {
@@ -43,7 +43,7 @@ export function isNewNetwork(args: NetworkArgs): args is NewNetworkArgs {
 }
 
 // The address plan is pure and shared with the environment schema, which checks it before any layer runs.
-export { parseCidr, subnetCidrs } from "../../environments/checks";
+export { parseCidr, subnetCidrs } from "../../common/checks";
 
 /** Creates the network (or passes an existing one through) with resources parented to `parent`. */
 export function createNetwork(name: string, args: NetworkArgs, parent: pulumi.Resource, tags: Record<string, string> = {}): Network {

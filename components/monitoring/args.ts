@@ -3,7 +3,7 @@
  * plain values rather than Inputs on purpose: they shape chart values and must be checked when
  * the program runs, not after a deployment has started.
  */
-import { parseQuantity } from "../../environments/checks";
+import { parseQuantity } from "../../common/checks";
 import { CHART_VERSION, DNS_LABEL, checkInt, fail } from "../validation";
 
 /** CPU and memory for one container, in Kubernetes quantities ("250m", "1Gi"). */

@@ -7,7 +7,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as dockerBuild from "@pulumi/docker-build";
-import { REGISTRY_SERVER } from "../../environments/checks";
+import { REGISTRY_SERVER } from "../../common/checks";
 import { contextHash } from "./context-hash";
 
 /** Push to ECR with short-lived credentials from the ECR API. */

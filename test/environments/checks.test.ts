@@ -1,6 +1,6 @@
 /** The pure checks the environment schema and the components share: quantities and CIDRs. */
 import * as assert from "assert";
-import { cidrProblem, compareQuantities, parseCidr, parseQuantity, subnetCidrs, subnetPrefix } from "../../environments/checks";
+import { cidrProblem, compareQuantities, parseCidr, parseQuantity, subnetCidrs, subnetPrefix } from "../../common/checks";
 
 describe("Kubernetes quantities", () => {
     it("parses decimal and binary suffixes", () => {

@@ -6,7 +6,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { InputError } from "../../automation/errors";
+import { InputError } from "../../common/errors";
 import { loadEnvironment, MAX_ENVIRONMENT_FILE_BYTES } from "../../environments/load";
 import { errorFor, replace, shipped, tempEnvDir } from "./helpers";
 

@@ -3,7 +3,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { InputError } from "../../automation/errors";
+import { InputError } from "../../common/errors";
 import { parseEnvironment } from "../../environments/load";
 
 export const ENV_DIR = path.resolve(__dirname, "../../environments");

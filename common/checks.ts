@@ -1,16 +1,11 @@
 /**
  * Pure checks on setting values, shared by the environment schema (schema.ts) and the
  * components' argument validators, so an environment file and a direct caller of a component
- * are held to one grammar for Kubernetes quantities, CIDRs, chart versions and digests. No
- * dependencies beyond Node, so loading an environment stays cheap.
+ * are held to one grammar for Kubernetes quantities, CIDRs and variable names (name and
+ * reference patterns live in patterns.ts). No dependencies beyond Node, so loading an
+ * environment stays cheap.
  */
 import { isIPv6 } from "net";
-
-/** An exact Helm chart version: ranges would let a reinstall pick up a different chart. */
-export const CHART_VERSION = /^\d+\.\d+\.\d+([-+][\w.]+)?$/;
-
-/** A digest-pinned image reference, `repo@sha256:<64 hex>`, in the lower-case form registries return. */
-export const DIGEST_REF = /^[a-z0-9]+(?:[._\-/:][a-z0-9]+)*@sha256:[a-f0-9]{64}$/;
 
 /** A container environment variable name. */
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
