@@ -66,7 +66,29 @@ export function parseEnvironment(text: string, file: string, expectedName?: stri
     if (expectedName !== undefined && parsed.data.name !== expectedName) {
         throw new InputError(`${file}: name (${JSON.stringify(parsed.data.name)}) must match the file name; set name: ${expectedName}`);
     }
+    checkBuildContexts(parsed.data, file);
     return parsed.data;
+}
+
+/** The folder build contexts are relative to: the project root, as stacks/images.ts resolves them. */
+export const BUILD_CONTEXT_ROOT = path.resolve(__dirname, "..");
+
+/**
+ * The images layer builds every image that has no release pin, and components/registry/image.ts
+ * refuses a context without its Dockerfile; checked here so no other layer has run by then.
+ */
+function checkBuildContexts(env: Environment, file: string): void {
+    const is = (p: string, kind: "dir" | "file") => fs.existsSync(p) && (kind === "dir" ? fs.statSync(p).isDirectory() : fs.statSync(p).isFile());
+    env.images.forEach((img, i) => {
+        if (env.release?.images?.[img.name]) return;
+        const context = path.resolve(BUILD_CONTEXT_ROOT, img.context);
+        if (!is(context, "dir")) {
+            throw new InputError(`${file}: images.${i}.context (${JSON.stringify(img.context)}) is not a folder of the project; point it at the folder that holds the Dockerfile and the sources`);
+        }
+        if (!is(path.resolve(context, img.dockerfile), "file")) {
+            throw new InputError(`${file}: images.${i}.dockerfile (${JSON.stringify(img.dockerfile)}) is not in ${img.context}; add it there or set dockerfile to its path inside the context`);
+        }
+    });
 }
 
 /** Loads environments/<name>.yaml; unknown names list the valid ones. */

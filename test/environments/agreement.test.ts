@@ -14,7 +14,9 @@ import { validateIstioArgs } from "../../components/mesh/args";
 import { validateMonitoringStackArgs } from "../../components/monitoring/args";
 import { validateImageArgs } from "../../components/registry/image";
 import { validateAppArgs } from "../../components/workload/args";
+import { BUILD_CONTEXT_ROOT } from "../../environments/load";
 import { Environment, environmentSchema } from "../../environments/schema";
+import { PROJECT_DIR as SETTINGS_PROJECT_DIR } from "../../stacks/settings";
 import { shipped } from "./helpers";
 
 const PROJECT_DIR = path.resolve(__dirname, "../..");
@@ -109,6 +111,12 @@ describe("environment schema and components agree on each bound", () => {
             assert.strictEqual(componentRefuses(layer, passedOn), true, `the ${layer} component accepted ${JSON.stringify(bad)}`);
         });
     }
+});
+
+describe("the environment loader and the layer programs", () => {
+    it("resolve build contexts against the same folder", () => {
+        assert.strictEqual(BUILD_CONTEXT_ROOT, SETTINGS_PROJECT_DIR);
+    });
 });
 
 describe("the workload compares quantities as the schema does", () => {

@@ -129,6 +129,12 @@ describe("environment schema: clusters, registries, images and pins", () => {
         assert.match(errorFor((t) => replace(t, "    context: app\n", "    context: app\n    dockerfile: ../Dockerfile\n")), /images\.0\.dockerfile \("\.\.\/Dockerfile"\) is outside the context "app"; move it into the context/);
     });
 
+    it("refuses a build context or Dockerfile that is not there, unless the image is pinned (never built)", () => {
+        assert.match(errorFor((t) => replace(t, "    context: app\n", "    context: ap\n")), /^environments\/dev\.yaml: images\.0\.context \("ap"\) is not a folder of the project; point it at the folder that holds the Dockerfile/);
+        assert.match(errorFor((t) => replace(t, "    context: app\n", "    context: app\n    dockerfile: Dockerfile.prod\n")), /images\.0\.dockerfile \("Dockerfile\.prod"\) is not in app; add it there or set dockerfile to its path inside the context/);
+        accepted((t) => `${replace(t, "    context: app\n", "    context: ap\n")}release:\n  images:\n    app: registry.example/app@sha256:${DIGEST}\n`);
+    });
+
     it("refuses a release pin the workload would not accept as digest-pinned", () => {
         const pin = (ref: string) => (t: string) => `${t}release:\n  images:\n    app: ${ref}\n`;
         assert.match(errorFor(pin(`Registry.example/App@sha256:${DIGEST}`)), /release\.images\.app \("Registry\.example\/App@sha256:a+\) must be a digest-pinned image reference repo@sha256:<64 hex>/);
