@@ -19,6 +19,11 @@ export function escapeKey(key: string): string {
     return JSON.stringify(key).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
+/** A field path as people read it; a non-ASCII key is shown escaped so a look-alike is visible. */
+function fieldPath(p: Path): string {
+    return p.map((k) => (typeof k === "string" && /[^\x20-\x7e]/.test(k) ? escapeKey(k) : k)).join(".");
+}
+
 /** The issues of a failed union branch chosen as the user's intent: the branch with the fewest issues. */
 function flatten(issues: ZodIssue[]): ZodIssue[] {
     return issues.flatMap((issue) => {
@@ -74,7 +79,7 @@ function closest(key: string, candidates: string[]): string | undefined {
 
 function describeUnknownKey(file: string, schema: z.ZodTypeAny, raw: unknown, issue: ZodIssue & { code: "unrecognized_keys" }): string {
     const key = issue.keys[0];
-    const where = issue.path.length ? `in ${issue.path.join(".")}` : "top level";
+    const where = issue.path.length ? `in ${fieldPath(issue.path)}` : "top level";
     const note = /[^\x20-\x7e]/.test(key) ? " (it has non-ASCII characters)" : "";
     const known = Object.keys(objectAt(schema, raw, issue.path as Path)?.shape ?? {});
     const present = new Set(Object.keys((valueAt(raw, issue.path as Path) as object) ?? {}));
@@ -89,7 +94,7 @@ export function describeIssues(file: string, schema: z.ZodTypeAny, raw: unknown,
     const all = flatten(issues);
     const issue = all.find((i) => i.code === "unrecognized_keys") ?? all[0];
     if (issue.code === "unrecognized_keys") return describeUnknownKey(file, schema, raw, issue);
-    const field = issue.path.join(".") || "(top level)";
+    const field = fieldPath(issue.path) || "(top level)";
     const value = valueAt(raw, issue.path as Path);
     const hidden = issue.code === "custom" && issue.params?.hideValue === HIDE_VALUE.hideValue;
     const shown = hidden ? "" : ` (${value === undefined ? "missing" : JSON.stringify(value)?.slice(0, 60)})`;

@@ -108,6 +108,14 @@ const workload = z.object({
     }
 });
 
+const charts = z.object({
+    kubePrometheusStack: chartVersion,
+    loki: chartVersion,
+    tempo: chartVersion,
+    alloy: chartVersion,
+    istio: chartVersion,
+}).strict();
+
 export const environmentSchema = z.object({
     name,
     /** The environment a release is promoted from into this one (dev -> staging -> prod). */
@@ -124,13 +132,7 @@ export const environmentSchema = z.object({
         z.object({ kind: z.literal("local"), server: z.string().regex(REGISTRY_SERVER, "is not host:port; use e.g. localhost:5001") }).strict(),
     ]),
     images: z.array(image).min(1),
-    charts: z.object({
-        kubePrometheusStack: chartVersion,
-        loki: chartVersion,
-        tempo: chartVersion,
-        alloy: chartVersion,
-        istio: chartVersion,
-    }).strict(),
+    charts,
     monitoring: z.object({
         // Ranges of components/monitoring/args.ts (validateMonitoringStackArgs).
         prometheus: z.object({ retention: z.string().regex(/^\d+[dhw]$/, 'must be a duration such as "15d"'), storageGiB: int(1, 16384), replicas: int(1, 10).default(1), resources }).strict(),
@@ -162,7 +164,8 @@ export const environmentSchema = z.object({
     release: z.object({
         id: z.string().optional(),
         images: z.record(name, digestRef).default({}),
-        charts: z.record(z.string(), chartVersion).default({}),
+        // Only charts the environment runs can be pinned; a misspelt chart is an unknown key.
+        charts: charts.partial().default({}),
     }).strict().optional(),
 }).strict().superRefine((env, ctx) => {
     const imageNames = new Set(env.images.map((i) => i.name));

@@ -94,6 +94,16 @@ describe("environment files: unknown keys", () => {
         assert.match(errorFor((t) => replace(t, "context: kind-platform", "context: kind-platform\n  kubeconfig: ~/.kube/config"), "local"), /"kubeconfig" \(in cluster\) is not a known field; did you mean "kubeconfigPath"\? rename it/);
     });
 
+    it("names an unknown chart among the release pins, where any key used to pass", () => {
+        assert.strictEqual(errorFor((t) => `${t}release:\n  charts:\n    lok\u0456: 6.16.1\n`),
+            'environments/dev.yaml: "lok\\u0456" (in release.charts) is not a known field (it has non-ASCII characters); did you mean "loki"? rename it');
+    });
+
+    it("shows a non-ASCII key in a field path escaped (an env variable with a Cyrillic Р)", () => {
+        assert.match(errorFor((t) => replace(t, "      hosts: [app.dev.example.com]", "      hosts: [app.dev.example.com]\n      env: { DB_\u0420ORT: x }")),
+            /apps\.workloads\.0\.env\."DB_\\u0420ORT" is not a valid variable name/);
+    });
+
     it("lists the known fields when nothing is close", () => {
         assert.match(errorFor((t) => t + "\nzzzzzzzz: 3\n"), /"zzzzzzzz" \(top level\) is not a known field; remove it, or use one of: name, promotesFrom, protected, aws, cluster, /);
     });
