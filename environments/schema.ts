@@ -205,6 +205,15 @@ export const environmentSchema = z.object({
             if (c.endsWith("/0")) ctx.addIssue({ code: "custom", path: ["cluster", "endpoint", "publicAccessCidrs", i], message: `is ${c}, which opens the API to the internet; list specific CIDRs` });
         });
     }
+    // Built images are deployed as `<server>/<name>@sha256:...`, which components/workload/app.ts checks only once the apps layer runs.
+    if (env.registry.kind === "local" && env.policy.requireDigest) {
+        const registry = env.registry;
+        env.images.forEach((img, i) => {
+            if (!DIGEST_REF.test(`${registry.server}/${img.name}@sha256:${"0".repeat(64)}`)) {
+                ctx.addIssue({ code: "custom", path: ["registry", "server"], message: `makes "${registry.server}/${img.name}@sha256:..." for images.${i}, which is no digest reference the workloads accept under policy.requireDigest; write the server in lower case, e.g. localhost:5001` });
+            }
+        });
+    }
     for (const pinned of Object.keys(env.release?.images ?? {})) {
         if (!imageNames.has(pinned)) ctx.addIssue({ code: "custom", path: ["release", "images", pinned], message: `pins image "${pinned}", which is not under images` });
     }

@@ -13,7 +13,7 @@ import { validateExistingClusterArgs } from "../../components/cluster/existing";
 import { validateIstioArgs } from "../../components/mesh/args";
 import { validateMonitoringStackArgs } from "../../components/monitoring/args";
 import { validateImageArgs } from "../../components/registry/image";
-import { validateAppArgs } from "../../components/workload/args";
+import { checkImageRef, validateAppArgs } from "../../components/workload/args";
 import { BUILD_CONTEXT_ROOT } from "../../environments/load";
 import { Environment, environmentSchema } from "../../environments/schema";
 import { PROJECT_DIR as SETTINGS_PROJECT_DIR } from "../../stacks/settings";
@@ -116,6 +116,23 @@ describe("environment schema and components agree on each bound", () => {
 describe("the environment loader and the layer programs", () => {
     it("resolve build contexts against the same folder", () => {
         assert.strictEqual(BUILD_CONTEXT_ROOT, SETTINGS_PROJECT_DIR);
+    });
+});
+
+describe("a local registry under requireDigest", () => {
+    it("is refused by the schema exactly when the workload would refuse the image reference it makes", () => {
+        for (const server of ["localhost:5001", "registry.local:5001", "Registry.Local:5001", "reg__x:5000"]) {
+            const raw = withValue("local", "registry.server", server) as any;
+            raw.policy.requireDigest = true;
+            const schemaOk = environmentSchema.safeParse(raw).success;
+            let componentOk = true;
+            try {
+                checkImageRef(`${server}/app@sha256:${"b".repeat(64)}`, true);
+            } catch {
+                componentOk = false;
+            }
+            assert.strictEqual(schemaOk, componentOk, server);
+        }
     });
 });
 

@@ -125,6 +125,12 @@ describe("environment schema: clusters, registries, images and pins", () => {
         assert.match(errorFor((t) => replace(t, "server: localhost:5001", "server: http://localhost:5001"), "local"), /registry\.server \("http:\/\/localhost:5001"\) is not host:port; use e\.g\. localhost:5001/);
     });
 
+    it("refuses a local registry whose image references the workloads would refuse under requireDigest", () => {
+        const strict = (server: string) => (t: string) => replace(replace(t, "server: localhost:5001", `server: ${server}`), "requireDigest: false", "requireDigest: true");
+        assert.match(errorFor(strict("Registry.Local:5001"), "local"), /registry\.server \("Registry\.Local:5001"\) makes "Registry\.Local:5001\/app@sha256:\.\.\." for images\.0, which is no digest reference the workloads accept under policy\.requireDigest; write the server in lower case/);
+        accepted(strict("registry.local:5001"), "local");
+    });
+
     it("refuses a Dockerfile outside its build context", () => {
         assert.match(errorFor((t) => replace(t, "    context: app\n", "    context: app\n    dockerfile: ../Dockerfile\n")), /images\.0\.dockerfile \("\.\.\/Dockerfile"\) is outside the context "app"; move it into the context/);
     });
