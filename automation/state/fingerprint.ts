@@ -188,7 +188,7 @@ export function fingerprintStore(stateDir: string, engine?: Engine): Fingerprint
  * upstream outputs it ran with, and forgets those a destroy removed and those whose state a
  * refresh found different from the code (the next `up` must apply them). Previews change nothing.
  */
-export async function recordFingerprints(stateDir: string, env: Environment, summary: RunSummary, engine: Engine): Promise<void> {
+export async function recordFingerprints(stateDir: string, env: Environment, summary: RunSummary, engine: Engine, alreadyRecorded: ReadonlySet<Layer> = new Set()): Promise<void> {
     const store = fingerprintStore(stateDir, engine);
     const ok = summary.outcomes.filter((o) => o.status === "succeeded");
     if (summary.operation === "destroy") {
@@ -207,6 +207,7 @@ export async function recordFingerprints(stateDir: string, env: Environment, sum
     // each layer's outputs once, however many finished layers build on it.
     const read: Partial<Record<Layer, Record<string, OutputValue>>> = {};
     for (const o of ok) {
+        if (alreadyRecorded.has(o.layer)) continue;
         const upstream: Partial<Record<Layer, Record<string, OutputValue>>> = {};
         try {
             for (const need of ancestors(o.layer)) upstream[need] = read[need] ??= await engine.outputs(env.name, need);
@@ -217,6 +218,17 @@ export async function recordFingerprints(stateDir: string, env: Environment, sum
         }
         await store.write(env.name, o.layer, layerFingerprint(env, o.layer, upstream));
     }
+}
+
+/**
+ * Stores one layer's fingerprint the moment its `up` succeeds, so a run killed later still
+ * leaves the layers it finished known as applied (the run's end only fills in what is missing).
+ */
+export async function recordLayerFingerprint(stateDir: string, env: Environment, layer: Layer, engine: Engine): Promise<void> {
+    const store = fingerprintStore(stateDir, engine);
+    const upstream: Partial<Record<Layer, Record<string, OutputValue>>> = {};
+    for (const need of ancestors(layer)) upstream[need] = await engine.outputs(env.name, need);
+    await store.write(env.name, layer, layerFingerprint(env, layer, upstream));
 }
 
 /**
