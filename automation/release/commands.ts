@@ -78,13 +78,13 @@ function stateStore(engine: EngineName, providers?: ProviderMode): StateStore {
 }
 
 /** `infra backup`: prints the files and checksums, never their contents. */
-export async function backupCommand(args: { env: string; out: string; engine: EngineName; providers?: ProviderMode } & Output): Promise<void> {
+export async function backupCommand(args: { env: string; out: string; force?: boolean; allowUnsafeOut?: boolean; engine: EngineName; providers?: ProviderMode } & Output): Promise<void> {
     loadEnvironment(args.env);
     // Held so a running up, destroy or restore cannot leave the backup with layers from two different moments.
     const lock = acquireLock(LOCK_DIR, args.env, { command: `infra backup --env ${args.env}` });
     let manifest: Awaited<ReturnType<typeof backup>>;
     try {
-        manifest = await backup({ env: args.env, outDir: path.resolve(args.out), stacks: stateStore(args.engine, args.providers) });
+        manifest = await backup({ env: args.env, outDir: args.out, projectDir: PROJECT_DIR, force: args.force, allowUnsafeOut: args.allowUnsafeOut, stacks: stateStore(args.engine, args.providers) });
     } finally {
         lock.release();
     }
