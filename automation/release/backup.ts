@@ -99,7 +99,7 @@ export function backupTarget(out: string, guard: TargetGuard): string {
             : target === project ? "the project root"
             : target.startsWith(project + path.sep) && !ignoredFolders(project).has(path.relative(project, target).split(path.sep)[0]) ? "inside the project, in a folder git tracks"
             : undefined;
-        if (refused) throw new InputError(`--out ${out} is ${refused} (${target}); write the backup to its own folder elsewhere (or a git-ignored one such as .infra/), or pass --allow-unsafe-out`);
+        if (refused) throw new InputError(`--out ${out} is ${refused} (${target}); write the backup to its own folder outside the project (or in a git-ignored one), or pass --allow-unsafe-out`);
     }
     if (missing.length === 0 && fs.readdirSync(target).length > 0 && !guard.force) {
         throw new InputError(`--out ${out} is not empty; choose a new folder, or pass --force to write into it`);
