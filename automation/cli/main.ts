@@ -3,7 +3,7 @@
  * one place that turns errors into exit codes and one-line messages.
  */
 import type { Argv, CommandModule } from "yargs";
-import { EXIT, InputError } from "../errors";
+import { EXIT, InputError } from "../../common/errors";
 import { globalOptions } from "./options";
 import * as backup from "./commands/backup";
 import * as check from "./commands/check";

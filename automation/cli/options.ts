@@ -3,7 +3,7 @@
  * them the same way.
  */
 import type { Argv } from "yargs";
-import { InputError } from "../errors";
+import { InputError } from "../../common/errors";
 import { PROVIDER_MODES, type ProviderMode } from "../engines/pulumi-cli";
 import type { PassThrough } from "../engine";
 

@@ -1,6 +1,6 @@
 /** Engines by name: the pipeline and commands only ever see the Engine interface. */
 import type { Engine } from "../engine";
-import { InputError } from "../errors";
+import { InputError } from "../../common/errors";
 import type { ProviderMode } from "./pulumi-cli";
 
 export type EngineName = "pulumi" | "offline";

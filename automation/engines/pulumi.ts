@@ -21,10 +21,10 @@ import {
     StackNotFoundError,
 } from "@pulumi/pulumi/automation";
 import type { Layer } from "../../stacks/graph";
-import { stackName as layerStack } from "../../stacks/upstream";
+import { stackName as layerStack } from "../../stacks/names";
 import { loadEnvironment } from "../../environments/load";
 import { emptyChanges, SECRET_MARKER, type FingerprintStore, type PassThrough, type ChangeSummary, type Engine, type LayerRequest, type LayerResult, type OutputValue, type Severity } from "../engine";
-import { AuthError, InputError, InterruptedError, PolicyError, StackMissingError, TransientError } from "../errors";
+import { AuthError, InputError, InterruptedError, PolicyError, StackMissingError, TransientError } from "../../common/errors";
 import { RULE_SEVERITY, writePolicyConfigFile } from "../policy/config";
 import { resolveBackend, type Backend } from "./backend";
 import { locatePulumi, standinEnv, type ProviderMode } from "./pulumi-cli";

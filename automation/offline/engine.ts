@@ -9,7 +9,7 @@ import { loadEnvironment } from "../../environments/load";
 import { ancestors, Layer } from "../../stacks/graph";
 import type { Engine, LayerRequest, LayerResult, OutputValue, PolicyViolation } from "../engine";
 import { emptyChanges } from "../engine";
-import { InterruptedError } from "../errors";
+import { InterruptedError } from "../../common/errors";
 import { startPolicyPack, PolicyServer } from "../policy/analyzer";
 import { policyConfig } from "../policy/config";
 import type { RunnerMessage, RunnerRequest } from "./protocol";

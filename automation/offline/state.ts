@@ -10,7 +10,7 @@ import * as path from "path";
 import type { ChangeSummary, OutputValue, RecordedResource } from "../engine";
 import { emptyChanges } from "../engine";
 import { writeAtomically } from "../files";
-import { InputError } from "../errors";
+import { InputError } from "../../common/errors";
 import { isSealed, passphraseFrom, seal, unseal } from "../secrets/at-rest";
 import { hash } from "./fabricate";
 

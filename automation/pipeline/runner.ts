@@ -4,7 +4,7 @@
  * errors, and stops cleanly on abort. It always resolves with a summary of exactly what ran.
  */
 import type { Engine, EngineEvent, LayerResult, Operation, OutputValue, PassThrough } from "../engine";
-import { InputError, TransientError } from "../errors";
+import { InputError, TransientError } from "../../common/errors";
 import { LAYER_NEEDS, type Layer } from "../../stacks/graph";
 import { DEFAULT_RETRY, type RetryPolicy, backoffDelay, sleep, validateRetry } from "./backoff";
 import { openLayerLog } from "./layer-log";

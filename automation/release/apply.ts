@@ -6,14 +6,14 @@
 import type { Engine } from "../engine";
 import { loadEnvironment } from "../../environments/load";
 import { LAYERS, type Layer } from "../../stacks/graph";
-import { acquireLock } from "../pipeline/lock";
+import { acquireLock } from "../state/lock";
 import { type PipelineEvent, runPipeline, type RunSummary } from "../pipeline/runner";
-import { fingerprintStore, fingerprintUnchanged, recordFingerprints } from "./fingerprint";
+import { fingerprintStore, fingerprintUnchanged, recordFingerprints } from "../state/fingerprint";
 import { finishRelease, type ReleaseStatus } from "./history";
 import { environmentsDir } from "./pins";
 import { planPromotion, type PromotionRequest } from "./promote";
 import { planRollback, type RollbackRequest } from "./rollback";
-import { recordRun } from "./runs";
+import { recordRun } from "../state/runs";
 import { affectedLayers, type ReleasePlan, writeRelease } from "./write";
 
 export interface ApplyOptions {

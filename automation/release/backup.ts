@@ -7,12 +7,12 @@
  */
 import { createHash } from "crypto";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
-import { InputError } from "../errors";
+import { InputError } from "../../common/errors";
 import { writeAtomically } from "../files";
 import { LAYERS, type Layer, topoOrder } from "../../stacks/graph";
 import { readStoredState, storedStateProblem, withoutPlaintext, writeStoredState, type StoredState } from "../offline/state";
-import * as os from "os";
 
 /** How an engine exports and imports a stack's state (the pulumi engine: `pulumi stack export/import`). */
 export interface StateStore {

@@ -5,13 +5,13 @@
  * exactly the pinned digests.
  */
 import type { Engine } from "../engine";
-import { InputError } from "../errors";
+import { InputError } from "../../common/errors";
+import { DIGEST_REF } from "../../common/patterns";
 import { loadEnvironment } from "../../environments/load";
 import { diffPins, effectiveCharts, environmentsDir, type Pins, readPins } from "./pins";
-import { lastRun, runProblem } from "./runs";
+import { lastRun, runProblem } from "../state/runs";
 import { type ReleasePlan, writeRelease } from "./write";
 
-const DIGEST_REF = /^[\w.\-/:]+@sha256:[a-f0-9]{64}$/;
 
 export interface PromotionRequest {
     /** Where `.infra/runs` lives. */

@@ -13,7 +13,7 @@ import { mapPulumiError, pulumiSetup } from "../engines/pulumi";
 import { assertPulumiInstalled, type ProviderMode } from "../engines/pulumi-cli";
 import type { StateStore } from "./backup";
 import type { Layer } from "../../stacks/graph";
-import { stackName as layerStack } from "../../stacks/upstream";
+import { stackName as layerStack } from "../../stacks/names";
 
 /** The key Pulumi marks a secret value with in state (`sig.Secret`). */
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";

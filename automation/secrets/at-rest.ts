@@ -8,7 +8,7 @@
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes, scryptSync } from "crypto";
 import * as fs from "fs";
-import { InputError } from "../errors";
+import { InputError } from "../../common/errors";
 
 /** Version tag of the sealed text: `v1:<N>:<r>:<p>:<salt>:<iv>:<tag>:<ciphertext>`, base64 fields. */
 const VERSION = "v1";

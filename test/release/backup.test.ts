@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { InputError } from "../../automation/errors";
+import { InputError } from "../../common/errors";
 import { writeState, readState, toState } from "../../automation/offline/state";
 import { backup, backupTarget, offlineStateStore, restore } from "../../automation/release/backup";
 import { REPO, sandbox, type Sandbox } from "./support";

@@ -7,7 +7,7 @@ import { listReleases } from "../../automation/release/history";
 import { readPins } from "../../automation/release/pins";
 import { applyPromotion, planPromotion } from "../../automation/release/promote";
 import { planRollback } from "../../automation/release/rollback";
-import { recordRun } from "../../automation/release/runs";
+import { recordRun } from "../../automation/state/runs";
 import { renderReleases } from "../../automation/release/report";
 import { ref, REPO, sandbox, ScriptedEngine, summaryOf, type Sandbox } from "./support";
 

@@ -5,7 +5,7 @@ import { runPipeline } from "../../automation/pipeline/runner";
 import { listReleases } from "../../automation/release/history";
 import { readPins } from "../../automation/release/pins";
 import { applyPromotion, planPromotion } from "../../automation/release/promote";
-import { recordRun } from "../../automation/release/runs";
+import { recordRun } from "../../automation/state/runs";
 import { REPO, sandbox, type Sandbox } from "./support";
 
 /**

@@ -1,11 +1,11 @@
 import { strict as assert } from "assert";
-import { InputError } from "../../automation/errors";
+import { InputError } from "../../common/errors";
 import { promote, rollback } from "../../automation/release/apply";
 import { listReleases } from "../../automation/release/history";
 import { readPins } from "../../automation/release/pins";
 import { planPromotion, validatePromotionRequest } from "../../automation/release/promote";
 import { planRollback } from "../../automation/release/rollback";
-import { lastRun, recordRun, resumeSelection } from "../../automation/release/runs";
+import { lastRun, recordRun, resumeSelection } from "../../automation/state/runs";
 import { ref, sandbox, ScriptedEngine, summaryOf, type Sandbox } from "./support";
 
 const CLEAN = { cluster: "succeeded", images: "succeeded", monitoring: "succeeded", mesh: "succeeded", apps: "succeeded" } as const;

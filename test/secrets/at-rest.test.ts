@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { InputError } from "../../automation/errors";
+import { InputError } from "../../common/errors";
 import { writeAtomically } from "../../automation/files";
 import { isSealed, passphraseFrom, seal, unseal } from "../../automation/secrets/at-rest";
 

@@ -31,7 +31,7 @@ describe("secrets at rest in the offline engine's state and backups", function (
     let ws: Workspace;
     let root: string;
     let password: string;
-    const run = (env: NodeJS.ProcessEnv, ...args: string[]) => infra({ ...ws, env: { ...ws.env, ...env } }, ...args);
+    const run = (env: NodeJS.ProcessEnv, ...args: string[]) => infra({ ...ws, env: { ...ws.env, INFRA_STATE_DIR: "", ...env } }, ...args);
     const withPass = { PULUMI_CONFIG_PASSPHRASE: "offline-test-passphrase" };
     const noPass = { PULUMI_CONFIG_PASSPHRASE: "", PULUMI_CONFIG_PASSPHRASE_FILE: "" };
 

@@ -8,7 +8,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { InputError } from "../../automation/errors";
+import { InputError } from "../../common/errors";
 import { backup, restore } from "../../automation/release/backup";
 import { pulumiStateStore } from "../../automation/release/pulumi-state";
 

@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { readPins, writePins } from "../../automation/release/pins";
 import { applyPromotion, planPromotion } from "../../automation/release/promote";
-import { recordRun } from "../../automation/release/runs";
+import { recordRun } from "../../automation/state/runs";
 import { ref, REPO, sandbox, ScriptedEngine, summaryOf, type Sandbox } from "../release/support";
 
 /** Starts a promotion dev -> staging in a child that pauses with its temporary file written; SIGKILLs it there. */

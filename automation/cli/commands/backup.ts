@@ -1,7 +1,7 @@
 /** `infra backup`: copy an environment's stack state to a directory, with checksums. */
 import type { ProviderMode } from "../../engines/pulumi-cli";
 import type { ArgumentsCamelCase, Argv } from "yargs";
-import { backupCommand } from "../../release/commands";
+import { backupCommand } from "../../orchestrator/release";
 import { EngineName, ENGINES, envOption, providersOptionSpec } from "../options";
 
 export const command = "backup";

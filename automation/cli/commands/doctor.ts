@@ -10,8 +10,8 @@ import * as path from "path";
 import type { ArgumentsCamelCase, Argv } from "yargs";
 import { listEnvironments } from "../../../environments/load";
 import { findOnPath, locatePulumi, PROVIDER_MODES, toolsDirs, type ProviderMode } from "../../engines/pulumi-cli";
-import { readLock } from "../../pipeline/lock";
-import { print, LOCK_DIR, PROJECT_DIR } from "../run";
+import { readLock } from "../../state/lock";
+import { print, LOCK_DIR, PROJECT_DIR } from "../../orchestrator/run";
 import { providersOptionSpec } from "../options";
 
 export const command = "doctor";

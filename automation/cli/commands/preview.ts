@@ -1,7 +1,7 @@
 /** `infra preview`: Show what up would change, with the policy pack, without changing anything */
 import type { ArgumentsCamelCase, Argv } from "yargs";
 import { CommonArgs, envOptions, passThroughOptions, type PassThroughArgs } from "../options";
-import { runOperation } from "../run";
+import { runOperation } from "../../orchestrator/run";
 
 export const command = "preview";
 export const describe = "Show what up would change, with the policy pack, without changing anything";

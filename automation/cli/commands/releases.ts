@@ -1,6 +1,6 @@
 /** `infra releases`: the audit trail of promotions and rollbacks of an environment. */
 import type { ArgumentsCamelCase, Argv } from "yargs";
-import { releasesCommand } from "../../release/commands";
+import { releasesCommand } from "../../orchestrator/release";
 import { envOption } from "../options";
 
 export const command = "releases";

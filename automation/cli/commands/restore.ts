@@ -1,7 +1,7 @@
 /** `infra restore`: replace an environment's stack state from a verified backup. */
 import type { ProviderMode } from "../../engines/pulumi-cli";
 import type { ArgumentsCamelCase, Argv } from "yargs";
-import { restoreCommand } from "../../release/commands";
+import { restoreCommand } from "../../orchestrator/release";
 import { EngineName, ENGINES, envOption, providersOptionSpec } from "../options";
 
 export const command = "restore";

@@ -1,7 +1,7 @@
 /** `infra up`: Create or update every selected layer of an environment, in dependency order */
 import type { ArgumentsCamelCase, Argv } from "yargs";
 import { CommonArgs, envOptions, passThroughOptions, type PassThroughArgs } from "../options";
-import { runUp } from "../run";
+import { runUp } from "../../orchestrator/run";
 
 export const command = "up";
 export const describe = "Create or update every selected layer of an environment, in dependency order";

@@ -8,9 +8,9 @@ import type { Operation, PassThrough } from "../engine";
 import type { Environment } from "../../environments/schema";
 import { loadEnvironment } from "../../environments/load";
 import { LAYERS, type Layer } from "../../stacks/graph";
-import { stackName } from "../../stacks/upstream";
-import { DeploymentError, DriftError, EXIT, InterruptedError, InputError, PolicyError } from "../errors";
-import { createEngine } from "../engines";
+import { stackName } from "../../stacks/names";
+import { DeploymentError, DriftError, EXIT, InterruptedError, InputError, PolicyError } from "../../common/errors";
+import { createEngine } from "../engines/index";
 import type { Engine } from "../engine";
 import type { RunSummary } from "../pipeline/runner";
 import { selectLayers } from "../pipeline/selection";
@@ -18,10 +18,10 @@ import { renderJson } from "../reports/json";
 import { errorText, violationsOf } from "../reports/model";
 import { installSignalHandlers } from "../pipeline/signals";
 import { colorWanted, createProgress, renderSummary } from "../pipeline/progress";
-import { recordRun, lastRun, resumeSelection } from "../release/runs";
-import { fingerprintStore, fingerprintUnchanged, recordFingerprints } from "../release/fingerprint";
+import { recordRun, lastRun, resumeSelection } from "../state/runs";
+import { fingerprintStore, fingerprintUnchanged, recordFingerprints } from "../state/fingerprint";
 import { promptForName, promptYes, upGate } from "./confirm";
-import { CommonArgs, EngineName, passThroughOf, validateParallel, type PassThroughArgs } from "./options";
+import { CommonArgs, EngineName, passThroughOf, validateParallel, type PassThroughArgs } from "../cli/options";
 import type { ProviderMode } from "../engines/pulumi-cli";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
@@ -97,7 +97,7 @@ export async function executeRun(args: CommonArgs, opts: ExecuteOptions): Promis
     const engine = await makeEngine(args.engine ?? "pulumi", args.providers);
     const { runPipeline } = require("../pipeline/runner") as typeof import("../pipeline/runner");
     const lock = MUTATING.has(opts.operation)
-        ? (require("../pipeline/lock") as typeof import("../pipeline/lock")).acquireLock(LOCK_DIR, args.env, { command: opts.command ?? `infra ${opts.operation} --env ${args.env}` })
+        ? (require("../state/lock") as typeof import("../state/lock")).acquireLock(LOCK_DIR, args.env, { command: opts.command ?? `infra ${opts.operation} --env ${args.env}` })
         : undefined;
     if (lock?.staleCleared) process.stderr.write(`cleared a stale lock left by pid ${lock.staleCleared.pid} (${lock.staleCleared.command})\n`);
     const interrupt = interruptOnSigint();

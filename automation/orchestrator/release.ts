@@ -6,15 +6,15 @@
 import type { ProviderMode } from "../engines/pulumi-cli";
 import * as path from "path";
 import { type EngineName, validateParallel } from "../cli/options";
-import { interruptOnSigint, LOCK_DIR, LOG_DIR, makeEngine, PROJECT_DIR } from "../cli/run";
-import { InputError, InterruptedError } from "../errors";
-import { acquireLock } from "../pipeline/lock";
-import { type ReleaseResult, promote, rollback } from "./apply";
-import { backup, offlineStateStore, restore, type StateStore, verifyBackup } from "./backup";
-import { forgetFingerprints } from "./fingerprint";
-import { listReleases } from "./history";
-import { validatePromotionRequest } from "./promote";
-import { releaseResultJson, renderReleaseResult, renderReleases } from "./report";
+import { interruptOnSigint, LOCK_DIR, LOG_DIR, makeEngine, PROJECT_DIR } from "./run";
+import { InputError, InterruptedError } from "../../common/errors";
+import { acquireLock } from "../state/lock";
+import { type ReleaseResult, promote, rollback } from "../release/apply";
+import { backup, offlineStateStore, restore, type StateStore, verifyBackup } from "../release/backup";
+import { forgetFingerprints } from "../state/fingerprint";
+import { listReleases } from "../release/history";
+import { validatePromotionRequest } from "../release/promote";
+import { releaseResultJson, renderReleaseResult, renderReleases } from "../release/report";
 import { loadEnvironment } from "../../environments/load";
 
 interface Output { json: boolean }
@@ -73,7 +73,7 @@ export function releasesCommand(args: { env: string } & Output): void {
 
 function stateStore(engine: EngineName, providers?: ProviderMode): StateStore {
     if (engine === "offline") return offlineStateStore(path.join(PROJECT_DIR, ".infra", "offline"));
-    const { pulumiStateStore } = require("./pulumi-state") as typeof import("./pulumi-state");
+    const { pulumiStateStore } = require("../release/pulumi-state") as typeof import("../release/pulumi-state");
     return pulumiStateStore(PROJECT_DIR, providers);
 }
 

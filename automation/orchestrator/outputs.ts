@@ -1,7 +1,7 @@
 /** `outputs`: stack outputs per selected layer, secrets masked unless asked for. */
 import type { Layer } from "../../stacks/graph";
 import { maskOutputs } from "../reports/model";
-import type { CommonArgs } from "./options";
+import type { CommonArgs } from "../cli/options";
 import { interruptOnSigint, makeEngine, print, resolveEnvironment, resolveLayers } from "./run";
 
 export interface OutputsArgs extends CommonArgs {

@@ -1,7 +1,7 @@
 /** `destroy`: the confirmation gate, then the pipeline in reverse order. */
-import { InputError } from "../errors";
+import { InputError } from "../../common/errors";
 import { destroyGate, promptForName } from "./confirm";
-import type { CommonArgs } from "./options";
+import type { CommonArgs } from "../cli/options";
 import { executeRun, failureOf, printSummary, resolveEnvironment, resolveLayers } from "./run";
 
 export interface DestroyArgs extends CommonArgs {

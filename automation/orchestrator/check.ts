@@ -5,11 +5,11 @@
 import { listEnvironments } from "../../environments/load";
 import type { Environment } from "../../environments/schema";
 import { writeAtomically } from "../files";
-import { DeploymentError, InputError, InterruptedError, PolicyError } from "../errors";
+import { DeploymentError, InputError, InterruptedError, PolicyError } from "../../common/errors";
 import type { RunSummary } from "../pipeline/runner";
-import { formatForFile, renderReport, ReportFormat } from "../reports";
+import { formatForFile, renderReport, ReportFormat } from "../reports/index";
 import { hasBlockingFindings, schemaIssuesOf, violationsOf } from "../reports/model";
-import type { CommonArgs } from "./options";
+import type { CommonArgs } from "../cli/options";
 import { executeRun, print, resolveEnvironment } from "./run";
 
 export interface CheckArgs extends Omit<CommonArgs, "env"> {
