@@ -75,7 +75,7 @@ describe("secrets at rest in the offline engine's state and backups", function (
     it("without a passphrase the value is not kept at all, said once, and --show-secrets still shows it", async () => {
         fs.rmSync(path.join(ws.dir, ".infra"), { recursive: true, force: true });
         fs.rmSync(path.join(root, "backup"), { recursive: true, force: true });
-        const up = await run(noPass, "up", "--env", "dev", "--engine", "offline", "--yes");
+        const up = await run(noPass, "up", "--env", "dev", "--engine", "offline", "--yes", "--force-all");
         assert.equal(up.code, 0, explain(up));
         assert.equal(up.stderr.split("PULUMI_CONFIG_PASSPHRASE is not set").length - 1, 1, `said once: ${up.stderr}`);
         const stored = JSON.parse(fs.readFileSync(path.join(ws.dir, ".infra", "offline", "dev-monitoring.json"), "utf8"));
