@@ -28,16 +28,16 @@ function alive(pid: number): boolean {
 }
 
 /**
- * Removes the temporary files a killed writer left in `dir` (those whose writer process is gone);
- * a live writer's file is left alone. Returns the names removed.
+ * Removes the temporary files a killed writer left in `dir` (those whose writer process is gone),
+ * only those of `file` when it is given; a live writer's file is left alone. Returns the names removed.
  */
-export function removeStaleTemps(dir: string): string[] {
+export function removeStaleTemps(dir: string, file?: string): string[] {
     let names: string[];
     try { names = fs.readdirSync(dir); } catch { return []; }
     const removed: string[] = [];
     for (const name of names) {
         const m = TEMP.exec(name);
-        if (!m || Number(m[2]) === process.pid || alive(Number(m[2]))) continue;
+        if (!m || (file !== undefined && m[1] !== file) || Number(m[2]) === process.pid || alive(Number(m[2]))) continue;
         fs.rmSync(path.join(dir, name), { force: true });
         removed.push(name);
     }
@@ -47,13 +47,14 @@ export function removeStaleTemps(dir: string): string[] {
 /**
  * Writes a file through a temporary name in the same folder (fsync, rename, fsync of the folder),
  * so a crash leaves the old file or the new one, never half of one. Temporary files a killed
- * writer left in that folder are removed first.
+ * writer of the same file left are removed first.
  */
 export function writeAtomically(file: string, text: string, opts: number | WriteOptions = {}): void {
     const { mode, beforeRename } = typeof opts === "number" ? { mode: opts, beforeRename: undefined } : opts;
     const dir = path.dirname(path.resolve(file));
     fs.mkdirSync(dir, { recursive: true });
-    removeStaleTemps(dir);
+    // Only this file's: the folder may be anyone's (a report written into the working directory).
+    removeStaleTemps(dir, path.basename(file));
     const tmp = tempName(path.resolve(file));
     const fd = fs.openSync(tmp, "w", mode ?? 0o666);
     try {

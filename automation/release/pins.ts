@@ -132,6 +132,7 @@ export function renderPins(text: string, file: string, env: string, pins: Pins, 
 /** Validates and atomically writes new pins into environments/<env>.yaml; returns the environment as written. */
 export function writePins(env: string, pins: Pins, id?: string, dir: string = environmentsDir()): Environment {
     const file = environmentFile(env, dir);
+    removeStaleTemps(dir);
     loadEnvironment(env, dir);
     const next = renderPins(fs.readFileSync(file, "utf8"), displayPath(file), env, pins, id);
     // Through the shared atomic write, which also clears the temporary files of a writer killed mid-write.

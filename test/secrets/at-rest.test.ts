@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -49,10 +50,14 @@ describe("secret values at rest (AES-256-GCM, scrypt key)", () => {
         try {
             const file = path.join(dir, "state.json");
             fs.writeFileSync(file, "old", { mode: 0o644 });
+            // Left by writers that are gone: this file's is cleared, another file's is not this write's business.
+            const dead = spawnSync("true").pid;
+            fs.writeFileSync(path.join(dir, `.state.json.${dead}.tmp`), "half");
+            fs.writeFileSync(path.join(dir, `.other.json.${dead}.tmp`), "half");
             writeAtomically(file, "new", 0o600);
             assert.equal(fs.statSync(file).mode & 0o777, 0o600);
             assert.equal(fs.readFileSync(file, "utf8"), "new");
-            assert.deepEqual(fs.readdirSync(dir), ["state.json"], "no temporary file left");
+            assert.deepEqual(fs.readdirSync(dir).sort(), [`.other.json.${dead}.tmp`, "state.json"], "no temporary file of state.json left");
         } finally {
             process.umask(old);
             fs.rmSync(dir, { recursive: true, force: true });
