@@ -11,7 +11,7 @@ import { type Document, isMap, isScalar, parseDocument } from "yaml";
 import { displayPath, environmentsDir, loadEnvironment, parseEnvironment } from "../../environments/load";
 import type { Environment } from "../../environments/schema";
 import { InputError } from "../../common/errors";
-import { pauseAt } from "./fault-points";
+import { pauseAt } from "../state/fault-points";
 
 /** What a release pins: image name -> repo@sha256:..., chart -> exact version. */
 export interface Pins {

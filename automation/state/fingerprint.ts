@@ -42,6 +42,22 @@ function resolveImport(root: string, fromRel: string, spec: string): string | un
 }
 
 /**
+ * The project files one module imports directly (relative imports, resolved as the TypeScript
+ * runtime resolves them); an import that cannot be resolved is kept as the path it names.
+ */
+export function relativeImports(root: string, rel: string): string[] {
+    const full = path.join(root, rel);
+    if (!/\.(ts|js)$/.test(rel) || !fs.existsSync(full)) return [];
+    const out: string[] = [];
+    for (const m of fs.readFileSync(full, "utf8").matchAll(IMPORT)) {
+        const spec = m[1] ?? m[2] ?? m[3];
+        if (!spec || !spec.startsWith(".")) continue;
+        out.push(resolveImport(root, rel, spec) ?? path.posix.normalize(path.posix.join(path.posix.dirname(rel), spec)));
+    }
+    return out;
+}
+
+/**
  * Every project file a module imports, transitively (relative imports; packages are covered by
  * the lockfiles). Derived from the code, so a new import cannot escape the fingerprint; an import
  * that cannot be resolved is kept as a path, so its later appearance changes the fingerprint too.
@@ -53,13 +69,7 @@ export function importClosure(root: string, entries: readonly string[]): string[
         const rel = queue.pop()!;
         if (seen.has(rel)) continue;
         seen.add(rel);
-        const full = path.join(root, rel);
-        if (!/\.(ts|js)$/.test(rel) || !fs.existsSync(full)) continue;
-        for (const m of fs.readFileSync(full, "utf8").matchAll(IMPORT)) {
-            const spec = m[1] ?? m[2] ?? m[3];
-            if (!spec || !spec.startsWith(".")) continue;
-            queue.push(resolveImport(root, rel, spec) ?? path.posix.normalize(path.posix.join(path.posix.dirname(rel), spec)));
-        }
+        queue.push(...relativeImports(root, rel));
     }
     return [...seen].sort();
 }

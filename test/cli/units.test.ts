@@ -4,8 +4,8 @@ import { destroyGate, promptYes, upGate } from "../../automation/orchestrator/co
 import { exitFor } from "../../automation/cli/main";
 import { reportTargets } from "../../automation/orchestrator/check";
 import { formatOutputs } from "../../automation/orchestrator/outputs";
-import { driftOf } from "../../automation/orchestrator/run";
-import { validateParallel } from "../../automation/cli/options";
+import { driftOf } from "../../automation/orchestrator/operations";
+import { validateParallel } from "../../automation/orchestrator/run";
 import { maskOutputs } from "../../automation/reports/model";
 import { formatForFile } from "../../automation/reports";
 import { AuthError, DeploymentError, DriftError, InputError, InterruptedError, LockHeldError, PolicyError, StackMissingError } from "../../common/errors";

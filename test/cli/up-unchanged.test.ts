@@ -6,7 +6,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { validateParallel } from "../../automation/cli/options";
+import { validateParallel } from "../../automation/orchestrator/run";
 import type { Engine } from "../../automation/engine";
 import { InputError } from "../../common/errors";
 import { renderSummary } from "../../automation/pipeline/progress";

@@ -8,7 +8,8 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { readPins, writePins } from "../../automation/release/pins";
-import { applyPromotion, planPromotion } from "../../automation/release/promote";
+import { planPromotion } from "../../automation/release/promote";
+import { writeRelease } from "../../automation/release/write";
 import { recordRun } from "../../automation/state/runs";
 import { ref, REPO, sandbox, ScriptedEngine, summaryOf, type Sandbox } from "../release/support";
 
@@ -17,7 +18,7 @@ function killPinWriter(sb: Sandbox, digest: string): Promise<number> {
     return new Promise((resolve, reject) => {
         const child = spawn(process.execPath, ["--require", "tsx/cjs", path.join(REPO, "test", "release", "fixtures", "promote-child.ts")], {
             cwd: REPO,
-            env: { ...process.env, INFRA_ENVIRONMENTS_DIR: sb.envDir, INFRA_RELEASE_PAUSE_AT: "after-temp-file", PROMOTE_DIGEST: digest, PROMOTE_PROJECT_DIR: sb.projectDir },
+            env: { ...process.env, INFRA_ENVIRONMENTS_DIR: sb.envDir, INFRA_PAUSE_AT: "after-temp-file", PROMOTE_DIGEST: digest, PROMOTE_PROJECT_DIR: sb.projectDir },
             stdio: ["ignore", "ignore", "pipe"],
         });
         let err = "";
@@ -59,7 +60,7 @@ describe("temporary files of a killed pin writer", function () {
         await killPinWriter(sb, ref("dev", "v2"));
         const engine = new ScriptedEngine();
         engine.builds.dev = ref("dev", "v4");
-        applyPromotion(await planPromotion({ projectDir: sb.projectDir, from: "dev", to: "staging", engine }));
+        writeRelease(await planPromotion({ stateDir: sb.projectDir, from: "dev", to: "staging", engine }));
         assert.deepEqual(temps(sb.envDir), []);
         assert.deepEqual(readPins("staging", sb.envDir).images, { app: ref("dev", "v4") });
     });

@@ -3,7 +3,8 @@ import type { ArgumentsCamelCase, Argv } from "yargs";
 import { GRAPH_FORMATS, GraphFormat, renderGraph } from "../../reports/graph";
 import { LAYER_NEEDS, waves } from "../../../stacks/graph";
 
-import { print, resolveEnvironment } from "../../orchestrator/run";
+import { print } from "../../orchestrator/output";
+import { resolveEnvironment } from "../../orchestrator/run";
 
 export const command = "graph";
 export const describe = "Show the layer graph and run order (layers in one wave run in parallel)";

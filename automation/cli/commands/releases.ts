@@ -12,6 +12,6 @@ export function builder(y: Argv) {
         .example(examples as [string, string][]);
 }
 
-export async function handler(argv: ArgumentsCamelCase<{ env: string; json: boolean }>): Promise<void> {
+export async function handler(argv: ArgumentsCamelCase<{ env: string; json: boolean; events: boolean }>): Promise<void> {
     releasesCommand(argv);
 }
