@@ -12,7 +12,9 @@ import { infra, makeWorkspace, removeWorkspace, type Result, type Workspace } fr
 /** Every regular file under `dir` (symbolic links, such as the linked node_modules, not followed). */
 function filesUnder(dir: string): string[] {
     const out: string[] = [];
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    let entries: fs.Dirent[] = [];
+    try { entries = fs.readdirSync(dir, { withFileTypes: true }); } catch { /* removed while searching */ }
+    for (const entry of entries) {
         const full = path.join(dir, entry.name);
         if (entry.isDirectory()) out.push(...filesUnder(full));
         else if (entry.isFile()) out.push(full);
@@ -20,8 +22,10 @@ function filesUnder(dir: string): string[] {
     return out;
 }
 
+/** Files under `dir` that hold `needle`; one removed while the search runs (an exiting worker's scratch file) holds nothing. */
 function filesHolding(dir: string, needle: string): string[] {
-    return filesUnder(dir).filter((f) => fs.readFileSync(f).includes(needle));
+    const read = (f: string): Buffer => { try { return fs.readFileSync(f); } catch { return Buffer.alloc(0); } };
+    return filesUnder(dir).filter((f) => read(f).includes(needle));
 }
 
 const explain = (r: Result): string => `exit ${r.code}\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-3000)}`;
