@@ -4,6 +4,7 @@ import { BUILTIN_CLUSTER_ROLES } from "./builtin-roles";
 import { DANGEROUS_GRANTS } from "./dangerous";
 import { configWithDefaults } from "../../config";
 import { metaOf } from "../util/kind";
+import { selects, type LabelSelector } from "../util/labels";
 import { bindingKind, describeRule, roleKind, rulesOf, subjectsOf, type PolicyRule } from "./util";
 
 interface Config {
@@ -31,27 +32,6 @@ interface RoleEntry {
 function namedBy(role: RoleEntry, refName: string): boolean {
     if (role.name === refName) return true;
     return role.autonamed && refName.startsWith(`${role.name}-`) && /^[0-9a-f]{7,8}$/.test(refName.slice(role.name.length + 1));
-}
-
-interface LabelSelector {
-    matchLabels?: Record<string, string>;
-    matchExpressions?: { key: string; operator: string; values?: string[] }[];
-}
-
-/** Label-selector semantics (matchLabels and matchExpressions) as the aggregation controller applies them. */
-function selects(selector: LabelSelector, labels: Record<string, string>): boolean {
-    const byLabels = Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
-    const byExpr = (selector.matchExpressions ?? []).every((e) => {
-        const has = Object.prototype.hasOwnProperty.call(labels, e.key);
-        switch (e.operator) {
-            case "In": return has && (e.values ?? []).includes(labels[e.key]);
-            case "NotIn": return !has || !(e.values ?? []).includes(labels[e.key]);
-            case "Exists": return has;
-            case "DoesNotExist": return !has;
-            default: return false;
-        }
-    });
-    return byLabels && byExpr;
 }
 
 /** Rules a ClusterRole really grants: its own, plus those of the stack ClusterRoles its aggregationRule selects. */

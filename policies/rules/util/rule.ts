@@ -3,10 +3,11 @@
  * rule file holds only what it checks: locating the pod spec, reading and validating config,
  * skipping exempt namespaces and reporting are done once, here.
  */
-import type { EnforcementLevel, ResourceValidationArgs } from "@pulumi/policy";
+import type { EnforcementLevel, ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
 import { configSchema, readConfig, type ConfigKey, type PackConfig } from "../../config";
-import type { Controls, ResourceRule } from "../types";
+import type { Controls, ResourceRule, StackRule } from "../types";
 import { kindOf, namespaceOf, objectNameOf, podViewOf, type Obj, type PodView } from "./podspec";
+import { stackViewOf, type StackObject, type StackView } from "./stack";
 
 /** What every rule declares besides its check. */
 export interface RuleMeta {
@@ -41,7 +42,7 @@ export function subject(kind: string, name: string): string {
     return `${kind} "${name}"`;
 }
 
-function base(meta: RuleMeta): Omit<ResourceRule, "validateResource"> {
+function base(meta: RuleMeta): Omit<ResourceRule, "validateResource" | "severity"> & { severity: ResourceRule["severity"] } {
     return {
         name: meta.name,
         description: meta.description,
@@ -98,6 +99,30 @@ export function kindRule(
             };
             if (isExempt(obj.namespace, obj.name, config)) return;
             for (const finding of check(obj, config)) report(`${subject(kind, obj.name)}: ${finding}`);
+        },
+    };
+}
+
+/** One finding of a stack rule: the object at fault and what to change. */
+export interface StackFinding {
+    object: StackObject;
+    message: string;
+}
+
+/**
+ * A rule over the whole stack (objects related to each other: selectors, targets, bindings).
+ * `check` gets the stack indexed once (util/stack.ts); each finding is reported on its
+ * object's URN, prefixed with the object, and skipped when the object is exempt.
+ */
+export function stackRule(meta: RuleMeta, check: (stack: StackView, config: PackConfig) => StackFinding[]): StackRule {
+    return {
+        ...base(meta),
+        validateStack: (args: StackValidationArgs, report) => {
+            const config = readConfig(args);
+            for (const { object, message } of check(stackViewOf(args.resources), config)) {
+                if (isExempt(object.namespace, object.name, config)) continue;
+                report(`${subject(object.kind, object.name)}: ${message}`, object.resource.urn);
+            }
         },
     };
 }
