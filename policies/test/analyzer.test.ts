@@ -79,8 +79,13 @@ describe("policy pack over the Analyzer protocol", function () {
                 });
                 for (const b of s.broken) {
                     it(`${s.rule}: ${b.name}`, async () => {
-                        const violations = await analyze(b.resources);
-                        assert.deepStrictEqual(fired(violations), [s.rule, ...(b.alsoViolates ?? [])].sort(), JSON.stringify(violations, null, 1));
+                        if (b.config) await server.configure({ all: b.config });
+                        try {
+                            const violations = await analyze(b.resources);
+                            assert.deepStrictEqual(fired(violations), [s.rule, ...(b.alsoViolates ?? [])].sort(), JSON.stringify(violations, null, 1));
+                        } finally {
+                            if (b.config) await server.configure({});
+                        }
                     });
                 }
             }

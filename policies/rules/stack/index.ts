@@ -10,12 +10,13 @@ import { ingressTls } from "./ingress-tls";
 import { nakedPod } from "./naked-pod";
 import { networkDefaultDeny } from "./network-default-deny";
 import { pdbCoverage } from "./pdb-coverage";
+import { policyExemptions } from "./policy-exemptions";
 import { selectorMatchesPods } from "./selector-matches-pods";
 import { serviceAccountAutomount } from "./service-account-automount";
 import { serviceIngressScoped } from "./service-ingress-scoped";
 
 export const stackRules: readonly Rule[] = [
-    pdbCoverage, networkDefaultDeny, serviceIngressScoped, hpaTarget, nakedPod, serviceAccountAutomount, selectorMatchesPods, ingressTls,
+    pdbCoverage, networkDefaultDeny, serviceIngressScoped, hpaTarget, nakedPod, serviceAccountAutomount, selectorMatchesPods, ingressTls, policyExemptions,
 ];
 
 /** Rules that need several related objects to say anything; a one-object fixture cannot satisfy them. */

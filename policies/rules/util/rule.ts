@@ -4,9 +4,10 @@
  * skipping exempt namespaces and reporting are done once, here.
  */
 import type { EnforcementLevel, ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
-import { configSchema, readConfig, type ConfigKey, type PackConfig } from "../../config";
+import { configSchema, readConfig, type ConfigKey, type Exemption, type PackConfig } from "../../config";
 import type { Controls, ResourceRule, StackRule } from "../types";
-import { kindOf, namespaceOf, objectNameOf, podViewOf, type Obj, type PodView } from "./podspec";
+import { isAllowedRegistry, parseImage } from "./image";
+import { containersOf, kindOf, namespaceOf, objectNameOf, podViewOf, type Obj, type PodView } from "./podspec";
 import { stackViewOf, type StackObject, type StackView } from "./stack";
 
 /** What every rule declares besides its check. */
@@ -19,8 +20,41 @@ export interface RuleMeta {
     controls: Controls;
     /** How to fix a violation, shown with every finding. */
     remediationSteps: string;
-    /** Settings the check reads besides exemptNamespaces. */
+    /** Settings the check reads besides exemptNamespaces, exemptObjects and exemptions. */
     configKeys?: ConfigKey[];
+    /** False only for the rule that reports exemptions themselves. Default true. */
+    honoursExemptions?: boolean;
+}
+
+/** What an exemption is matched against. */
+export interface ExemptionTarget {
+    namespace?: string;
+    name: string;
+    urn: string;
+    /** Container images, for workloads. */
+    images: readonly string[];
+}
+
+/** True when every selector `e` sets matches the target. */
+export function exemptionMatches(e: Exemption, t: ExemptionTarget): boolean {
+    if (e.namespace !== undefined && e.namespace !== t.namespace) return false;
+    if (e.namePrefix !== undefined && !t.name.startsWith(e.namePrefix)) return false;
+    if (e.urn !== undefined && e.urn !== t.urn) return false;
+    if (e.image !== undefined) {
+        const allow = [e.image];
+        if (!t.images.some((img) => { const ref = parseImage(img); return ref !== undefined && isAllowedRegistry(ref, allow); })) return false;
+    }
+    return true;
+}
+
+/** The first exemption of `config` that covers `rule` for the target, if any. */
+export function exemptionFor(rule: string, t: ExemptionTarget, config: PackConfig): Exemption | undefined {
+    return config.exemptions.find((e) => (e.rules === undefined || e.rules.includes(rule)) && exemptionMatches(e, t));
+}
+
+/** Container images of a pod spec, for image exemptions. */
+export function imagesOf(pod: PodView | undefined): string[] {
+    return pod ? containersOf(pod).map((c) => c.container.image).filter((i): i is string => typeof i === "string") : [];
 }
 
 function matchesSegment(pattern: string, value: string): boolean {
@@ -66,6 +100,7 @@ export function podRule(meta: RuleMeta, check: (pod: PodView, config: PackConfig
             if (!pod) return;
             const config = readConfig(args);
             if (isExempt(pod.namespace, pod.name, config)) return;
+            if (config.exemptions.length > 0 && exemptionFor(meta.name, { namespace: pod.namespace, name: pod.name, urn: args.urn, images: imagesOf(pod) }, config)) return;
             for (const finding of check(pod, config)) report(`${subject(pod.kind, pod.name)}: ${finding}`);
         },
     };
@@ -98,6 +133,10 @@ export function kindRule(
                 props: args.props,
             };
             if (isExempt(obj.namespace, obj.name, config)) return;
+            if (config.exemptions.length > 0) {
+                const target = { namespace: obj.namespace, name: obj.name, urn: args.urn, images: imagesOf(podViewOf(args.type, args.props, args.name)) };
+                if (exemptionFor(meta.name, target, config)) return;
+            }
             for (const finding of check(obj, config)) report(`${subject(kind, obj.name)}: ${finding}`);
         },
     };
@@ -105,7 +144,7 @@ export function kindRule(
 
 /** One finding of a stack rule: the object at fault and what to change. */
 export interface StackFinding {
-    object: StackObject;
+    object: Pick<StackObject, "resource" | "kind" | "name" | "namespace">;
     message: string;
 }
 
@@ -119,8 +158,11 @@ export function stackRule(meta: RuleMeta, check: (stack: StackView, config: Pack
         ...base(meta),
         validateStack: (args: StackValidationArgs, report) => {
             const config = readConfig(args);
+            const exempts = meta.honoursExemptions !== false;
             for (const { object, message } of check(stackViewOf(args.resources), config)) {
-                if (isExempt(object.namespace, object.name, config)) continue;
+                if (exempts && isExempt(object.namespace, object.name, config)) continue;
+                const target = { namespace: object.namespace, name: object.name, urn: object.resource.urn, images: imagesOf(podViewOf(object.resource.type, object.resource.props, object.resource.name)) };
+                if (exempts && exemptionFor(meta.name, target, config)) continue;
                 report(`${subject(object.kind, object.name)}: ${message}`, object.resource.urn);
             }
         },

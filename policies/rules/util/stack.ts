@@ -29,6 +29,8 @@ export interface Workload extends StackObject {
 
 /** The indexed stack a stack rule checks. */
 export interface StackView {
+    /** Every resource of the stack, Kubernetes or not. */
+    resources: readonly PolicyResource[];
     objects: readonly StackObject[];
     workloads: readonly Workload[];
     /** Objects of one kind (and API group, when given). */
@@ -87,6 +89,7 @@ export function stackViewOf(resources: readonly PolicyResource[]): StackView {
         byName.set(`${w.namespace}\u0000${w.kind}\u0000${w.name}`, w);
     }
     return {
+        resources,
         objects,
         workloads,
         ofKind: (kind, group) => (byKind.get(kind) ?? []).filter((o) => group === undefined || o.group === group),

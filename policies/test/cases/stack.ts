@@ -79,6 +79,11 @@ export const stackCases: StackCase[] = [
         broken("automountServiceAccountToken unset", "serviceAccount", (s) => delete s.automountServiceAccountToken),
         broken("automountServiceAccountToken true, nothing bound", "serviceAccount", (s) => (s.automountServiceAccountToken = true)),
     ]),
+    caseOf("policy-exemptions", [{
+        name: "an exemption covers the app's objects",
+        resources: compliant,
+        config: { exemptions: [{ namespace: "apps", rules: ["naked-pod"], reason: "migration Jobs own their Pods" }] },
+    }]),
     caseOf("selector-matches-pods", [
         broken("Service selector typo", "service", (s) => (s.spec.selector = { "app.kubernetes.io/name": "apii" })),
     ]),

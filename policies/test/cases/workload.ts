@@ -132,7 +132,10 @@ export const cases: RuleCase[] = [
     deploymentCase("host-path-volume", [
         deploy("hostPath volume", (d) => T(d).volumes.push({ name: "logs", hostPath: { path: "/var/log" } })),
     ]),
-    deploymentCase("host-ports", [deploy("hostPort on container", (d) => (main(d).ports[0].hostPort = 8000))]),
+    deploymentCase("host-ports", [
+        deploy("hostPort on container", (d) => (main(d).ports[0].hostPort = 8000)),
+        deploy("hostPort outside the allowed ranges", (d) => (main(d).ports[0].hostPort = 8000), { allowedHostPorts: ["9100", "30000-32767"] }),
+    ]),
     deploymentCase("capabilities-baseline", [
         deploy("adds SYS_ADMIN", (d) => (main(d).securityContext.capabilities.add = ["SYS_ADMIN"])),
         deploy("initContainer adds NET_ADMIN", (d) => (init(d).securityContext.capabilities.add = ["CAP_NET_ADMIN"])),
