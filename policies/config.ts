@@ -254,7 +254,7 @@ export function buildPackConfig(settings: PackSettings, rules: readonly RuleInfo
     const out: Record<string, RuleConfig> = {};
     for (const rule of rules) {
         let level: EnforcementLevel = rule.enforcementLevel ?? "advisory";
-        if (profile === "baseline" && rule.controls.pss?.startsWith("restricted/") && level === "mandatory") level = "advisory";
+        if (profile === "baseline" && rule.controls.pss?.level === "restricted" && level === "mandatory") level = "advisory";
         if (enforceBestPractices && !rule.controls.pss && level === "advisory" && rule.name !== EXEMPTIONS_RULE) level = "mandatory";
         const entry: RuleConfig = { enforcementLevel: level };
         for (const key of Object.keys(rule.configSchema?.properties ?? {})) {

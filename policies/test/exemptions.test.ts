@@ -100,3 +100,24 @@ describe("exemptions in an environment file", () => {
             /^environments\/prod\.yaml: policy: exemptions\[0\]\.rules names unknown rule "ingres-tls"/.test(err.message));
     });
 });
+
+describe("exemptions in every rule family", () => {
+    it("an RBAC rule skips roles by name prefix (system:), and an AWS rule a resource by URN", async () => {
+        const { rbacNoWildcardPermissions } = require("../rules/rbac/wildcard-permissions");
+        const { ecrScanOnPush } = require("../rules/aws/ecr-scan-on-push");
+        const role = (name: string) => ({ apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name }, rules: [{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }] });
+        const CLUSTER_ROLE = "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole";
+        const systemPrefix = { exemptions: [{ namePrefix: "system:", reason: "Kubernetes' own roles, managed by the API server" }] };
+        const roles = [{ type: CLUSTER_ROLE, name: "a", props: role("system:controller:x") }, { type: CLUSTER_ROLE, name: "b", props: role("app-admin") }];
+        const found = await runRules([rbacNoWildcardPermissions, policyExemptions], roles, systemPrefix);
+        assert.deepStrictEqual(found.map((f) => [f.rule, f.urn]).sort(), [
+            ["policy-exemptions", urnOf(CLUSTER_ROLE, "a")],
+            ["rbac-no-wildcard-permissions", urnOf(CLUSTER_ROLE, "b")],
+        ]);
+        const REPO = "aws:ecr/repository:Repository";
+        const repos = [{ type: REPO, name: "legacy", props: {} }, { type: REPO, name: "app", props: {} }];
+        const byUrn = { exemptions: [{ urn: urnOf(REPO, "legacy"), rules: ["ecr-scan-on-push"], reason: "scanned by the registry-wide rule" }] };
+        const ecr = await runRules([ecrScanOnPush], repos, byUrn);
+        assert.deepStrictEqual(ecr.map((f) => f.urn), [urnOf(REPO, "app")]);
+    });
+});

@@ -6,6 +6,7 @@
 import * as assert from "assert";
 import { allRules, workloadRules } from "../rules";
 import { RELATION_RULES } from "../rules/stack";
+import { controlTags } from "../rules/util/controls";
 import { privilegedContainer } from "../rules/workload/privileged-container";
 import { minReplicas } from "../rules/workload/min-replicas";
 import { isAllowedRegistry, parseImage } from "../rules/util/image";
@@ -104,17 +105,28 @@ describe("policy rules (direct)", () => {
             assert.ok(SEVERITIES.includes(rule.severity), `${rule.name}: severity ${rule.severity}`);
             assert.ok(LEVELS.includes(rule.enforcementLevel ?? ""), `${rule.name}: no enforcementLevel`);
             assert.ok(rule.controls, `${rule.name}: no controls`);
-            if (rule.controls.kubescape) assert.match(rule.controls.kubescape, /^C-\d{4}$/, `${rule.name}: kubescape id`);
+            assert.ok(rule.remediationSteps.length > 10, `${rule.name}: no remediation steps`);
+            const c = rule.controls;
+            if (c.pss) assert.match(`${c.pss.level}/${c.pss.control}`, /^(baseline|restricted)\/[a-z-]+$/, `${rule.name}: PSS control`);
+            for (const id of [...(c.cisKubernetes ?? []), ...(c.cisEks ?? []), ...(c.cisAws ?? [])]) assert.match(id, /^\d+(\.\d+)+$/, `${rule.name}: CIS id ${id}`);
+            for (const id of c.awsFsbp ?? []) assert.match(id, /^[A-Z0-9]+\.\d+$/, `${rule.name}: FSBP id ${id}`);
+            for (const id of c.kubescape ?? []) assert.match(id, /^C-\d{4}$/, `${rule.name}: kubescape id ${id}`);
+            if (c.awsFsbp) assert.ok(rule.name.match(/^(eks|ec2|ecr|kms|s3|iam)-/), `${rule.name}: FSBP ids on an AWS rule only`);
         }
         const withoutControl = allRules
             .filter((r) => !WITHOUT_CONTROL.has(r.name))
-            .filter((r) => ![r.controls.pss, r.controls.cis, r.controls.kubescape].some(Boolean))
+            .filter((r) => controlTags(r.controls).filter((t) => !t.startsWith("NSA-CISA:")).length === 0)
             .map((r) => r.name);
         assert.deepStrictEqual(withoutControl, [], "rules without a standard control id");
         for (const rule of workloadRules) {
-            assert.ok((rule.remediationSteps ?? "").length > 10, `${rule.name}: no remediation message`);
             if (rule.controls.pss) assert.strictEqual(rule.enforcementLevel, "mandatory", `${rule.name}: PSS rules are mandatory`);
         }
+    });
+
+    it("publishes controls as tags: PSS, CIS Kubernetes and EKS, NSA-CISA, AWS FSBP, Kubescape", () => {
+        assert.deepStrictEqual(controlTags(privilegedContainer.controls), ["PSS:baseline/privileged", "CIS-K8s-5.2.2", "CIS-EKS-4.2.1", "NSA-CISA:pod-security", "C-0057"]);
+        const eks = allRules.find((r) => r.name === "eks-endpoint-not-public")!;
+        assert.deepStrictEqual(controlTags(eks.controls), ["CIS-EKS-5.4.1", "NSA-CISA:network-separation", "AWS-FSBP:EKS.1", "C-0227"]);
     });
 
     it("messages name the container and the field path", async () => {

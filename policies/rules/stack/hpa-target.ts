@@ -1,4 +1,4 @@
-import { stackRule, type StackFinding } from "../util/rule";
+import { rule, type StackFinding } from "../util/rule";
 import { containersOf } from "../util/podspec";
 
 /** True when an HPA scales on CPU: a cpu Resource metric, the v1 CPU target, or no metrics at all (the 80% CPU default). */
@@ -16,7 +16,7 @@ export function scalesOnCpu(spec: { metrics?: { type?: string; resource?: { name
  * reports "missing request for cpu". A typo in scaleTargetRef fails the same silent way.
  * Severity medium, advisory; no benchmark control (Kubernetes HPA documentation).
  */
-export const hpaTarget = stackRule(
+export const hpaTarget = rule(
     {
         name: "hpa-target",
         description: "HorizontalPodAutoscalers must target a workload of the stack whose containers request CPU.",
@@ -24,6 +24,7 @@ export const hpaTarget = stackRule(
         enforcementLevel: "advisory",
         controls: {},
         remediationSteps: "Point spec.scaleTargetRef at the Deployment or StatefulSet (kind and metadata.name) in the HPA's namespace, and set resources.requests.cpu on each of its containers.",
+        scope: "stack",
     },
     (stack) => {
         const out: StackFinding[] = [];

@@ -1,4 +1,4 @@
-import { kindRule } from "../util/rule";
+import { rule } from "../util/rule";
 
 /** True when TLS host `pattern` ("*.example.com" or exact) covers `host`. */
 function covers(pattern: string, host: string): boolean {
@@ -13,16 +13,16 @@ function covers(pattern: string, host: string): boolean {
  * text, credentials and session cookies included.
  * Severity high, advisory; Kubescape C-0263 "Ingress uses TLS", NSA-CISA "Network separation and hardening".
  */
-export const ingressTls = kindRule(
+export const ingressTls = rule(
     {
         name: "ingress-tls",
         description: "Ingress and Istio Gateway hosts must be served over TLS (HTTP only to redirect to HTTPS).",
         severity: "high",
         enforcementLevel: "advisory",
-        controls: { kubescape: "C-0263" },
+        controls: { nsaCisa: "network-separation", kubescape: ["C-0263"] },
         remediationSteps: "List every Ingress host under spec.tls with a certificate Secret; on an Istio Gateway serve the hosts on an HTTPS server and set tls.httpsRedirect: true on the HTTP one.",
+        scope: { kinds: ["Ingress", "Gateway"] },
     },
-    ["Ingress", "Gateway"],
     (obj) => {
         const spec = obj.props.spec ?? {};
         if (obj.kind === "Ingress") {

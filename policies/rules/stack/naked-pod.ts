@@ -1,4 +1,4 @@
-import { stackRule } from "../util/rule";
+import { rule } from "../util/rule";
 
 /**
  * Flags Pods the stack creates directly, with no controller (ownerReferences): nothing
@@ -6,14 +6,15 @@ import { stackRule } from "../util/rule";
  * autoscaling. Run it from a Deployment, StatefulSet, DaemonSet or Job instead.
  * Severity low, advisory; Kubescape C-0073 "Naked pods".
  */
-export const nakedPod = stackRule(
+export const nakedPod = rule(
     {
         name: "naked-pod",
         description: "Pods must be created by a controller (Deployment, StatefulSet, DaemonSet, Job), not on their own.",
         severity: "low",
         enforcementLevel: "advisory",
-        controls: { kubescape: "C-0073" },
+        controls: { kubescape: ["C-0073"] },
         remediationSteps: "Wrap the pod spec in a Deployment (or a Job for run-to-completion work) instead of creating the Pod directly.",
+        scope: "stack",
     },
     (stack) =>
         stack.workloads

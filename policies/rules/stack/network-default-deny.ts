@@ -1,4 +1,4 @@
-import { stackRule } from "../util/rule";
+import { rule } from "../util/rule";
 import type { StackObject, Workload } from "../util/stack";
 
 /** True for a NetworkPolicy that denies all ingress to the pods it selects: type Ingress and no ingress rules. */
@@ -16,14 +16,15 @@ export function isDefaultDeny(policy: StackObject): boolean {
  * pod no policy selects. A per-object scanner cannot see this: the policy is another object.
  * Severity medium, advisory; CIS Kubernetes 5.3.2, CIS EKS 4.3.2, NSA-CISA "Network separation and hardening".
  */
-export const networkDefaultDeny = stackRule(
+export const networkDefaultDeny = rule(
     {
         name: "network-default-deny",
         description: "Every workload's pods must be covered by a default-deny ingress NetworkPolicy.",
         severity: "medium",
         enforcementLevel: "advisory",
-        controls: { cis: "CIS-K8s-5.3.2" },
+        controls: { cisKubernetes: ["5.3.2"], cisEks: ["4.3.2"], nsaCisa: "network-separation" },
         remediationSteps: "Add a NetworkPolicy in the namespace with podSelector: {} (or the workload's labels), policyTypes: [Ingress, Egress] and no rules; then allow what is needed with separate policies.",
+        scope: "stack",
     },
     (stack) => {
         const denied = new Set<Workload>();

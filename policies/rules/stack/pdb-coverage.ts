@@ -1,4 +1,4 @@
-import { stackRule, type StackFinding } from "../util/rule";
+import { rule, type StackFinding } from "../util/rule";
 import type { StackObject, Workload } from "../util/stack";
 
 /** True when a PDB spec lets at least one of `replicas` pods be evicted, as the disruption controller computes it. */
@@ -21,7 +21,7 @@ export function allowsDisruption(spec: { minAvailable?: unknown; maxUnavailable?
  * check can tell, since the budget is a separate object matched by labels.
  * Severity medium, advisory; no benchmark control (availability, Kubernetes "Specifying a Disruption Budget").
  */
-export const pdbCoverage = stackRule(
+export const pdbCoverage = rule(
     {
         name: "pdb-coverage",
         description: "Replicated Deployments and StatefulSets must have a PodDisruptionBudget that selects their pods and allows a disruption.",
@@ -29,6 +29,7 @@ export const pdbCoverage = stackRule(
         enforcementLevel: "advisory",
         controls: {},
         remediationSteps: "Add a policy/v1 PodDisruptionBudget in the workload's namespace whose spec.selector matches the pod template labels, with maxUnavailable: 1 (or minAvailable below spec.replicas).",
+        scope: "stack",
     },
     (stack) => {
         const covering = new Map<Workload, StackObject[]>();

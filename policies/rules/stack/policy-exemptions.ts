@@ -1,7 +1,7 @@
 import { EXEMPTIONS_RULE } from "../../config";
 import { metaOf } from "../util/kind";
 import { podViewOf } from "../util/podspec";
-import { exemptionMatches, imagesOf, stackRule, type StackFinding } from "../util/rule";
+import { exemptionMatches, imagesOf, rule, type StackFinding } from "../util/rule";
 
 /**
  * Makes exemptions visible: for every resource an `exemptions` entry covers, one advisory
@@ -9,7 +9,7 @@ import { exemptionMatches, imagesOf, stackRule, type StackFinding } from "../uti
  * is not being checked and why. Never raised to mandatory (buildPackConfig skips it) and not
  * itself subject to exemptions. Severity low; no control (an audit trail of the pack's own config).
  */
-export const policyExemptions = stackRule(
+export const policyExemptions = rule(
     {
         name: EXEMPTIONS_RULE,
         description: "Lists every resource an exemption covers, with the exemption's reason.",
@@ -18,6 +18,7 @@ export const policyExemptions = stackRule(
         controls: {},
         remediationSteps: "Nothing to fix while the reason holds; remove the exemption from the environment's policy.exemptions once it no longer does.",
         honoursExemptions: false,
+        scope: "stack",
     },
     (stack, config) => {
         if (config.exemptions.length === 0) return [];

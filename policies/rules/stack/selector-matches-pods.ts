@@ -1,4 +1,4 @@
-import { stackRule, type StackFinding } from "../util/rule";
+import { rule, type StackFinding } from "../util/rule";
 import type { StackObject } from "../util/stack";
 
 /** Helm releases and charts whose pods the pack cannot see: their namespaces are not checked. */
@@ -18,7 +18,7 @@ function helmNamespaces(objects: readonly StackObject[]): Set<string> {
  * chart's pods are invisible to the pack.
  * Severity medium, advisory; no benchmark control.
  */
-export const selectorMatchesPods = stackRule(
+export const selectorMatchesPods = rule(
     {
         name: "selector-matches-pods",
         description: "Service and PodDisruptionBudget selectors must select at least one workload of the stack.",
@@ -26,6 +26,7 @@ export const selectorMatchesPods = stackRule(
         enforcementLevel: "advisory",
         controls: {},
         remediationSteps: "Make the selector's labels equal the pod template labels (spec.template.metadata.labels) of the workload it is meant for.",
+        scope: "stack",
     },
     (stack) => {
         const skip = helmNamespaces(stack.objects);

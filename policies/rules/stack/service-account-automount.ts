@@ -1,4 +1,4 @@
-import { stackRule, type StackFinding } from "../util/rule";
+import { rule, type StackFinding } from "../util/rule";
 import { bindingKind, subjectsOf } from "../rbac/util";
 import type { Workload } from "../util/stack";
 
@@ -10,14 +10,15 @@ import type { Workload } from "../util/stack";
  * Pods are matched to the account by spec.serviceAccountName or by a property dependency on it.
  * Severity low, advisory; CIS Kubernetes 5.1.6, CIS EKS 4.1.6, Kubescape C-0034.
  */
-export const serviceAccountAutomount = stackRule(
+export const serviceAccountAutomount = rule(
     {
         name: "service-account-automount",
         description: "ServiceAccounts whose token no pod needs must set automountServiceAccountToken: false.",
         severity: "low",
         enforcementLevel: "advisory",
-        controls: { cis: "CIS-K8s-5.1.6", kubescape: "C-0034" },
+        controls: { cisKubernetes: ["5.1.6"], cisEks: ["4.1.6"], nsaCisa: "pod-security", kubescape: ["C-0034"] },
         remediationSteps: "Set automountServiceAccountToken: false on the ServiceAccount; a pod that calls the API sets automountServiceAccountToken: true in its own spec.",
+        scope: "stack",
     },
     (stack) => {
         const bound = new Set<string>();

@@ -1,4 +1,4 @@
-import { stackRule, type StackFinding } from "../util/rule";
+import { rule, type StackFinding } from "../util/rule";
 import type { StackObject, Workload } from "../util/stack";
 import { isEmptySelector } from "../util/labels";
 import { ANYWHERE } from "../aws/util";
@@ -27,14 +27,15 @@ export function openSource(rule: { from?: Peer[] }): string | undefined {
  * ipBlock 0.0.0.0/0). Follows Service -> pods -> policies, which only a stack check can.
  * Severity medium, advisory; CIS Kubernetes 5.3.2, CIS EKS 4.3.2, NSA-CISA "Network separation and hardening".
  */
-export const serviceIngressScoped = stackRule(
+export const serviceIngressScoped = rule(
     {
         name: "service-ingress-scoped",
         description: "NetworkPolicies must admit traffic to a Service's pods only from the namespaces they name.",
         severity: "medium",
         enforcementLevel: "advisory",
-        controls: { cis: "CIS-K8s-5.3.2" },
+        controls: { cisKubernetes: ["5.3.2"], cisEks: ["4.3.2"], nsaCisa: "network-separation" },
         remediationSteps: "In each ingress rule selecting the Service's pods, list from: entries with podSelector (same namespace) or namespaceSelector matching kubernetes.io/metadata.name of the calling namespaces.",
+        scope: "stack",
     },
     (stack) => {
         const policiesOf = new Map<Workload, StackObject[]>();

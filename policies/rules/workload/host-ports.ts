@@ -1,5 +1,5 @@
 import { portRange } from "../../config";
-import { podRule } from "../util/rule";
+import { rule } from "../util/rule";
 import { containersOf, describeContainer } from "../util/podspec";
 
 /**
@@ -8,15 +8,16 @@ import { containersOf, describeContainer } from "../util/podspec";
  * listen on the node (PSS baseline allows a known list too). Severity medium, mandatory. PSS baseline "Host Ports", CIS Kubernetes 5.2.13,
  * Kubescape C-0044.
  */
-export const hostPorts = podRule(
+export const hostPorts = rule(
     {
         name: "host-ports",
         description: "Containers must not use hostPort outside the allowedHostPorts ranges.",
         severity: "medium",
         enforcementLevel: "mandatory",
-        controls: { pss: "baseline/host-ports", cis: "CIS-K8s-5.2.13", kubescape: "C-0044" },
+        controls: { pss: { level: "baseline", control: "host-ports" }, cisKubernetes: ["5.2.13"], nsaCisa: "pod-security", kubescape: ["C-0044"] },
         remediationSteps: "Remove ports[].hostPort and expose the pod through a Service, or add the port to allowedHostPorts if a node agent must listen on it.",
         configKeys: ["allowedHostPorts"],
+        scope: "pods",
     },
     (pod, config) => {
         const allowed = config.allowedHostPorts.map((r) => portRange(r)!);

@@ -1,4 +1,4 @@
-import { podRule } from "../util/rule";
+import { rule } from "../util/rule";
 import { containersOf, describeContainer } from "../util/podspec";
 
 /** Name fragments that mark a variable as carrying a credential. */
@@ -38,14 +38,15 @@ export function isSensitiveEnvName(name: string): boolean {
  * the environment. Severity high, mandatory. Kubescape C-0012 "Applications credentials in
  * configuration files"; Polaris sensitiveContainerEnvVar.
  */
-export const sensitiveEnvVar = podRule(
+export const sensitiveEnvVar = rule(
     {
         name: "sensitive-env-var",
         description: "Containers must not set credentials (PASSWORD, TOKEN, API_KEY, ..., or values that are keys or tokens) as literal env values.",
         severity: "high",
         enforcementLevel: "mandatory",
-        controls: { kubescape: "C-0012" },
+        controls: { nsaCisa: "network-separation", kubescape: ["C-0012"] },
         remediationSteps: "Store the credential in a Kubernetes Secret and mount it as a file (or reference it with valueFrom.secretKeyRef); never put it in env[].value.",
+        scope: "pods",
     },
     (pod) =>
         containersOf(pod).flatMap((c) => {

@@ -1,4 +1,4 @@
-import { kindRule } from "../util/rule";
+import { rule } from "../util/rule";
 import { get } from "../util/podspec";
 
 /** One failure domain each: a node, and a zone. Both must be spread over. */
@@ -11,7 +11,7 @@ const SPREAD_KEYS = ["kubernetes.io/hostname", "topology.kubernetes.io/zone"];
  * them all; replicas alone do not guarantee that. Single-replica workloads are skipped.
  * Severity low, advisory. Polaris topologySpreadConstraint; no benchmark control covers it.
  */
-export const topologySpread = kindRule(
+export const topologySpread = rule(
     {
         name: "topology-spread",
         description: "Deployments and StatefulSets with more than one replica should set topologySpreadConstraints.",
@@ -19,8 +19,8 @@ export const topologySpread = kindRule(
         enforcementLevel: "advisory",
         controls: {},
         remediationSteps: "Add spec.template.spec.topologySpreadConstraints over kubernetes.io/hostname and topology.kubernetes.io/zone, selecting the workload's pod labels.",
+        scope: { kinds: ["Deployment", "StatefulSet"] },
     },
-    ["Deployment", "StatefulSet"],
     (workload) => {
         const replicas: unknown = get(workload.props, "spec", "replicas") ?? 1;
         if (typeof replicas !== "number" || replicas <= 1) return [];
