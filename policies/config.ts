@@ -189,9 +189,23 @@ function parseExemptions(value: unknown, where: string): Exemption[] {
     });
 }
 
+/**
+ * Parsed configs by key set, with the values they were parsed from: getConfig() returns a fresh
+ * shallow copy on every call, but its values are the same objects until the next Configure, so
+ * each rule's config is parsed once per Configure instead of once per resource.
+ */
+const parsed = new Map<string, { values: unknown[]; config: PackConfig }>();
+
 /** Reads and validates a rule's config from CrossGuard validation args. */
 export function readConfig(args: { getConfig<T extends object>(): T }): PackConfig {
-    return parseConfig(args.getConfig<Record<string, unknown>>());
+    const raw = args.getConfig<Record<string, unknown>>() ?? {};
+    const keys = Object.keys(raw);
+    const id = keys.join("\u0000");
+    const hit = parsed.get(id);
+    if (hit && keys.every((k, i) => hit.values[i] === raw[k])) return hit.config;
+    const config = parseConfig(raw);
+    parsed.set(id, { values: keys.map((k) => raw[k]), config });
+    return config;
 }
 
 /**

@@ -92,6 +92,16 @@ function skipped(rule: string, t: ExemptionTarget, config: PackConfig, honours: 
     return config.exemptions.length > 0 && exemptionFor(rule, t, config) !== undefined;
 }
 
+/** `skipped` for a resource, building its exemption target only when something could exempt it. */
+function skippedResource(rule: string, r: { type: string; name: string; urn: string; props: Obj }, config: PackConfig, honours: boolean, raw: boolean): boolean {
+    if (!honours) return false;
+    if (config.exemptions.length === 0) {
+        if (raw || !r.type.startsWith("kubernetes:")) return false;
+        return isExempt(namespaceOf(r.props), objectNameOf(r.props, r.name), config);
+    }
+    return skipped(rule, targetOf(r), config, honours, raw);
+}
+
 function isRaw(scope: Scope): boolean {
     return scope === "resource" || scope === "stack-args";
 }
@@ -126,7 +136,7 @@ export function rule(meta: RuleMeta, check: (...args: any[]) => any): ResourceRu
                 const byUrn = new Map(args.resources.map((r) => [r.urn, r] as const));
                 const guarded: ReportViolation = (message, urn) => {
                     const r = urn ? byUrn.get(urn) : undefined;
-                    if (r && skipped(meta.name, targetOf(r), config, honours, scope === "stack-args")) return;
+                    if (r && skippedResource(meta.name, r, config, honours, scope === "stack-args")) return;
                     report(message, urn);
                 };
                 if (scope === "stack-args") return check(args, guarded);
@@ -150,14 +160,14 @@ export function rule(meta: RuleMeta, check: (...args: any[]) => any): ResourceRu
             }
             if (scope === "resource") {
                 const config = readConfig(args);
-                if (skipped(meta.name, targetOf(args), config, honours, true)) return;
+                if (config.exemptions.length > 0 && skipped(meta.name, targetOf(args), config, honours, true)) return;
                 return check(args, report);
             }
             const kind = kindOf(args.type, args.props);
             if (!kind || !(scope as { kinds: readonly string[] }).kinds.includes(kind)) return;
             const config = readConfig(args);
             const obj: ObjectView = { kind, name: objectNameOf(args.props, args.name), namespace: namespaceOf(args.props), props: args.props };
-            if (skipped(meta.name, targetOf(args), config, honours)) return;
+            if (skippedResource(meta.name, args, config, honours, false)) return;
             for (const finding of check(obj, config) as string[]) report(`${subject(kind, obj.name)}: ${finding}`);
         },
     };

@@ -8,7 +8,7 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { k8sKind } from "./kind";
 import { isEmptySelector, selects, type LabelSelector } from "./labels";
-import { namespaceOf, objectNameOf, podViewOf, type Obj, type PodView } from "./podspec";
+import { namespaceOf, objectNameOf, podViewOf, rawTarget, type Obj, type PodView } from "./podspec";
 
 /** A Kubernetes object of the stack. */
 export interface StackObject {
@@ -55,8 +55,23 @@ function podLabelsOf(props: Obj, pod: PodView): Record<string, string> {
     return stringMap((cur as Obj | undefined)?.metadata?.labels);
 }
 
-/** Indexes the stack once; O(resources). */
+const views = new WeakMap<object, { raws: object[]; view: StackView }>();
+
+/**
+ * Indexes the stack once per AnalyzeStack request, O(resources), shared by every stack rule:
+ * each rule gets its own resource objects, but over the same deserialized inputs.
+ */
 export function stackViewOf(resources: readonly PolicyResource[]): StackView {
+    if (resources.length === 0) return indexStack(resources);
+    const raws = resources.map((r) => rawTarget(r.props as Obj));
+    const hit = views.get(raws[0]);
+    if (hit && hit.raws.length === raws.length && hit.raws.every((r, i) => r === raws[i])) return hit.view;
+    const view = indexStack(resources);
+    views.set(raws[0], { raws, view });
+    return view;
+}
+
+function indexStack(resources: readonly PolicyResource[]): StackView {
     const objects: StackObject[] = [];
     const workloads: Workload[] = [];
     const byKind = new Map<string, StackObject[]>();
