@@ -6,7 +6,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseDocument } from "yaml";
 import { ZodIssue } from "zod";
-import { InputError } from "../automation/errors";
+import { InputError } from "../common/errors";
+import { ENVIRONMENT_NAME } from "../common/patterns";
 import { Environment, environmentSchema } from "./schema";
 
 /**
@@ -76,7 +77,7 @@ export function parseEnvironment(text: string, file: string, expectedName?: stri
 export function loadEnvironment(name: string, dir: string = environmentsDir()): Environment {
     const file = path.join(dir, `${name}.yaml`);
     const rel = displayPath(file);
-    if (!/^[a-z][a-z0-9-]*$/.test(name) || !fs.existsSync(file)) {
+    if (!ENVIRONMENT_NAME.test(name) || !fs.existsSync(file)) {
         throw new InputError(`unknown environment "${name}": no ${rel}; valid: ${listEnvironments(dir).join(", ")}`);
     }
     return parseEnvironment(fs.readFileSync(file, "utf8"), rel, name);

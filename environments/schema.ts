@@ -3,12 +3,13 @@
  * (load.ts); everything downstream gets a typed, validated `Environment`.
  */
 import { z } from "zod";
+import { CHART_VERSION, DIGEST_REF, ENVIRONMENT_NAME } from "../common/patterns";
 
 const cidr = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, "must be an IPv4 CIDR such as 10.0.0.0/16");
 const quantity = z.string().regex(/^\d+(\.\d+)?(m|Mi|Gi|Ki)?$/, 'must be a Kubernetes quantity such as "250m" or "256Mi"');
-const chartVersion = z.string().regex(/^\d+\.\d+\.\d+([-+][\w.]+)?$/, 'must be an exact chart version such as "65.1.0" (no ranges)');
-const digestRef = z.string().regex(/^[\w.\-/:]+@sha256:[a-f0-9]{64}$/, "must be a digest-pinned image reference repo@sha256:<64 hex>");
-const name = z.string().regex(/^[a-z][a-z0-9-]{0,40}$/, "must be lower-case letters, digits and dashes, starting with a letter");
+const chartVersion = z.string().regex(CHART_VERSION, 'must be an exact chart version such as "65.1.0" (no ranges)');
+const digestRef = z.string().regex(DIGEST_REF, "must be a digest-pinned image reference repo@sha256:<64 hex>");
+const name = z.string().regex(ENVIRONMENT_NAME, "must be lower-case letters, digits and dashes, starting with a letter");
 
 const resources = z.object({
     requests: z.object({ cpu: quantity, memory: quantity }).strict(),

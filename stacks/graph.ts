@@ -7,7 +7,7 @@ import { Graph, alg } from "@dagrejs/graphlib";
 export const LAYERS = ["cluster", "images", "monitoring", "mesh", "apps"] as const;
 export type Layer = (typeof LAYERS)[number];
 
-/** Direct prerequisites of each layer (DESIGN.md, Layers). */
+/** Direct prerequisites of each layer (docs/architecture.md draws them). */
 export const LAYER_NEEDS: Readonly<Record<Layer, readonly Layer[]>> = {
     cluster: [],
     images: [],

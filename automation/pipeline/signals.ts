@@ -2,7 +2,7 @@
  * Ctrl-C during a run: the first one asks in-flight layers to stop and lets the pipeline finish
  * its summary; the second exits at once, for when an engine does not stop.
  */
-import { EXIT, InterruptedError } from "../errors";
+import { EXIT, InterruptedError } from "../../common/errors";
 
 export const INTERRUPTING_MESSAGE = "Interrupting: waiting for in-flight layers to stop (press Ctrl-C again to force exit)";
 export const FORCED_EXIT_MESSAGE =

@@ -4,8 +4,9 @@
  * last step leaves the old or the new pins and a pending record that reads "interrupted".
  */
 import type { Layer } from "../../stacks/graph";
-import { pauseAt } from "./fault-points";
-import { appendRecord, finishRelease, newReleaseId, releaseActor, type ReleaseKind } from "./history";
+import { pauseAt } from "../state/fault-points";
+import type { RunSummary } from "../pipeline/runner";
+import { appendRecord, finishRelease, newReleaseId, releaseActor, type ReleaseKind, type ReleaseStatus } from "./history";
 import { environmentsDir, type PinChange, type Pins, writePins } from "./pins";
 
 /** A release ready to write: what the target runs now, what it will run, and why. */
@@ -21,6 +22,21 @@ export interface ReleasePlan {
     forced?: string;
     /** For a rollback: the release being undone. */
     undoes?: string;
+}
+
+/** What a promotion or rollback did. */
+export interface ReleaseResult {
+    plan: ReleasePlan;
+    /** Undefined when the target already ran these pins (nothing written). */
+    id?: string;
+    status: ReleaseStatus | "unchanged";
+    /** Layers the pin change can touch, for display. */
+    affected: Layer[];
+    /** Layers skipped by change detection. */
+    unchanged: Layer[];
+    /** True when this continued a release an earlier attempt left unfinished. */
+    resumed?: boolean;
+    summary?: RunSummary;
 }
 
 /** Layers a pin change can affect (the rest are skipped by change detection anyway; this is for display). */

@@ -6,6 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { checkInt, fail } from "../validation";
+import { DIGEST_REF, DNS_1035_LABEL } from "../../common/patterns";
 
 /** CPU and memory quantities in Kubernetes notation ("250m", "0.5", "256Mi", "1Gi"). */
 export interface ResourceQuantities {
@@ -146,8 +147,6 @@ export const DEFAULTS = {
     metricsFromNamespaces: ["monitoring"],
 } as const;
 
-const DIGEST_REF = /^[a-z0-9]+(?:[._\-/:][a-z0-9]+)*@sha256:[a-f0-9]{64}$/;
-const DNS_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SECRET_LIKE = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
 const DURATION = /^\d+(ms|s|m)$/;
@@ -188,8 +187,8 @@ function checkQuantities(path: string, q: Required<ResourceQuantities>): void {
 
 /** Validates `args` for a workload named `name` and returns them with defaults applied. Throws InputPropertyError on the first problem. */
 export function validateAppArgs(name: string, args: AppArgs): AppSettings {
-    if (!DNS_LABEL.test(name)) fail("name", `name "${name}" is not a DNS label; use lower-case letters, digits and "-", at most 63 characters`);
-    if (typeof args.namespace === "string" && !DNS_LABEL.test(args.namespace)) {
+    if (!DNS_1035_LABEL.test(name)) fail("name", `name "${name}" is not a DNS label; use lower-case letters, digits and "-", at most 63 characters`);
+    if (typeof args.namespace === "string" && !DNS_1035_LABEL.test(args.namespace)) {
         fail("namespace", `namespace "${args.namespace}" is not a DNS label; use lower-case letters, digits and "-"`);
     }
     const requireDigest = args.requireDigest ?? true;
@@ -243,7 +242,7 @@ export function validateAppArgs(name: string, args: AppArgs): AppSettings {
     const metricsFromNamespaces = args.metricsFromNamespaces ?? [...DEFAULTS.metricsFromNamespaces];
     for (const [path, list] of [["ingressFromNamespaces", ingressFromNamespaces], ["metricsFromNamespaces", metricsFromNamespaces]] as const) {
         for (const ns of list) {
-            if (typeof ns === "string" && !DNS_LABEL.test(ns)) fail(path, `${path} entry "${ns}" is not a namespace name; use e.g. "${path === "metricsFromNamespaces" ? "monitoring" : "istio-ingress"}"`);
+            if (typeof ns === "string" && !DNS_1035_LABEL.test(ns)) fail(path, `${path} entry "${ns}" is not a namespace name; use e.g. "${path === "metricsFromNamespaces" ? "monitoring" : "istio-ingress"}"`);
         }
     }
     if (metricsFromNamespaces.length === 0) fail("metricsFromNamespaces", "metricsFromNamespaces is empty, so Prometheus could not scrape; list the namespace Prometheus runs in, e.g. [\"monitoring\"]");

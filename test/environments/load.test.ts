@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { InputError } from "../../automation/errors";
+import { InputError } from "../../common/errors";
 import { listEnvironments, loadEnvironment, parseEnvironment } from "../../environments/load";
 
 const DIR = path.resolve(__dirname, "../../environments");
