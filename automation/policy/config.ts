@@ -10,7 +10,7 @@ import type { Environment } from "../../environments/schema";
 import { buildPackConfig, type RuleConfig } from "../../policies/config";
 import { allRules } from "../../policies/rules";
 import type { Severity } from "../engine";
-import { InputError } from "../errors";
+import { InputError } from "../../common/errors";
 import { writeAtomically } from "../files";
 
 /**

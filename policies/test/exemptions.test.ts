@@ -4,7 +4,7 @@
  * host-port ranges that replace the blanket hostPort ban.
  */
 import * as assert from "assert";
-import { InputError } from "../../automation/errors";
+import { InputError } from "../../common/errors";
 import { policyConfig } from "../../automation/policy/config";
 import { loadEnvironment } from "../../environments/load";
 import { buildPackConfig, parseConfig } from "../config";
