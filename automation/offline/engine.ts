@@ -86,7 +86,7 @@ export class OfflineEngine implements Engine {
         const saved = readState(this.stateDir, env, layer);
         if (saved) return saved.outputs;
         const upstream: Partial<Record<Layer, Record<string, OutputValue>>> = {};
-        for (const need of ancestors(layer) as Layer[]) upstream[need] = await this.outputs(env, need, signal);
+        for (const need of ancestors(layer)) upstream[need] = await this.outputs(env, need, signal);
         const logFile = path.join(this.logDir, `${env}-${layer}.log`);
         return (await this.record(env, layer, upstream, signal ?? new AbortController().signal, logFile, () => undefined)).outputs;
     }

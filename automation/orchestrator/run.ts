@@ -20,7 +20,7 @@ import { colorWanted, createProgress } from "../pipeline/progress";
 import { errorText } from "../reports/model";
 import { settleRelease } from "../release/progress";
 import { pauseAt } from "../state/fault-points";
-import { fingerprintStore, fingerprintUnchanged, recordFingerprints } from "../state/fingerprint";
+import { fingerprintStore, fingerprintUnchanged, recordFingerprints, recordLayerFingerprint } from "../state/fingerprint";
 import { acquireLock, type LockHandle } from "../state/lock";
 import { startRun } from "../state/runs";
 import { statePaths, type StatePaths } from "../state/workspace";
@@ -137,10 +137,22 @@ export async function runLayers(s: Session, opts: LayerRunOptions): Promise<RunS
     const record = opts.record ?? true;
     const live = s.args.json || s.args.events ? undefined : createProgress({ layers: opts.selected, stream: process.stderr, color: s.args.color !== false && colorWanted() });
     const journal = record ? startRun(s.state.root, { env: s.env, operation: opts.operation, engine: s.engine.name, layers: opts.selected }) : undefined;
+    // Each finished layer's fingerprint is stored as it finishes, before the journal says it did.
+    const fingerprinted = new Set<Layer>();
+    let recording: Promise<unknown> = Promise.resolve();
     const onEvent = (e: PipelineEvent) => {
         emit(s.args, { env: s.env, ...e });
         live?.onEvent(e);
-        if (e.kind === "layer-state" && FINAL_STATES.has(e.status)) journal?.layerEnded(e.layer, e.status as Parameters<typeof journal.layerEnded>[1], e.error);
+        if (e.kind === "layer-state" && FINAL_STATES.has(e.status) && journal) {
+            const status = e.status as Parameters<typeof journal.layerEnded>[1];
+            if (opts.operation === "up" && status === "succeeded") {
+                recording = recording.then(() => recordLayerFingerprint(s.state.root, environment, e.layer, s.engine))
+                    .then(() => fingerprinted.add(e.layer), () => undefined)
+                    .then(() => journal.layerEnded(e.layer, status, e.error));
+            } else {
+                recording = recording.then(() => journal.layerEnded(e.layer, status, e.error));
+            }
+        }
         if (e.kind === "layer-state" && e.status === "running" && opts.operation === "up") pauseAt(`layer-running:${e.layer}`);
     };
     const store = fingerprintStore(s.state.root, s.engine);
@@ -161,8 +173,9 @@ export async function runLayers(s: Session, opts: LayerRunOptions): Promise<RunS
     });
     live?.stop();
     if (journal) {
+        await recording;
         journal.finish(summary);
-        await recordFingerprints(s.state.root, environment, summary, s.engine);
+        await recordFingerprints(s.state.root, environment, summary, s.engine, fingerprinted);
         if (opts.operation === "up" && opts.settle !== false) settleRelease(s.state.root, s.env);
     }
     return summary;

@@ -3,7 +3,7 @@
  * then the pins (validated, atomic), then a "written" status. A crash between the first and
  * last step leaves the old or the new pins and a pending record that reads "interrupted".
  */
-import type { Layer } from "../../stacks/graph";
+import { LAYERS, type Layer } from "../../stacks/graph";
 import { pauseAt } from "../state/fault-points";
 import type { RunSummary } from "../pipeline/runner";
 import { appendRecord, finishRelease, newReleaseId, releaseActor, type ReleaseKind, type ReleaseStatus } from "./history";
@@ -47,7 +47,7 @@ export function affectedLayers(changed: readonly PinChange[]): Layer[] {
         else if (c.name === "istio") { out.add("mesh"); out.add("apps"); }
         else { out.add("monitoring"); out.add("mesh"); out.add("apps"); }
     }
-    return (["cluster", "images", "monitoring", "mesh", "apps"] as Layer[]).filter((l) => out.has(l));
+    return LAYERS.filter((l) => out.has(l));
 }
 
 /** Writes a release (history pending -> pins -> history "written"); returns its id. */

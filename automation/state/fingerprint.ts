@@ -143,7 +143,7 @@ export function layerFingerprint(env: Environment, layer: Layer, upstream: Parti
     for (const rel of layerCodePaths(env, layer, codeRoot)) hashTree(hash, codeRoot, rel);
     hash.update(`settings:${stableJson(LAYER_SETTINGS[layer](env))}\n`);
     const reads: Record<string, unknown> = {};
-    for (const need of ancestors(layer) as Layer[]) {
+    for (const need of ancestors(layer)) {
         reads[need] = Object.fromEntries(Object.entries(upstream[need] ?? {}).map(([k, v]) => [k, v.value]));
     }
     hash.update(`upstream:${stableJson(reads)}\n`);
@@ -188,7 +188,7 @@ export function fingerprintStore(stateDir: string, engine?: Engine): Fingerprint
  * upstream outputs it ran with, and forgets those a destroy removed and those whose state a
  * refresh found different from the code (the next `up` must apply them). Previews change nothing.
  */
-export async function recordFingerprints(stateDir: string, env: Environment, summary: RunSummary, engine: Engine): Promise<void> {
+export async function recordFingerprints(stateDir: string, env: Environment, summary: RunSummary, engine: Engine, alreadyRecorded: ReadonlySet<Layer> = new Set()): Promise<void> {
     const store = fingerprintStore(stateDir, engine);
     const ok = summary.outcomes.filter((o) => o.status === "succeeded");
     if (summary.operation === "destroy") {
@@ -207,9 +207,10 @@ export async function recordFingerprints(stateDir: string, env: Environment, sum
     // each layer's outputs once, however many finished layers build on it.
     const read: Partial<Record<Layer, Record<string, OutputValue>>> = {};
     for (const o of ok) {
+        if (alreadyRecorded.has(o.layer)) continue;
         const upstream: Partial<Record<Layer, Record<string, OutputValue>>> = {};
         try {
-            for (const need of ancestors(o.layer) as Layer[]) upstream[need] = read[need] ??= await engine.outputs(env.name, need);
+            for (const need of ancestors(o.layer)) upstream[need] = read[need] ??= await engine.outputs(env.name, need);
         } catch {
             // Without the upstream outputs there is no trustworthy fingerprint: the layer simply runs next time.
             await store.forget(env.name, [o.layer]);
@@ -217,6 +218,17 @@ export async function recordFingerprints(stateDir: string, env: Environment, sum
         }
         await store.write(env.name, o.layer, layerFingerprint(env, o.layer, upstream));
     }
+}
+
+/**
+ * Stores one layer's fingerprint the moment its `up` succeeds, so a run killed later still
+ * leaves the layers it finished known as applied (the run's end only fills in what is missing).
+ */
+export async function recordLayerFingerprint(stateDir: string, env: Environment, layer: Layer, engine: Engine): Promise<void> {
+    const store = fingerprintStore(stateDir, engine);
+    const upstream: Partial<Record<Layer, Record<string, OutputValue>>> = {};
+    for (const need of ancestors(layer)) upstream[need] = await engine.outputs(env.name, need);
+    await store.write(env.name, layer, layerFingerprint(env, layer, upstream));
 }
 
 /**

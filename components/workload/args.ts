@@ -5,8 +5,12 @@
  * environment file, and they must be known at preview time to be validated at all.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { compareQuantities, ENV_NAME, parseQuantity, SECRET_LIKE } from "../../common/checks";
 import { checkInt, fail } from "../validation";
 import { DIGEST_REF, DNS_1035_LABEL } from "../../common/patterns";
+
+// One quantity grammar for workloads and environment files.
+export { parseQuantity };
 
 /** CPU and memory quantities in Kubernetes notation ("250m", "0.5", "256Mi", "1Gi"). */
 export interface ResourceQuantities {
@@ -147,20 +151,7 @@ export const DEFAULTS = {
     metricsFromNamespaces: ["monitoring"],
 } as const;
 
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const SECRET_LIKE = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
 const DURATION = /^\d+(ms|s|m)$/;
-const QUANTITY = /^(\d+(?:\.\d+)?)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
-const SCALE: Record<string, number> = {
-    "": 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-    Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
-};
-
-/** Parses a Kubernetes quantity ("250m" -> 0.25, "1Gi" -> 1073741824); undefined if malformed. */
-export function parseQuantity(q: string): number | undefined {
-    const m = QUANTITY.exec(q);
-    return m ? Number(m[1]) * SCALE[m[2] ?? ""] : undefined;
-}
 
 /**
  * Checks an image reference: with `requireDigest`, `repo@sha256:<64 hex>`; without it, any
@@ -207,7 +198,7 @@ export function validateAppArgs(name: string, args: AppArgs): AppSettings {
     checkQuantities("resources.requests", requests);
     checkQuantities("resources.limits", limits);
     for (const key of ["cpu", "memory"] as const) {
-        if (parseQuantity(limits[key])! < parseQuantity(requests[key])!) {
+        if (compareQuantities(limits[key], requests[key])! < 0) {
             fail(`resources.limits.${key}`, `resources.limits.${key} "${limits[key]}" is below the request "${requests[key]}"; raise the limit or lower the request`);
         }
     }

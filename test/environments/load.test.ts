@@ -63,7 +63,7 @@ describe("environments", () => {
     });
 
     it("rejects an unknown field naming it and the fix", () => {
-        assert.match(errorFor((t) => t + "\nreplicaz: 3\n"), /environments\/dev\.yaml: \(top level\).*unknown field\(s\) "replicaz"; remove or correct the spelling/);
+        assert.match(errorFor((t) => t + "\nreplicaz: 3\n"), /^environments\/dev\.yaml: "replicaz" \(top level\) is not a known field; remove it, or use one of: name, promotesFrom, /);
     });
 
     it("rejects a missing required field", () => {
