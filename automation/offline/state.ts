@@ -13,10 +13,12 @@ import { writeAtomically } from "../files";
 import { InputError } from "../../common/errors";
 import { isSealed, passphraseFrom, seal, unseal } from "../secrets/at-rest";
 import { hash } from "./fabricate";
+import type { Layer } from "../../stacks/graph";
+import { stackName } from "../../stacks/names";
 
 export interface OfflineState {
     env: string;
-    layer: string;
+    layer: Layer;
     updatedAt: string;
     resources: { urn: string; type: string; inputsHash: string }[];
     outputs: Record<string, OutputValue>;
@@ -32,15 +34,15 @@ export interface StoredState extends Omit<OfflineState, "outputs" | "withheld"> 
     outputs: Record<string, StoredOutput>;
 }
 
-export function statePath(dir: string, env: string, layer: string): string {
-    return path.join(dir, `${env}-${layer}.json`);
+export function statePath(dir: string, env: string, layer: Layer): string {
+    return path.join(dir, `${stackName(env, layer)}.json`);
 }
 
 /** The associated data a secret is sealed with: it opens only as this output of this stack. */
-const context = (env: string, layer: string, key: string): string => `${env}-${layer}/${key}`;
+const context = (env: string, layer: Layer, key: string): string => `${stackName(env, layer)}/${key}`;
 
 /** The state file as stored (secrets still sealed), or undefined when the layer has none. */
-export function readStoredState(dir: string, env: string, layer: string): StoredState | undefined {
+export function readStoredState(dir: string, env: string, layer: Layer): StoredState | undefined {
     const file = statePath(dir, env, layer);
     if (!fs.existsSync(file)) return undefined;
     try {
@@ -51,7 +53,7 @@ export function readStoredState(dir: string, env: string, layer: string): Stored
 }
 
 /** The layer's state with its secrets opened; InputError (exit 2) on a missing or wrong passphrase. */
-export function readState(dir: string, env: string, layer: string): OfflineState | undefined {
+export function readState(dir: string, env: string, layer: Layer): OfflineState | undefined {
     const stored = readStoredState(dir, env, layer);
     if (!stored) return undefined;
     const file = statePath(dir, env, layer);
@@ -82,7 +84,7 @@ export function toStored(state: OfflineState, dir: string): StoredState {
     for (const key of state.withheld ?? []) if (!(key in outputs)) outputs[key] = { secret: true, withheld: true };
     if (dropped.length && !toldWithheld) {
         toldWithheld = true;
-        process.stderr.write(`offline state: PULUMI_CONFIG_PASSPHRASE is not set, so secret outputs (${state.env}-${state.layer}: ${dropped.join(", ")}) are not kept in ${dir}; set it (or PULUMI_CONFIG_PASSPHRASE_FILE) to keep them there encrypted\n`);
+        process.stderr.write(`offline state: PULUMI_CONFIG_PASSPHRASE is not set, so secret outputs (${stackName(state.env, state.layer)}: ${dropped.join(", ")}) are not kept in ${dir}; set it (or PULUMI_CONFIG_PASSPHRASE_FILE) to keep them there encrypted\n`);
     }
     const { withheld: _withheld, ...rest } = state;
     return { ...rest, outputs };
@@ -113,7 +115,7 @@ export function writeStoredState(dir: string, stored: StoredState): void {
  * Why `data` is not the stored state of `env`-`layer` (undefined when it is): the identity it
  * claims, its shape, and no secret in plain text. Restore checks every file with it before writing any.
  */
-export function storedStateProblem(data: unknown, env: string, layer: string): string | undefined {
+export function storedStateProblem(data: unknown, env: string, layer: Layer): string | undefined {
     const s = data as Partial<StoredState> | null;
     if (!s || typeof s !== "object" || Array.isArray(s)) return "is not an offline state object";
     if (s.env !== env || s.layer !== layer) return `holds the state of ${String(s.env)}-${String(s.layer)}, not ${env}-${layer}`;
@@ -125,11 +127,11 @@ export function storedStateProblem(data: unknown, env: string, layer: string): s
     return undefined;
 }
 
-export function removeState(dir: string, env: string, layer: string): void {
+export function removeState(dir: string, env: string, layer: Layer): void {
     fs.rmSync(statePath(dir, env, layer), { force: true });
 }
 
-export function toState(env: string, layer: string, resources: RecordedResource[], outputs: Record<string, OutputValue>): OfflineState {
+export function toState(env: string, layer: Layer, resources: RecordedResource[], outputs: Record<string, OutputValue>): OfflineState {
     return {
         env,
         layer,

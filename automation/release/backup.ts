@@ -13,6 +13,7 @@ import { InputError } from "../../common/errors";
 import { writeAtomically } from "../files";
 import { LAYERS, type Layer, topoOrder } from "../../stacks/graph";
 import { readStoredState, storedStateProblem, withoutPlaintext, writeStoredState, type StoredState } from "../offline/state";
+import { stackName } from "../../stacks/names";
 
 /** How an engine exports and imports a stack's state (the pulumi engine: `pulumi stack export/import`). */
 export interface StateStore {
@@ -127,9 +128,9 @@ export async function backup(req: BackupRequest): Promise<BackupManifest> {
         const state = await req.stacks.exportStack(req.env, layer);
         if (state === undefined) { manifest.empty.push(layer); continue; }
         const problem = req.stacks.problem(req.env, layer, state);
-        if (problem) throw new Error(`the exported state of ${req.env}-${layer} ${problem}; nothing was written to ${dir}`);
+        if (problem) throw new Error(`the exported state of ${stackName(req.env, layer)} ${problem}; nothing was written to ${dir}`);
         const text = JSON.stringify(state, null, 2);
-        const file = `${req.env}-${layer}.json`;
+        const file = `${stackName(req.env, layer)}.json`;
         texts.push([file, text]);
         manifest.files.push({ layer, file, sha256: sha256(text), bytes: Buffer.byteLength(text) });
     }
