@@ -6,6 +6,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import { SECRET_MARKER, type RecordedResource } from "../engine";
 import { fabricateCall, fabricateResource } from "./fabricate";
+import type { ReadResourceRequest, ReadResourceResponse, RegisterResourceRequest, RegisterResourceResponse } from "@pulumi/pulumi/proto/resource_pb";
+
+type Callback<Res> = (err: Error | null, resp?: Res) => void;
+
+/** The two monitor methods the recording wraps, with the SDK's own request and response types. */
+interface MockMonitor {
+    registerResource(req: RegisterResourceRequest, callback: Callback<RegisterResourceResponse>): unknown;
+    readResource(req: ReadResourceRequest, callback: Callback<ReadResourceResponse>): unknown;
+}
 
 export { SECRET_MARKER };
 
@@ -90,25 +99,26 @@ export async function recordProgram<T>(program: () => Promise<T> | T, opts: Reco
         opts.organization ?? "organization",
     );
 
-    const monitor = pulumi.runtime.getMonitor() as any;
+    // The mock monitor as the SDK calls it: one callback-style method per request type.
+    const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitor;
     const register = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) => {
+    monitor.registerResource = (req, callback) => {
         inFlight++;
         const type: string = req.getType();
         secretOutputs.set(`${type}::${req.getName()}`, req.getAdditionalsecretoutputsList() ?? []);
         const base = {
             type,
-            name: req.getName() as string,
+            name: req.getName(),
             inputs: maskSecrets(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
-            parent: (req.getParent() as string) || undefined,
-            provider: (req.getProvider() as string) || undefined,
-            dependencies: (req.getDependenciesList() as string[]) ?? [],
-            custom: req.getCustom() as boolean,
+            parent: req.getParent() || undefined,
+            provider: req.getProvider() || undefined,
+            dependencies: req.getDependenciesList() ?? [],
+            custom: req.getCustom(),
         };
-        return register(req, (err: any, resp: any) => {
+        return register(req, (err, resp) => {
             inFlight--;
             if (err) noteFailure(err);
-            else if (type !== "pulumi:pulumi:Stack") {
+            else if (type !== "pulumi:pulumi:Stack" && resp) {
                 const rec: RecordedResource = { urn: resp.getUrn(), ...base };
                 resources.push(rec);
                 opts.onResource?.(rec, resources.length);
@@ -120,21 +130,21 @@ export async function recordProgram<T>(program: () => Promise<T> | T, opts: Reco
     // Reads (a StackReference is one) are resources of the stack too: the real engine keeps them in
     // state and shows them to the policy pack, so the recording has them as well.
     const read = monitor.readResource.bind(monitor);
-    monitor.readResource = (req: any, callback: (err: any, resp: any) => void) => {
+    monitor.readResource = (req, callback) => {
         inFlight++;
         const base = {
-            type: req.getType() as string,
-            name: req.getName() as string,
+            type: req.getType(),
+            name: req.getName(),
             inputs: maskSecrets(req.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>,
-            parent: (req.getParent() as string) || undefined,
-            provider: (req.getProvider() as string) || undefined,
-            dependencies: (req.getDependenciesList() as string[]) ?? [],
+            parent: req.getParent() || undefined,
+            provider: req.getProvider() || undefined,
+            dependencies: req.getDependenciesList() ?? [],
             custom: true,
         };
-        return read(req, (err: any, resp: any) => {
+        return read(req, (err, resp) => {
             inFlight--;
             if (err) noteFailure(err);
-            else {
+            else if (resp) {
                 const rec: RecordedResource = { urn: resp.getUrn(), ...base };
                 resources.push(rec);
                 opts.onResource?.(rec, resources.length);
@@ -150,7 +160,7 @@ export async function recordProgram<T>(program: () => Promise<T> | T, opts: Reco
         await Promise.race([
             pulumi.runtime.runInPulumiStack(async () => {
                 result = await program();
-                return result as any;
+                return result as Record<string, unknown> | undefined;
             }),
             failed,
         ]);

@@ -69,7 +69,7 @@ export function maskOutputs(outputs: Record<string, OutputValue> | undefined, sh
 /** The one-line text of an outcome's error, whatever shape the runner stored it in. */
 export function errorText(error: unknown): string | undefined {
     if (error === undefined || error === null) return undefined;
-    const text = error instanceof Error ? error.message : typeof error === "string" ? error : (error as any)?.message ?? JSON.stringify(error);
+    const text = error instanceof Error ? error.message : typeof error === "string" ? error : (error as { message?: string } | null)?.message ?? JSON.stringify(error);
     return String(text).split("\n")[0];
 }
 
