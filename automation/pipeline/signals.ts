@@ -1,6 +1,8 @@
 /**
- * Ctrl-C during a run: the first one asks in-flight layers to stop and lets the pipeline finish
- * its summary; the second exits at once, for when an engine does not stop.
+ * Ctrl-C or SIGTERM during a run: the first one asks in-flight layers to stop and lets the pipeline
+ * finish its summary (and release the environment lock); the second exits at once, for when an
+ * engine does not stop. SIGTERM is what a CI runner, `timeout`, systemd or `kill` sends, and is
+ * treated exactly like Ctrl-C so those get the same summary and exit code (8).
  */
 import { EXIT, InterruptedError } from "../errors";
 
@@ -9,6 +11,16 @@ export const FORCED_EXIT_MESSAGE =
     "Forced exit: layers that were running may be left mid-update. Before the next run, check them with " +
     "`infra refresh`; a Pulumi stack left locked needs `pulumi cancel -s <env>-<layer>`.";
 
+/** The signals that stop a run. */
+export const STOP_SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM"];
+
+/**
+ * Signals closer together than this are one request to stop. One Ctrl-C under `npx infra` arrives
+ * twice: from the terminal (to the whole process group) and again from npm, which forwards every
+ * SIGINT it gets to its child; without this the pair would force an exit at once.
+ */
+export const SAME_REQUEST_MS = 300;
+
 export interface SignalOptions {
     /** Where the messages go; default process.stderr. */
     stream?: NodeJS.WritableStream;
@@ -16,29 +28,37 @@ export interface SignalOptions {
     exit?: (code: number) => void;
     /** Default process (tests pass an EventEmitter). */
     target?: NodeJS.EventEmitter;
+    /** Default Date.now (tests pass a clock). */
+    now?: () => number;
 }
 
 /**
- * Installs SIGINT handling for one run and returns the disposer that removes it. Installing a
- * handler also stops Node's default exit on SIGINT, which is what lets the first Ctrl-C be graceful.
+ * Installs SIGINT and SIGTERM handling for one run and returns the disposer that removes it.
+ * Installing a handler also stops Node's default exit on these signals, which is what lets the
+ * first one be graceful.
  */
 export function installSignalHandlers(controller: AbortController, opts: SignalOptions = {}): () => void {
     const stream = opts.stream ?? process.stderr;
     const exit = opts.exit ?? ((code: number) => process.exit(code));
     const target = opts.target ?? process;
+    const now = opts.now ?? Date.now;
     let count = 0;
-    const onSigint = () => {
+    let last = -Infinity;
+    const onSignal = (signal: NodeJS.Signals) => {
+        const at = now();
+        if (at - last < SAME_REQUEST_MS) return;
+        last = at;
         count++;
         if (count === 1) {
             stream.write(`\n${INTERRUPTING_MESSAGE}\n`);
-            controller.abort(new InterruptedError("interrupted by Ctrl-C"));
+            controller.abort(new InterruptedError(`interrupted by ${signal === "SIGTERM" ? "SIGTERM" : "Ctrl-C"}`));
             return;
         }
         stream.write(`\n${FORCED_EXIT_MESSAGE}\n`);
         exit(EXIT.interrupted);
     };
-    target.on("SIGINT", onSigint);
+    for (const signal of STOP_SIGNALS) target.on(signal, onSignal);
     return () => {
-        target.removeListener("SIGINT", onSigint);
+        for (const signal of STOP_SIGNALS) target.removeListener(signal, onSignal);
     };
 }
