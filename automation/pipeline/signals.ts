@@ -7,6 +7,7 @@
 import { EXIT, InterruptedError } from "../errors";
 
 export const INTERRUPTING_MESSAGE = "Interrupting: waiting for in-flight layers to stop (press Ctrl-C again to force exit)";
+export const STOP_AFTER_RUN_MESSAGE = "Stopping: the run that finished keeps its result; nothing more will start (press Ctrl-C again to force exit)";
 export const FORCED_EXIT_MESSAGE =
     "Forced exit: layers that were running may be left mid-update. Before the next run, check them with " +
     "`infra refresh`; a Pulumi stack left locked needs `pulumi cancel -s <env>-<layer>`.";
@@ -33,32 +34,71 @@ export interface SignalOptions {
 }
 
 /**
+ * A stop request that came after a run's pipeline had finished, while the process was closing its
+ * engine and printing (or between two phases, like `up`'s preview and apply). It does not undo a
+ * finished run; the next run installed starts out stopped, so the request is never lost either.
+ */
+let pendingStop: NodeJS.Signals | undefined;
+let finishing: { target: NodeJS.EventEmitter; listener: (signal: NodeJS.Signals) => void } | undefined;
+
+function stopFinishing(): void {
+    if (!finishing) return;
+    for (const signal of STOP_SIGNALS) finishing.target.removeListener(signal, finishing.listener);
+    finishing = undefined;
+}
+
+const reasonOf = (signal: NodeJS.Signals | undefined) => new InterruptedError(`interrupted by ${signal === "SIGTERM" ? "SIGTERM" : "Ctrl-C"}`);
+
+/**
  * Installs SIGINT and SIGTERM handling for one run and returns the disposer that removes it.
  * Installing a handler also stops Node's default exit on these signals, which is what lets the
- * first one be graceful.
+ * first one be graceful. After the disposer, until the next run installs its own, a first stop
+ * signal is held for the next run rather than killing the process (which would turn a run that
+ * succeeded into one killed by a signal); a second one still exits at once.
  */
 export function installSignalHandlers(controller: AbortController, opts: SignalOptions = {}): () => void {
     const stream = opts.stream ?? process.stderr;
     const exit = opts.exit ?? ((code: number) => process.exit(code));
     const target = opts.target ?? process;
     const now = opts.now ?? Date.now;
+    stopFinishing();
     let count = 0;
     let last = -Infinity;
-    const onSignal = (signal: NodeJS.Signals) => {
+    /** True when this signal is a new request, not the second delivery of the last one. */
+    const fresh = () => {
         const at = now();
-        if (at - last < SAME_REQUEST_MS) return;
+        if (at - last < SAME_REQUEST_MS) return false;
         last = at;
         count++;
-        if (count === 1) {
-            stream.write(`\n${INTERRUPTING_MESSAGE}\n`);
-            controller.abort(new InterruptedError(`interrupted by ${signal === "SIGTERM" ? "SIGTERM" : "Ctrl-C"}`));
-            return;
-        }
+        return true;
+    };
+    const force = () => {
         stream.write(`\n${FORCED_EXIT_MESSAGE}\n`);
         exit(EXIT.interrupted);
     };
+    const onSignal = (signal: NodeJS.Signals) => {
+        if (!fresh()) return;
+        if (count > 1) return force();
+        stream.write(`\n${INTERRUPTING_MESSAGE}\n`);
+        controller.abort(reasonOf(signal));
+    };
+    if (pendingStop !== undefined) {
+        // Asked to stop before this run began: it begins stopped.
+        count = 1;
+        controller.abort(reasonOf(pendingStop));
+        pendingStop = undefined;
+    }
     for (const signal of STOP_SIGNALS) target.on(signal, onSignal);
     return () => {
         for (const signal of STOP_SIGNALS) target.removeListener(signal, onSignal);
+        stopFinishing();
+        const listener = (signal: NodeJS.Signals) => {
+            if (!fresh()) return;
+            if (count > 1 || pendingStop !== undefined) return force();
+            pendingStop = signal ?? "SIGINT";
+            stream.write(`\n${STOP_AFTER_RUN_MESSAGE}\n`);
+        };
+        finishing = { target, listener };
+        for (const signal of STOP_SIGNALS) target.on(signal, listener);
     };
 }

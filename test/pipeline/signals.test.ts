@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { spawn } from "child_process";
 import { EventEmitter } from "events";
 import * as path from "path";
-import { FORCED_EXIT_MESSAGE, INTERRUPTING_MESSAGE, installSignalHandlers, SAME_REQUEST_MS } from "../../automation/pipeline/signals";
+import { FORCED_EXIT_MESSAGE, INTERRUPTING_MESSAGE, installSignalHandlers, SAME_REQUEST_MS, STOP_AFTER_RUN_MESSAGE } from "../../automation/pipeline/signals";
 
 interface Ended {
     code: number | null;
@@ -82,8 +82,27 @@ describe("Ctrl-C handling", function () {
         target.emit("SIGINT", "SIGINT");
         assert.equal(controller.signal.aborted, true);
         dispose();
-        assert.equal(target.listenerCount("SIGINT"), 0);
-        assert.equal(target.listenerCount("SIGTERM"), 0);
+        const next = new AbortController();
+        installSignalHandlers(next, { target, stream: { write: () => true } as unknown as NodeJS.WritableStream, exit: () => assert.fail("exit") })();
+        assert.equal(next.signal.aborted, false, "the first run's handler is gone with it");
+    });
+
+    it("a stop signal after a run finished does not kill the process; it stops the next run before it starts; a second one exits", () => {
+        const target = new EventEmitter();
+        const exits: number[] = [];
+        const lines: string[] = [];
+        const opts = { target, now: (() => { let t = 0; return () => (t += 1_000); })(), stream: { write: (l: string) => lines.push(l) } as unknown as NodeJS.WritableStream, exit: (code: number) => exits.push(code) };
+        installSignalHandlers(new AbortController(), opts)();
+        target.emit("SIGTERM", "SIGTERM");
+        assert.deepEqual(exits, [], "the finished run is not turned into a killed one");
+        assert.ok(lines.join("").includes(STOP_AFTER_RUN_MESSAGE));
+        const next = new AbortController();
+        const dispose = installSignalHandlers(next, opts);
+        assert.equal(next.signal.aborted, true, "the request carries over to the next run");
+        assert.match(String(next.signal.reason?.message), /SIGTERM/);
+        target.emit("SIGINT", "SIGINT");
+        assert.deepEqual(exits, [8], "a second request forces the exit");
+        dispose();
     });
 
     it("one Ctrl-C that arrives twice (terminal and npm's forwarding) is one request; a later one forces the exit", () => {

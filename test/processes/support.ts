@@ -118,3 +118,35 @@ export async function whenBusy(run: Started, infraPid: number, timeoutMs = 90_00
         await new Promise((r) => setTimeout(r, 200));
     }
 }
+
+/**
+ * A workspace where `npm exec infra` (what `npx infra` runs) starts the bin the way it does for a
+ * user (npm, then `<script-shell> -c infra ...`) without installing anything: for a package's own
+ * bin npm first installs the package into its npx cache and runs its postinstall, which here would
+ * run `npm ci` through the links to the project's node_modules. So the workspace's package.json
+ * loses `bin` and its scripts, and node_modules is a folder of links to the project's packages
+ * plus `.bin/infra`, which npm finds instead.
+ */
+export function npxWorkspace(label: string, hold?: Layer): Workspace {
+    const ws = hold ? holdingWorkspace(label, hold) : makeWorkspace(label);
+    const manifest = path.join(ws.dir, "package.json");
+    const pkg = JSON.parse(fs.readFileSync(manifest, "utf8"));
+    delete pkg.bin;
+    delete pkg.scripts;
+    fs.writeFileSync(manifest, JSON.stringify(pkg, null, 2));
+    const modules = path.join(ws.dir, "node_modules");
+    const source = fs.realpathSync(modules);
+    fs.unlinkSync(modules);
+    fs.mkdirSync(path.join(modules, ".bin"), { recursive: true });
+    for (const entry of fs.readdirSync(source)) {
+        if (entry !== ".bin") fs.symlinkSync(path.join(source, entry), path.join(modules, entry));
+    }
+    for (const bin of fs.readdirSync(path.join(source, ".bin"))) fs.symlinkSync(fs.readlinkSync(path.join(source, ".bin", bin)), path.join(modules, ".bin", bin));
+    fs.symlinkSync(path.join("..", "..", "bin", "infra.js"), path.join(modules, ".bin", "infra"));
+    return ws;
+}
+
+/** `npx infra up --env dev --engine offline` in the workspace, installing nothing, with NDJSON events on stdout. */
+export function startNpxUp(ws: Workspace): Started {
+    return start(ws, "npm", ["exec", "--offline", "--no", "--", "infra", "up", "--env", "dev", "--engine", "offline", "--yes", "--events"]);
+}
