@@ -4,7 +4,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { loadEnvironment } from "./environments/load";
-import { LAYER_PROGRAMS, parseStackName } from "./stacks";
+import { LAYER_PROGRAMS } from "./stacks";
+import { parseStackName } from "./stacks/names";
 
 const { env, layer } = parseStackName(pulumi.getStack());
 export = LAYER_PROGRAMS[layer](loadEnvironment(env));

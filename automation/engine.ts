@@ -2,6 +2,7 @@
  * The one small interface the pipeline talks to, and the result model that both
  * engines (pulumi, offline) produce, so reports and exit codes do not care which ran.
  */
+import type { Environment } from "../environments/schema";
 import type { Layer } from "../stacks/graph";
 
 export type Operation = "preview" | "up" | "refresh" | "destroy";
@@ -40,6 +41,8 @@ export interface PolicyViolation {
     layer: Layer;
     /** Standard controls this rule maps to, e.g. "PSS:restricted/capabilities", "CIS-5.2.8", "C-0046". */
     controls?: string[];
+    /** How to fix any finding of this rule, as the pack publishes it (the rule's remediationSteps). */
+    remediation?: string;
 }
 
 /** One Kubernetes object that failed OpenAPI schema validation. */
@@ -112,6 +115,8 @@ export interface PassThrough {
 
 export interface LayerRequest {
     env: string;
+    /** The environment's parsed file, when the caller has it (it is loaded once per command). */
+    environment?: Environment;
     layer: Layer;
     operation: Operation;
     /** Aborts the operation; the engine must stop and reject with an AbortError-like error. */

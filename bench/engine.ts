@@ -12,6 +12,7 @@ import { loadEnvironment } from "../environments/load";
 import { writePolicyConfigFile } from "../automation/policy/config";
 import { topoOrder } from "../stacks/graph";
 import { engineReady, explain, infra, makeWorkspace, pulumi } from "../test/e2e/harness";
+import type { BenchResult } from "./run";
 
 const SERIAL_GOAL = 1.1;
 
@@ -67,6 +68,12 @@ async function main(): Promise<void> {
     console.log(`\nmedian of ${rounds}: five pulumi up by hand ${(h / 1000).toFixed(1)} s`);
     console.log(`infra up --parallel 1: ${(s / 1000).toFixed(1)} s = ${(s / h).toFixed(2)}x the hand-run sum (goal <= ${SERIAL_GOAL.toFixed(2)}x) ${s / h <= SERIAL_GOAL ? "met" : "NOT met"}`);
     console.log(`infra up --parallel 2: ${(p / 1000).toFixed(1)} s = ${(p / h).toFixed(2)}x the hand-run sum (goal < 1.00x) ${p < h ? "met" : "NOT met"}`);
+    const baseline = { label: "five pulumi up by hand", ms: h };
+    const results: BenchResult[] = [
+        { name: "infra up --env dev --parallel 1", baseline, measured: { label: "infra up", ms: s }, ratio: s / h, goal: { maxRatio: SERIAL_GOAL } },
+        { name: "infra up --env dev --parallel 2", baseline, measured: { label: "infra up", ms: p }, ratio: p / h, goal: { maxRatio: 1, strict: true } },
+    ];
+    console.log(JSON.stringify({ bench: "engine", rounds, handMs: hand, serialMs: serial, parallelMs: parallel, results }));
     for (const dir of fs.readdirSync(os.tmpdir()).filter((d) => d.startsWith("infra-e2e-bench-"))) fs.rmSync(path.join(os.tmpdir(), dir), { recursive: true, force: true });
 }
 

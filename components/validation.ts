@@ -4,11 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 
-/** A Kubernetes object name usable as a namespace or Secret name (RFC 1123 label, length checked by callers). */
-export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-/** An exact Helm chart version: ranges would let a reinstall pick up a different chart. */
-export const CHART_VERSION = /^\d+\.\d+\.\d+([-+][\w.]+)?$/;
+export { CHART_VERSION, DNS_LABEL } from "../common/patterns";
 
 /** Throws the InputPropertyError Pulumi reports against the argument at `propertyPath`. */
 export function fail(propertyPath: string, reason: string): never {

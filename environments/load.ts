@@ -5,9 +5,21 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseDocument } from "yaml";
-import { ZodIssue } from "zod";
-import { InputError } from "../automation/errors";
+import { InputError } from "../common/errors";
+import { ENVIRONMENT_NAME } from "../common/patterns";
+import { describeIssues } from "./issues";
 import { Environment, environmentSchema } from "./schema";
+
+/**
+ * Environment files are a few KiB; past 1 MiB a file is refused before it is read or parsed,
+ * since the YAML parser's time and memory grow with the input (68 MB took minutes and 3 GB).
+ */
+export const MAX_ENVIRONMENT_FILE_BYTES = 1024 * 1024;
+
+function tooLarge(file: string, bytes: number): InputError {
+    const mib = (bytes / MAX_ENVIRONMENT_FILE_BYTES).toFixed(1);
+    return new InputError(`${file}: is ${mib} MiB (${bytes} bytes), over the 1 MiB limit for an environment file; remove what does not belong in it`);
+}
 
 /**
  * Where environment files live: this folder, or INFRA_ENVIRONMENTS_DIR (used to point a run
@@ -29,25 +41,10 @@ export function listEnvironments(dir: string = environmentsDir()): string[] {
     return fs.readdirSync(dir).filter((f) => f.endsWith(".yaml")).map((f) => f.slice(0, -5)).sort();
 }
 
-function valueAt(obj: unknown, p: (string | number)[]): unknown {
-    return p.reduce<unknown>((o, k) => (o && typeof o === "object" ? (o as any)[k] : undefined), obj);
-}
-
-function describeIssue(file: string, raw: unknown, issue: ZodIssue): string {
-    const field = issue.path.join(".") || "(top level)";
-    const value = valueAt(raw, issue.path as (string | number)[]);
-    const shown = value === undefined ? "missing" : JSON.stringify(value)?.slice(0, 60);
-    let fix = issue.message;
-    if (issue.code === "unrecognized_keys") fix = `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}; remove or correct the spelling`;
-    else if (issue.code === "invalid_type" && value === undefined) fix = `is required (${issue.expected}); add it`;
-    else if (issue.code === "invalid_type") fix = `must be ${issue.expected}, not ${issue.received}`;
-    else if (issue.code === "invalid_union_discriminator") fix = `must be one of ${issue.options.map((o) => JSON.stringify(o)).join(", ")}`;
-    else if (issue.code === "invalid_enum_value") fix = `must be one of ${issue.options.map((o) => JSON.stringify(o)).join(", ")}`;
-    return `${file}: ${field} (${shown}) ${fix}`;
-}
-
 /** Parses and validates one environment file's text; `file` is only used in messages. */
 export function parseEnvironment(text: string, file: string, expectedName?: string): Environment {
+    // Characters never outnumber UTF-8 bytes, so the cheap length test settles most texts.
+    if (text.length > MAX_ENVIRONMENT_FILE_BYTES || Buffer.byteLength(text) > MAX_ENVIRONMENT_FILE_BYTES) throw tooLarge(file, Buffer.byteLength(text));
     const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
     if (doc.errors.length > 0) {
         const e = doc.errors[0];
@@ -65,19 +62,45 @@ export function parseEnvironment(text: string, file: string, expectedName?: stri
         throw new InputError(`${file}: must be a YAML mapping of environment settings; see environments/dev.yaml for an example`);
     }
     const parsed = environmentSchema.safeParse(raw);
-    if (!parsed.success) throw new InputError(describeIssue(file, raw, parsed.error.issues[0]));
+    if (!parsed.success) throw new InputError(describeIssues(file, environmentSchema, raw, parsed.error.issues));
     if (expectedName !== undefined && parsed.data.name !== expectedName) {
         throw new InputError(`${file}: name (${JSON.stringify(parsed.data.name)}) must match the file name; set name: ${expectedName}`);
     }
+    checkBuildContexts(parsed.data, file);
     return parsed.data;
+}
+
+/** The folder build contexts are relative to: the project root, as stacks/images.ts resolves them. */
+export const BUILD_CONTEXT_ROOT = path.resolve(__dirname, "..");
+
+/**
+ * The images layer builds every image that has no release pin, and components/registry/image.ts
+ * refuses a context without its Dockerfile; checked here so no other layer has run by then.
+ */
+function checkBuildContexts(env: Environment, file: string): void {
+    const is = (p: string, kind: "dir" | "file") => fs.existsSync(p) && (kind === "dir" ? fs.statSync(p).isDirectory() : fs.statSync(p).isFile());
+    env.images.forEach((img, i) => {
+        if (env.release?.images?.[img.name]) return;
+        const context = path.resolve(BUILD_CONTEXT_ROOT, img.context);
+        if (!is(context, "dir")) {
+            throw new InputError(`${file}: images.${i}.context (${JSON.stringify(img.context)}) is not a folder of the project; point it at the folder that holds the Dockerfile and the sources`);
+        }
+        if (!is(path.resolve(context, img.dockerfile), "file")) {
+            throw new InputError(`${file}: images.${i}.dockerfile (${JSON.stringify(img.dockerfile)}) is not in ${img.context}; add it there or set dockerfile to its path inside the context`);
+        }
+    });
 }
 
 /** Loads environments/<name>.yaml; unknown names list the valid ones. */
 export function loadEnvironment(name: string, dir: string = environmentsDir()): Environment {
     const file = path.join(dir, `${name}.yaml`);
     const rel = displayPath(file);
-    if (!/^[a-z][a-z0-9-]*$/.test(name) || !fs.existsSync(file)) {
+    if (!ENVIRONMENT_NAME.test(name) || !fs.existsSync(file)) {
         throw new InputError(`unknown environment "${name}": no ${rel}; valid: ${listEnvironments(dir).join(", ")}`);
     }
+    // Checked before reading: a huge file, a directory or a device (/dev/zero) is never read.
+    const stat = fs.statSync(file);
+    if (!stat.isFile()) throw new InputError(`${rel}: is not a regular file; an environment is one YAML file`);
+    if (stat.size > MAX_ENVIRONMENT_FILE_BYTES) throw tooLarge(rel, stat.size);
     return parseEnvironment(fs.readFileSync(file, "utf8"), rel, name);
 }

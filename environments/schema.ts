@@ -2,24 +2,58 @@
  * The schema every environments/<env>.yaml must satisfy. Parsed once at the edge
  * (load.ts); everything downstream gets a typed, validated `Environment`.
  */
+import * as path from "path";
 import { z } from "zod";
+import { cidrProblem, compareQuantities, ENV_NAME, parseCidr, parseQuantity, REGISTRY_SERVER, SECRET_LIKE, subnetPrefix } from "../common/checks";
+import { CHART_VERSION, DIGEST_REF, DNS_1035_LABEL, ENVIRONMENT_NAME } from "../common/patterns";
 
-const cidr = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, "must be an IPv4 CIDR such as 10.0.0.0/16");
-const quantity = z.string().regex(/^\d+(\.\d+)?(m|Mi|Gi|Ki)?$/, 'must be a Kubernetes quantity such as "250m" or "256Mi"');
-const chartVersion = z.string().regex(/^\d+\.\d+\.\d+([-+][\w.]+)?$/, 'must be an exact chart version such as "65.1.0" (no ranges)');
-const digestRef = z.string().regex(/^[\w.\-/:]+@sha256:[a-f0-9]{64}$/, "must be a digest-pinned image reference repo@sha256:<64 hex>");
-const name = z.string().regex(/^[a-z][a-z0-9-]{0,40}$/, "must be lower-case letters, digits and dashes, starting with a letter");
+/** Issue params that keep a value out of the message (an env value may be a secret). */
+export const HIDE_VALUE = { hideValue: true } as const;
 
+/** A whole number from min to max; the upper bounds are the components' own (cited where each is used). */
+const int = (min: number, max: number, minWhy = "") => z.number().int().min(min, `must be at least ${min}${minWhy}`).max(max, `must be at most ${max}`);
+
+const cidr = z.string().superRefine((c, ctx) => {
+    const problem = cidrProblem(c);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+const quantity = (example: string) => z.string().superRefine((q, ctx) => {
+    const value = parseQuantity(q);
+    if (value === undefined) ctx.addIssue({ code: "custom", message: 'must be a Kubernetes quantity such as "250m" or "256Mi"' });
+    else if (value <= 0) ctx.addIssue({ code: "custom", message: `must be a positive Kubernetes quantity such as "${example}"` });
+});
+const chartVersion = z.string().regex(CHART_VERSION, 'must be an exact chart version such as "65.1.0" (no ranges)');
+const digestRef = z.string().regex(DIGEST_REF, "must be a digest-pinned image reference repo@sha256:<64 hex>, in lower case as the registry returns it");
+// Names become stack names and DNS labels (workloads, namespaces, Services), which cannot end with a dash.
+const name = z.string().regex(ENVIRONMENT_NAME, "must be lower-case letters, digits and dashes, starting with a letter (at most 41)")
+    .regex(DNS_1035_LABEL, "must be lower-case letters, digits and dashes, starting with a letter and not ending with a dash");
+const nonBlank = (fix: string) => z.string().refine((s) => s.trim() !== "", `is blank; ${fix}`);
+
+/** Namespaces the mesh keeps for itself (components/mesh/args.ts refuses them as app namespaces). */
+export const SYSTEM_NAMESPACES = ["istio-system", "istio-ingress", "kube-system"] as const;
+
+/** Requests and limits; a limit below its request is refused here, as Kubernetes would at apply time. */
 const resources = z.object({
-    requests: z.object({ cpu: quantity, memory: quantity }).strict(),
-    limits: z.object({ cpu: quantity, memory: quantity }).strict(),
-}).strict();
+    requests: z.object({ cpu: quantity("250m"), memory: quantity("256Mi") }).strict(),
+    limits: z.object({ cpu: quantity("500m"), memory: quantity("512Mi") }).strict(),
+}).strict().superRefine((r, ctx) => {
+    for (const key of ["cpu", "memory"] as const) {
+        if (compareQuantities(r.limits[key], r.requests[key])! < 0) {
+            ctx.addIssue({ code: "custom", path: ["limits", key], message: `is below the request "${r.requests[key]}"; raise the limit to at least "${r.requests[key]}" or lower the request` });
+        }
+    }
+});
 
 const eksCluster = z.object({
     kind: z.literal("eks"),
     version: z.string().regex(/^1\.\d{2}$/, 'must be an EKS Kubernetes version such as "1.31"'),
     network: z.union([
-        z.object({ cidr, azCount: z.number().int().min(2, "needs at least 2 availability zones for high availability").max(6), natGateways: z.enum(["single", "perAz"]).default("perAz") }).strict(),
+        z.object({ cidr, azCount: z.number().int().min(2, "needs at least 2 availability zones for high availability").max(6), natGateways: z.enum(["single", "perAz"]).default("perAz") }).strict().superRefine((n, ctx) => {
+            // The subnet plan of components/cluster/network.ts: 2 x azCount subnets of at most /28.
+            if (cidrProblem(n.cidr)) return; // already reported on the field itself
+            const problem = subnetPrefix(parseCidr(n.cidr).prefix, n.azCount).problem;
+            if (problem) ctx.addIssue({ code: "custom", path: ["cidr"], message: problem });
+        }),
         z.object({ vpcId: z.string().startsWith("vpc-"), privateSubnetIds: z.array(z.string().startsWith("subnet-")).min(2), publicSubnetIds: z.array(z.string().startsWith("subnet-")).default([]) }).strict(),
     ]),
     endpoint: z.object({
@@ -38,25 +72,48 @@ const eksCluster = z.object({
 
 const existingCluster = z.object({
     kind: z.literal("existing"),
-    context: z.string().min(1),
-    kubeconfigPath: z.string().optional(),
+    context: nonBlank("name a kubeconfig context such as kind-platform"),
+    kubeconfigPath: nonBlank("omit it to use $KUBECONFIG or ~/.kube/config").optional(),
 }).strict();
 
 const image = z.object({
     name,
     context: z.string().min(1),
     dockerfile: z.string().default("Dockerfile"),
-}).strict();
+}).strict().superRefine((img, ctx) => {
+    // components/registry/image.ts builds only a Dockerfile inside the context; a relative path is decided here.
+    const rel = path.normalize(img.dockerfile);
+    if (!path.isAbsolute(rel) && (rel === ".." || rel.startsWith(`..${path.sep}`))) {
+        ctx.addIssue({ code: "custom", path: ["dockerfile"], message: `is outside the context "${img.context}"; move it into the context` });
+    }
+});
 
 const workload = z.object({
     name,
     image: name.describe("name of an entry under images"),
-    replicas: z.number().int().min(1),
-    port: z.number().int().min(1).max(65535).default(8000),
+    // Ranges of components/workload/args.ts (validateAppArgs).
+    replicas: int(1, 1000),
+    port: int(1024, 65535, ": a non-root container with all capabilities dropped cannot bind lower ports")
+        .refine((p) => p < 15000 || p > 15090, "is reserved by the Istio sidecar (15000-15090); use another port such as 8000").default(8000),
     resources,
-    autoscaling: z.object({ minReplicas: z.number().int().min(1), maxReplicas: z.number().int().min(1), cpuUtilization: z.number().int().min(10).max(100).default(70) }).strict(),
+    autoscaling: z.object({ minReplicas: int(1, 1000), maxReplicas: int(1, 1000), cpuUtilization: z.number().int().min(10).max(100).default(70) }).strict(),
     hosts: z.array(z.string()).default([]),
     env: z.record(z.string(), z.string()).default({}),
+}).strict().superRefine((w, ctx) => {
+    for (const key of Object.keys(w.env)) {
+        const at = { code: "custom" as const, path: ["env", key], params: HIDE_VALUE };
+        if (!ENV_NAME.test(key)) ctx.addIssue({ ...at, message: 'is not a valid variable name; use letters, digits and "_"' });
+        else if (key === "PORT") ctx.addIssue({ ...at, message: "is set from port; set port instead" });
+        else if (SECRET_LIKE.test(key)) ctx.addIssue({ ...at, message: "looks like a secret; mount it from a Kubernetes Secret fed by the secret store instead" });
+    }
+});
+
+const charts = z.object({
+    kubePrometheusStack: chartVersion,
+    loki: chartVersion,
+    tempo: chartVersion,
+    alloy: chartVersion,
+    istio: chartVersion,
 }).strict();
 
 export const environmentSchema = z.object({
@@ -72,28 +129,24 @@ export const environmentSchema = z.object({
     cluster: z.discriminatedUnion("kind", [eksCluster, existingCluster]),
     registry: z.discriminatedUnion("kind", [
         z.object({ kind: z.literal("ecr"), untaggedExpiryDays: z.number().int().min(1).default(14), keepTagged: z.number().int().min(1).default(30) }).strict(),
-        z.object({ kind: z.literal("local"), server: z.string().min(1) }).strict(),
+        z.object({ kind: z.literal("local"), server: z.string().regex(REGISTRY_SERVER, "is not host:port; use e.g. localhost:5001") }).strict(),
     ]),
     images: z.array(image).min(1),
-    charts: z.object({
-        kubePrometheusStack: chartVersion,
-        loki: chartVersion,
-        tempo: chartVersion,
-        alloy: chartVersion,
-        istio: chartVersion,
-    }).strict(),
+    charts,
     monitoring: z.object({
-        prometheus: z.object({ retention: z.string().regex(/^\d+[dhw]$/, 'must be a duration such as "15d"'), storageGiB: z.number().int().min(1), replicas: z.number().int().min(1).default(1), resources }).strict(),
-        alertmanager: z.object({ replicas: z.number().int().min(1).default(1) }).strict().default({}),
-        grafana: z.object({ replicas: z.number().int().min(1).default(1) }).strict().default({}),
-        logs: z.object({ retentionDays: z.number().int().min(1) }).strict(),
+        // Ranges of components/monitoring/args.ts (validateMonitoringStackArgs).
+        prometheus: z.object({ retention: z.string().regex(/^\d+[dhw]$/, 'must be a duration such as "15d"'), storageGiB: int(1, 16384), replicas: int(1, 10).default(1), resources }).strict(),
+        alertmanager: z.object({ replicas: int(1, 10).default(1) }).strict().default({}),
+        grafana: z.object({ replicas: int(1, 10).default(1) }).strict().default({}),
+        logs: z.object({ retentionDays: int(1, 3650) }).strict(),
         tracing: z.object({ enabled: z.boolean().default(true) }).strict().default({}),
     }).strict(),
     mesh: z.object({
-        gateway: z.object({ replicas: z.number().int().min(1), serviceType: z.enum(["ClusterIP", "LoadBalancer"]).default("ClusterIP") }).strict(),
+        // components/mesh/args.ts: the gateway autoscaler's ceiling, 3 x replicas, may be at most 100.
+        gateway: z.object({ replicas: z.number().int().min(1, "must be at least 1").max(33, "must be at most 33: the gateway autoscaler's ceiling is 3 x replicas, at most 100"), serviceType: z.enum(["ClusterIP", "LoadBalancer"]).default("ClusterIP") }).strict(),
     }).strict(),
     apps: z.object({
-        namespace: name,
+        namespace: name.refine((ns) => !(SYSTEM_NAMESPACES as readonly string[]).includes(ns), "is a system namespace; give the apps their own, e.g. apps"),
         workloads: z.array(workload).min(1),
     }).strict(),
     policy: z.object({
@@ -111,10 +164,18 @@ export const environmentSchema = z.object({
     release: z.object({
         id: z.string().optional(),
         images: z.record(name, digestRef).default({}),
-        charts: z.record(z.string(), chartVersion).default({}),
+        // Only charts the environment runs can be pinned; a misspelt chart is an unknown key.
+        charts: charts.partial().default({}),
     }).strict().optional(),
 }).strict().superRefine((env, ctx) => {
     const imageNames = new Set(env.images.map((i) => i.name));
+    // Two entries with one name would be two Pulumi resources with one URN, refused mid-layer.
+    const unique = (list: { name: string }[], at: string, what: string) => list.forEach((item, i) => {
+        const first = list.findIndex((other) => other.name === item.name);
+        if (first < i) ctx.addIssue({ code: "custom", path: [...at.split("."), i, "name"], message: `is used by ${at}.${first} too; give each ${what} its own name` });
+    });
+    unique(env.images, "images", "image");
+    unique(env.apps.workloads, "apps.workloads", "workload");
     env.apps.workloads.forEach((w, i) => {
         if (!imageNames.has(w.image)) {
             ctx.addIssue({ code: "custom", path: ["apps", "workloads", i, "image"], message: `names image "${w.image}", which is not under images (have: ${[...imageNames].join(", ")})` });
@@ -122,8 +183,11 @@ export const environmentSchema = z.object({
         if (w.autoscaling.minReplicas > w.autoscaling.maxReplicas) {
             ctx.addIssue({ code: "custom", path: ["apps", "workloads", i, "autoscaling", "minReplicas"], message: `is ${w.autoscaling.minReplicas}, above maxReplicas ${w.autoscaling.maxReplicas}; lower it or raise maxReplicas` });
         }
-        if (w.replicas < env.policy.minReplicas) {
-            ctx.addIssue({ code: "custom", path: ["apps", "workloads", i, "replicas"], message: `is ${w.replicas}, below policy.minReplicas ${env.policy.minReplicas}; raise it` });
+        // The workload's replica floor (3, or 1 where policy.minReplicas allows single replicas) holds for the autoscaler too.
+        for (const [field, value] of [["replicas", w.replicas], ["autoscaling.minReplicas", w.autoscaling.minReplicas]] as const) {
+            if (value < env.policy.minReplicas) {
+                ctx.addIssue({ code: "custom", path: ["apps", "workloads", i, ...field.split(".")], message: `is ${value}, below policy.minReplicas ${env.policy.minReplicas}; raise it` });
+            }
         }
     });
     if (env.cluster.kind === "eks") {
@@ -139,6 +203,15 @@ export const environmentSchema = z.object({
         }
         ep.publicAccessCidrs.forEach((c, i) => {
             if (c.endsWith("/0")) ctx.addIssue({ code: "custom", path: ["cluster", "endpoint", "publicAccessCidrs", i], message: `is ${c}, which opens the API to the internet; list specific CIDRs` });
+        });
+    }
+    // Built images are deployed as `<server>/<name>@sha256:...`, which components/workload/app.ts checks only once the apps layer runs.
+    if (env.registry.kind === "local" && env.policy.requireDigest) {
+        const registry = env.registry;
+        env.images.forEach((img, i) => {
+            if (!DIGEST_REF.test(`${registry.server}/${img.name}@sha256:${"0".repeat(64)}`)) {
+                ctx.addIssue({ code: "custom", path: ["registry", "server"], message: `makes "${registry.server}/${img.name}@sha256:..." for images.${i}, which is no digest reference the workloads accept under policy.requireDigest; write the server in lower case, e.g. localhost:5001` });
+            }
         });
     }
     for (const pinned of Object.keys(env.release?.images ?? {})) {

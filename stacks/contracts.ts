@@ -5,8 +5,9 @@
  */
 import { z } from "zod";
 import type { Layer } from "./graph";
+import { DIGEST_REF } from "../common/patterns";
 
-const digestRef = z.string().regex(/@sha256:[a-f0-9]{64}$/, "must be a digest-pinned image reference");
+const digestRef = z.string().regex(DIGEST_REF, "must be a digest-pinned image reference repo@sha256:<64 hex>");
 
 export const LAYER_OUTPUTS = {
     cluster: z.object({

@@ -7,7 +7,7 @@ import { Graph, alg } from "@dagrejs/graphlib";
 export const LAYERS = ["cluster", "images", "monitoring", "mesh", "apps"] as const;
 export type Layer = (typeof LAYERS)[number];
 
-/** Direct prerequisites of each layer (DESIGN.md, Layers). */
+/** Direct prerequisites of each layer (docs/architecture.md draws them). */
 export const LAYER_NEEDS: Readonly<Record<Layer, readonly Layer[]>> = {
     cluster: [],
     images: [],
@@ -19,6 +19,12 @@ export const LAYER_NEEDS: Readonly<Record<Layer, readonly Layer[]>> = {
 export function isLayer(value: string): value is Layer {
     return (LAYERS as readonly string[]).includes(value);
 }
+
+/**
+ * A layer graph: each node's direct prerequisites. The functions below default to the project's
+ * (`LAYER_NEEDS`, typed by `Layer`); tests pass graphs of their own with other node names.
+ */
+export type Needs<N extends string = Layer> = Readonly<Record<N, readonly N[]>>;
 
 /** Builds a graphlib graph with an edge need -> layer, rejecting unknown layers and cycles. */
 export function buildGraph(needs: Readonly<Record<string, readonly string[]>> = LAYER_NEEDS): Graph {
@@ -36,10 +42,10 @@ export function buildGraph(needs: Readonly<Record<string, readonly string[]>> = 
 }
 
 /** Dependency order: every layer after all the layers it needs; ties keep LAYERS order. */
-export function topoOrder(needs: Readonly<Record<string, readonly string[]>> = LAYER_NEEDS): string[] {
+export function topoOrder<N extends string = Layer>(needs: Needs<N> = LAYER_NEEDS as Needs<string> as Needs<N>): N[] {
     const g = buildGraph(needs);
-    const declared = Object.keys(needs);
-    const order: string[] = [];
+    const declared = Object.keys(needs) as N[];
+    const order: N[] = [];
     const done = new Set<string>();
     // Kahn's algorithm over graphlib's edges so the order is stable for people reading plans.
     while (order.length < declared.length) {
@@ -52,22 +58,22 @@ export function topoOrder(needs: Readonly<Record<string, readonly string[]>> = L
 }
 
 /** Waves of layers that can run at the same time (each wave needs only earlier waves). */
-export function waves(needs: Readonly<Record<string, readonly string[]>> = LAYER_NEEDS): string[][] {
+export function waves<N extends string = Layer>(needs: Needs<N> = LAYER_NEEDS as Needs<string> as Needs<N>): N[][] {
     const g = buildGraph(needs);
-    const level = new Map<string, number>();
+    const level = new Map<N, number>();
     for (const n of topoOrder(needs)) {
-        const preds = (g.predecessors(n) ?? []).map(String);
+        const preds = (g.predecessors(n) ?? []).map((p) => String(p) as N);
         level.set(n, preds.length === 0 ? 0 : Math.max(...preds.map((p) => level.get(p)! + 1)));
     }
-    const out: string[][] = [];
+    const out: N[][] = [];
     for (const [n, l] of level) (out[l] ??= []).push(n);
     return out;
 }
 
 /** All layers that `layer` needs, directly or not. */
-export function ancestors(layer: string, needs: Readonly<Record<string, readonly string[]>> = LAYER_NEEDS): string[] {
-    const seen = new Set<string>();
-    const visit = (n: string) => {
+export function ancestors<N extends string = Layer>(layer: N, needs: Needs<N> = LAYER_NEEDS as Needs<string> as Needs<N>): N[] {
+    const seen = new Set<N>();
+    const visit = (n: N) => {
         for (const d of needs[n] ?? []) if (!seen.has(d)) { seen.add(d); visit(d); }
     };
     visit(layer);
@@ -75,6 +81,6 @@ export function ancestors(layer: string, needs: Readonly<Record<string, readonly
 }
 
 /** All layers that need `layer`, directly or not. */
-export function descendants(layer: string, needs: Readonly<Record<string, readonly string[]>> = LAYER_NEEDS): string[] {
+export function descendants<N extends string = Layer>(layer: N, needs: Needs<N> = LAYER_NEEDS as Needs<string> as Needs<N>): N[] {
     return topoOrder(needs).filter((n) => n !== layer && ancestors(n, needs).includes(layer));
 }

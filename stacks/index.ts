@@ -1,5 +1,5 @@
 /**
- * The layer programs by layer, and the stack-name convention `<env>-<layer>`.
+ * The layer programs by layer (the stack-name convention is stacks/names.ts).
  *
  * Each program is loaded on first use, and only that one: a module that throws while it loads
  * (at its top level, or in something it imports) then breaks only its own layer, in the offline
@@ -7,9 +7,8 @@
  * happens to share a process with it.
  */
 import * as path from "path";
-import { listEnvironments } from "../environments/load";
 import type { Environment } from "../environments/schema";
-import { isLayer, Layer, LAYERS } from "./graph";
+import { LAYERS, type Layer } from "./graph";
 
 export type LayerProgram = (env: Environment) => Record<string, unknown>;
 
@@ -61,16 +60,3 @@ export const LAYER_PROGRAMS: Readonly<Record<Layer, LayerProgram>> = Object.free
         LAYERS.map((layer) => [layer, { enumerable: true, get: () => loadLayerProgram(layer) }]),
     )),
 );
-
-/** Splits `<env>-<layer>`; throws with every valid stack name when it is not one. */
-export function parseStackName(stack: string): { env: string; layer: Layer } {
-    const cut = stack.lastIndexOf("-");
-    const env = cut > 0 ? stack.slice(0, cut) : "";
-    const layer = cut > 0 ? stack.slice(cut + 1) : "";
-    const envs = listEnvironments();
-    if (!envs.includes(env) || !isLayer(layer)) {
-        const valid = envs.flatMap((e) => LAYERS.map((l) => `${e}-${l}`));
-        throw new Error(`stack "${stack}" is not <env>-<layer>; valid stack names: ${valid.join(", ")}`);
-    }
-    return { env, layer };
-}

@@ -5,11 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { LAYER_OUTPUTS, LayerOutputs } from "./contracts";
 import type { Layer } from "./graph";
-
-/** Fully qualified stack name of a layer: `<org>/<project>/<env>-<layer>`. */
-export function stackName(env: string, layer: Layer): string {
-    return `${env}-${layer}`;
-}
+import { qualifiedStackName, stackName } from "./names";
 
 export type UpstreamOutputs<L extends Layer> = { [K in keyof LayerOutputs<L>]-?: pulumi.Output<LayerOutputs<L>[K]> };
 
@@ -19,7 +15,7 @@ export type UpstreamOutputs<L extends Layer> = { [K in keyof LayerOutputs<L>]-?:
  */
 export function readUpstream<L extends Layer>(env: string, layer: L): UpstreamOutputs<L> {
     const name = stackName(env, layer);
-    const ref = new pulumi.StackReference(name, { name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${name}` });
+    const ref = new pulumi.StackReference(name, { name: qualifiedStackName(pulumi.getOrganization(), pulumi.getProject(), env, layer) });
     const schema = LAYER_OUTPUTS[layer];
     const out: Record<string, pulumi.Output<unknown>> = {};
     for (const [key, field] of Object.entries(schema.shape as Record<string, import("zod").ZodTypeAny>)) {

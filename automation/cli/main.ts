@@ -3,7 +3,8 @@
  * one place that turns errors into exit codes and one-line messages.
  */
 import type { Argv, CommandModule } from "yargs";
-import { EXIT, InputError } from "../errors";
+import { EXIT, InputError } from "../../common/errors";
+import { emit } from "../orchestrator/output";
 import { globalOptions } from "./options";
 import * as backup from "./commands/backup";
 import * as check from "./commands/check";
@@ -77,17 +78,24 @@ export function buildCli(args: string[]): Argv {
     return cli;
 }
 
-/** Runs the CLI and resolves with the exit code; errors are printed here and nowhere else. */
+/**
+ * Runs the CLI and resolves with the exit code; errors are printed here and nowhere else. With
+ * --events the last NDJSON line on stdout is the outcome, so a consumer of the stream alone knows
+ * how the command ended.
+ */
 export async function main(argv: string[] = process.argv): Promise<number> {
     const args = argv.slice(2);
     const verbose = args.includes("--verbose") || args.includes("-v");
+    const events = args.includes("--events") && !args.includes("--help") && !args.includes("-h");
     try {
         await buildCli(args).parseAsync();
+        emit({ events }, { kind: "result", exitCode: EXIT.ok });
         return EXIT.ok;
     } catch (err) {
         const { code, message, detail } = exitFor(err);
         process.stderr.write(`infra: ${message}\n`);
         if (verbose && detail) process.stderr.write(`${detail}\n`);
+        emit({ events }, { kind: "result", exitCode: code, error: message });
         return code;
     }
 }

@@ -3,12 +3,12 @@
  * them the same way.
  */
 import type { Argv } from "yargs";
-import { InputError } from "../errors";
+import { InputError } from "../../common/errors";
 import { PROVIDER_MODES, type ProviderMode } from "../engines/pulumi-cli";
 import type { PassThrough } from "../engine";
+import { ENGINES, type EngineName } from "../engines";
 
-export const ENGINES = ["pulumi", "offline"] as const;
-export type EngineName = (typeof ENGINES)[number];
+export { ENGINES, type EngineName } from "../engines";
 
 /** Arguments every environment command receives after parsing. */
 export interface CommonArgs {
@@ -66,14 +66,6 @@ export function envOptions<T>(y: Argv<T>, defaultEngine: EngineName, envRequired
         .option("with-dependents", { type: "boolean", default: false, describe: "Also run the layers that need the selected ones" });
 }
 
-/** Checks --parallel; one line naming the bad value and the fix. */
-export function validateParallel(value: number): number {
-    if (Number.isNaN(value)) throw new InputError("--parallel needs a number; pass a whole number from 1 to 16");
-    if (!Number.isInteger(value) || value < 1 || value > 16) {
-        throw new InputError(`--parallel ${value} is not valid; pass a whole number from 1 to 16`);
-    }
-    return value;
-}
 
 /** Pulumi's own flags, passed to the layers they name (up and preview). */
 export function passThroughOptions<T>(y: Argv<T>) {

@@ -8,7 +8,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { InputError } from "../errors";
+import { InputError } from "../../common/errors";
 
 export type BackendSource = "PULUMI_BACKEND_URL" | "Pulumi.yaml" | "pulumi login" | "project default";
 

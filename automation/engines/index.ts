@@ -1,13 +1,17 @@
 /** Engines by name: the pipeline and commands only ever see the Engine interface. */
 import type { Engine } from "../engine";
-import { InputError } from "../errors";
+import { InputError } from "../../common/errors";
 import type { ProviderMode } from "./pulumi-cli";
 
-export type EngineName = "pulumi" | "offline";
+/** The engines a run can use, by the name `--engine` takes. */
+export const ENGINES = ["pulumi", "offline"] as const;
+export type EngineName = (typeof ENGINES)[number];
 
 export interface EngineOptions {
     projectDir: string;
     logDir?: string;
+    /** Where the offline engine keeps its applied state; default the run-state folder's. */
+    stateDir?: string;
     /** Policy pack directory; false runs no policy pack. Default <projectDir>/policies. */
     policyPackDir?: string | false;
     /** Pulumi engine only: real provider plugins (default) or the provider stand-in. */

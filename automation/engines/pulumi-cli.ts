@@ -4,7 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { InputError } from "../errors";
+import { InputError } from "../../common/errors";
 
 export const PULUMI_MISSING =
     "the Pulumi CLI is not installed: run `npm run setup:engine` (builds it into .tools/bin), or install it with `curl -fsSL https://get.pulumi.com | sh`, or use --engine offline";

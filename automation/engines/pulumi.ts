@@ -21,20 +21,22 @@ import {
     StackNotFoundError,
 } from "@pulumi/pulumi/automation";
 import type { Layer } from "../../stacks/graph";
-import { stackName as layerStack } from "../../stacks/upstream";
+import { stackName as layerStack } from "../../stacks/names";
 import { loadEnvironment } from "../../environments/load";
 import { emptyChanges, SECRET_MARKER, type FingerprintStore, type PassThrough, type ChangeSummary, type Engine, type LayerRequest, type LayerResult, type OutputValue, type Severity } from "../engine";
-import { AuthError, InputError, InterruptedError, PolicyError, StackMissingError, TransientError } from "../errors";
+import { AuthError, InputError, InterruptedError, PolicyError, StackMissingError, TransientError } from "../../common/errors";
 import { RULE_SEVERITY, writePolicyConfigFile } from "../policy/config";
 import { resolveBackend, type Backend } from "./backend";
 import { locatePulumi, standinEnv, type ProviderMode } from "./pulumi-cli";
 import { PulumiEventMapper } from "./pulumi-events";
+import type { Environment } from "../../environments/schema";
+import { statePaths } from "../state/workspace";
 
 export interface PulumiEngineOptions {
     projectDir: string;
     /** Policy pack directory passed on preview and up; false for none. Default <projectDir>/policies. */
     policyPackDir?: string | false;
-    /** Per-layer CLI output logs; default <projectDir>/.infra/logs. */
+    /** Per-layer CLI output logs; default the run-state folder's engine logs. */
     logDir?: string;
     /** Environment to read backend settings from; default process.env. */
     env?: NodeJS.ProcessEnv;
@@ -192,7 +194,7 @@ export class PulumiEngine implements Engine {
             this.note = "providers: the provider stand-in (tools/provider-standin) answers for aws, kubernetes, docker-build and random; nothing is created in any cloud";
         }
         this.packDir = opts.policyPackDir === undefined ? path.join(opts.projectDir, "policies") : opts.policyPackDir;
-        this.logDir = opts.logDir ?? path.join(opts.projectDir, ".infra", "logs");
+        this.logDir = opts.logDir ?? statePaths().engineLogs;
         this.setup = pulumiSetup(opts.projectDir, env, opts.providers);
         this.setup.catch(() => undefined);
     }
@@ -242,11 +244,11 @@ export class PulumiEngine implements Engine {
     }
 
     /** The environment's pack config as a file for `policyPackConfigs`, written once per run. */
-    private policyConfigFile(env: string): string {
+    private policyConfigFile(env: string, environment?: Environment): string {
         let file = this.configFiles.get(env);
         if (!file) {
             this.configDir ??= fs.mkdtempSync(path.join(os.tmpdir(), "infra-policy-config-"));
-            file = writePolicyConfigFile(loadEnvironment(env), this.configDir);
+            file = writePolicyConfigFile(environment ?? loadEnvironment(env), this.configDir);
             this.configFiles.set(env, file);
         }
         return file;
@@ -272,7 +274,15 @@ export class PulumiEngine implements Engine {
             };
             // Ctrl-C reaches the CLI through `signal` alone, which lets it finish in-flight operations and
             // release the stack's lock; `stack.cancel()` would remove the lock under a running update.
-            const packs = this.packDir ? { policyPacks: [this.packDir], policyPackConfigs: [this.policyConfigFile(req.env)] } : {};
+            // The CLI's lifetime, decided: it is never killed mid-update, since an update cut off leaves
+            // pending operations in the stack's state that only a manual `pulumi refresh`/`stack import`
+            // clears. A forced exit of infra (second Ctrl-C or SIGTERM) sends it SIGTERM on the way
+            // out (the Automation API's child clean-up), which the CLI treats as its own Ctrl-C: it stops
+            // at the next safe point. After SIGKILL of infra nothing can signal it: it finishes the update
+            // it is in, holding the stack's lock meanwhile, and exits; its update is bounded (each resource
+            // operation by the provider's timeouts), so it does not live on. A run started meanwhile is
+            // refused with the lock's holder named (ConcurrentUpdateError), never breaks the lock.
+            const packs = this.packDir ? { policyPacks: [this.packDir], policyPackConfigs: [this.policyConfigFile(req.env, req.environment)] } : {};
             const flags = passThroughFlags(stackName, req.passThrough);
             let changes: ChangeSummary;
             let outputs: Record<string, OutputValue> = {};

@@ -9,20 +9,22 @@ import { loadEnvironment } from "../../environments/load";
 import { ancestors, Layer } from "../../stacks/graph";
 import type { Engine, LayerRequest, LayerResult, OutputValue, PolicyViolation } from "../engine";
 import { emptyChanges } from "../engine";
-import { InterruptedError } from "../errors";
+import { InterruptedError } from "../../common/errors";
 import { startPolicyPack, PolicyServer } from "../policy/analyzer";
 import { policyConfig } from "../policy/config";
 import type { RunnerMessage, RunnerRequest } from "./protocol";
+import { statePaths } from "../state/workspace";
 import { LayerWorkers } from "./workers";
 import { diff, readState, removeState, toState, writeState } from "./state";
+import type { Environment } from "../../environments/schema";
 
 export interface OfflineEngineOptions {
     projectDir: string;
-    /** Per-layer engine logs; default <projectDir>/.infra/logs. */
+    /** Per-layer engine logs; default the run-state folder's engine logs. */
     logDir?: string;
     /** Policy pack directory; false runs no policy checks. Default <projectDir>/policies. */
     policyPackDir?: string | false;
-    /** Where offline "applied" state lives; default <projectDir>/.infra/offline. */
+    /** Where offline "applied" state lives; default the run-state folder's. */
     stateDir?: string;
     /** Layer worker processes kept ready; default 2, the pipeline's default parallelism. */
     workers?: number;
@@ -38,8 +40,8 @@ export class OfflineEngine implements Engine {
     private workers?: LayerWorkers;
 
     constructor(private readonly opts: OfflineEngineOptions) {
-        this.logDir = opts.logDir ?? path.join(opts.projectDir, ".infra", "logs");
-        this.stateDir = opts.stateDir ?? path.join(opts.projectDir, ".infra", "offline");
+        this.logDir = opts.logDir ?? statePaths().engineLogs;
+        this.stateDir = opts.stateDir ?? statePaths().offline;
         this.packDir = opts.policyPackDir === undefined ? path.join(opts.projectDir, "policies") : opts.policyPackDir;
     }
 
@@ -55,10 +57,10 @@ export class OfflineEngine implements Engine {
         }
         const logFile = path.join(this.logDir, `${req.env}-${req.layer}.log`);
         // Start the policy pack now so its start-up overlaps the layer's planning.
-        if (req.operation !== "refresh") this.policyServer(req.env)?.catch(() => undefined);
+        if (req.operation !== "refresh") this.policyServer(req.env, req.environment)?.catch(() => undefined);
         const recording = await this.record(req.env, req.layer, req.upstream, req.signal, logFile, (done, resource) =>
             req.onEvent({ kind: "progress", layer: req.layer, done, resource }));
-        const policy = req.operation === "refresh" ? [] : await this.analyze(req.env, req.layer, recording.resources, req.signal);
+        const policy = req.operation === "refresh" ? [] : await this.analyze(req, recording.resources);
         for (const violation of policy) req.onEvent({ kind: "policy", layer: req.layer, violation });
         const changes = req.operation === "refresh" ? { ...emptyChanges(), same: recording.resources.length } : diff(previous, recording.resources);
         const mandatory = policy.filter((v) => v.enforcement === "mandatory");
@@ -84,7 +86,7 @@ export class OfflineEngine implements Engine {
         const saved = readState(this.stateDir, env, layer);
         if (saved) return saved.outputs;
         const upstream: Partial<Record<Layer, Record<string, OutputValue>>> = {};
-        for (const need of ancestors(layer) as Layer[]) upstream[need] = await this.outputs(env, need, signal);
+        for (const need of ancestors(layer)) upstream[need] = await this.outputs(env, need, signal);
         const logFile = path.join(this.logDir, `${env}-${layer}.log`);
         return (await this.record(env, layer, upstream, signal ?? new AbortController().signal, logFile, () => undefined)).outputs;
     }
@@ -97,16 +99,16 @@ export class OfflineEngine implements Engine {
         await Promise.all(servers.map(async (s) => (await s.catch(() => undefined))?.close()));
     }
 
-    private async analyze(env: string, layer: Layer, resources: LayerResult["resources"], signal: AbortSignal): Promise<PolicyViolation[]> {
+    private async analyze(req: LayerRequest, resources: LayerResult["resources"]): Promise<PolicyViolation[]> {
         if (this.packDir === false) return [];
-        if (signal.aborted) throw new InterruptedError();
-        return (await this.policyServer(env)!).analyze(resources, layer);
+        if (req.signal.aborted) throw new InterruptedError();
+        return (await this.policyServer(req.env, req.environment)!).analyze(resources, req.layer);
     }
 
     /** The environment's policy server, started on first use; undefined when policy is off. */
-    private policyServer(env: string): Promise<PolicyServer> | undefined {
+    private policyServer(env: string, environment?: Environment): Promise<PolicyServer> | undefined {
         if (this.packDir === false) return undefined;
-        const server = this.policies.get(env) ?? startPolicyPack(this.packDir, policyConfig(loadEnvironment(env)));
+        const server = this.policies.get(env) ?? startPolicyPack(this.packDir, policyConfig(environment ?? loadEnvironment(env)));
         this.policies.set(env, server);
         return server;
     }

@@ -3,7 +3,7 @@
  * time, and reports over IPC. After a failed layer it exits, so the engine starts a fresh
  * worker rather than reuse an SDK runtime a failed program may have left unsettled.
  */
-import { InputError } from "../errors";
+import { InputError } from "../../common/errors";
 import { planLayer } from "./plan";
 import type { RunnerMessage, RunnerRequest } from "./protocol";
 

@@ -9,7 +9,7 @@
 import { ChildProcess, fork } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { InputError, InterruptedError } from "../errors";
+import { InputError, InterruptedError } from "../../common/errors";
 import { exitWithParent } from "../processes/exit-with-parent";
 import type { RunnerMessage, RunnerRequest } from "./protocol";
 

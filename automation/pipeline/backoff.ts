@@ -1,7 +1,7 @@
 /**
  * Retry timing: exponential backoff with jitter, and a sleep that wakes on abort.
  */
-import { InputError } from "../errors";
+import { InputError } from "../../common/errors";
 
 export interface RetryPolicy {
     /** Total attempts, the first included (1 means no retry). */

@@ -3,7 +3,7 @@
  * each one waits for, and where each layer's upstream outputs come from.
  */
 import type { Operation } from "../engine";
-import { InputError } from "../errors";
+import { InputError } from "../../common/errors";
 import { ancestors, descendants, topoOrder } from "../../stacks/graph";
 
 export interface UpstreamSource {

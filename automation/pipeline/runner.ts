@@ -4,7 +4,8 @@
  * errors, and stops cleanly on abort. It always resolves with a summary of exactly what ran.
  */
 import type { Engine, EngineEvent, LayerResult, Operation, OutputValue, PassThrough } from "../engine";
-import { InputError, TransientError } from "../errors";
+import { InputError, TransientError } from "../../common/errors";
+import type { Environment } from "../../environments/schema";
 import { LAYER_NEEDS, type Layer } from "../../stacks/graph";
 import { DEFAULT_RETRY, type RetryPolicy, backoffDelay, sleep, validateRetry } from "./backoff";
 import { openLayerLog } from "./layer-log";
@@ -46,6 +47,8 @@ export type PipelineEvent =
 
 export interface RunOptions {
     env: string;
+    /** The environment's parsed file, handed to the engine with each layer. */
+    environment?: Environment;
     operation: Operation;
     engine: Engine;
     /** From selectLayers(). */
@@ -196,7 +199,7 @@ class Run {
                         return;
                     }
                     const result = await engine.run({
-                        env, layer: layer as Layer, operation, signal: controller.signal, onEvent, upstream,
+                        env, environment: this.opts.environment, layer: layer as Layer, operation, signal: controller.signal, onEvent, upstream,
                         expectNoChanges: this.opts.expectNoChanges, passThrough: this.opts.passThrough,
                     });
                     outcome.result = result;

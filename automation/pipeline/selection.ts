@@ -1,7 +1,7 @@
 /**
  * Which layers a run touches, from the user's `--layer` list and the dependency flags.
  */
-import { InputError } from "../errors";
+import { InputError } from "../../common/errors";
 import { LAYER_NEEDS, type Layer, ancestors, descendants, topoOrder } from "../../stacks/graph";
 
 export interface SelectionOptions {

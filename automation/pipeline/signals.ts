@@ -4,7 +4,7 @@
  * engine does not stop. SIGTERM is what a CI runner, `timeout`, systemd or `kill` sends, and is
  * treated exactly like Ctrl-C so those get the same summary and exit code (8).
  */
-import { EXIT, InterruptedError } from "../errors";
+import { EXIT, InterruptedError } from "../../common/errors";
 
 export const INTERRUPTING_MESSAGE = "Interrupting: waiting for in-flight layers to stop (press Ctrl-C again to force exit)";
 export const STOP_AFTER_RUN_MESSAGE = "Stopping: the run that finished keeps its result; nothing more will start (press Ctrl-C again to force exit)";

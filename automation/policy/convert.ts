@@ -174,6 +174,7 @@ export function toViolation(
         layer,
         controls: meta?.controls ?? [],
     };
+    if (meta?.remediation) v.remediation = meta.remediation;
     if (urn) v.urn = urn;
     if (resource) {
         v.resourceType = resource.type;

@@ -6,7 +6,7 @@
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { InputError } from "../errors";
+import { InputError } from "../../common/errors";
 import { LAYERS, type Layer, topoOrder } from "../../stacks/graph";
 import { readState, writeState, type OfflineState } from "../offline/state";
 

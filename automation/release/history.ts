@@ -1,19 +1,22 @@
 /**
  * Append-only release history per environment, `<environments>/history/<env>.jsonl`, committed
  * next to the pins so a pull request shows both. A release appends a full "pending" record
- * before the pins are written and a short status record after; earlier lines are never
- * rewritten. A pending record with no later status is an attempt that died mid-way: shown
- * as "interrupted".
+ * before the pins are written and a short status record at each later step; earlier lines are
+ * never rewritten. A release moves pending -> written (pins on disk) -> applying -> applied |
+ * failed | interrupted; a write-only release stops at written. A release whose last record is
+ * pending, or applying by a process that is gone, died mid-way: it reads as "interrupted".
  */
 import { execFileSync } from "child_process";
 import { createHash, randomBytes } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { appendLine } from "../files";
+import { processAlive } from "../state/lock";
 import { environmentsDir, type PinChange, type Pins } from "./pins";
 
 export type ReleaseKind = "promote" | "rollback" | "forced-promote";
-export type ReleaseStatus = "pending" | "written" | "applied" | "failed" | "interrupted";
+export type ReleaseStatus = "pending" | "written" | "applying" | "applied" | "failed" | "interrupted";
 
 /** The full record of one release attempt, appended with status "pending" before anything is written. */
 export interface ReleaseRecord {
@@ -35,7 +38,7 @@ export interface ReleaseRecord {
     undoes?: string;
 }
 
-/** A later status of a release: written (pins on disk), applied, failed or interrupted. */
+/** A later status of a release: written (pins on disk), applying, applied, failed or interrupted. */
 export interface StatusRecord {
     type: "status";
     id: string;
@@ -44,6 +47,9 @@ export interface StatusRecord {
     status: Exclude<ReleaseStatus, "pending">;
     /** Layers that failed, or the first line of the error; never state or secret values. */
     error?: string;
+    /** For applying: the process applying it, so a reader can tell a live apply from a dead one. */
+    pid?: number;
+    hostname?: string;
 }
 
 /** A release as people see it: the record with its latest status folded in. */
@@ -84,17 +90,9 @@ export function releaseActor(): string {
     }
 }
 
-/** Appends one line with O_APPEND and fsyncs it; never touches earlier lines. */
+/** Appends one record (O_APPEND, fsync); never touches earlier lines. Mode 0644: it is committed for review. */
 export function appendRecord(record: ReleaseRecord | StatusRecord, dir: string = environmentsDir()): void {
-    const file = historyFile(record.env, dir);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const fd = fs.openSync(file, "a", 0o644);
-    try {
-        fs.writeSync(fd, `${JSON.stringify(record)}\n`);
-        fs.fsyncSync(fd);
-    } finally {
-        fs.closeSync(fd);
-    }
+    appendLine(historyFile(record.env, dir), JSON.stringify(record), 0o644);
 }
 
 /** Every parseable line of the history; a line torn by a crash mid-append is skipped. */
@@ -114,9 +112,18 @@ export function readRecords(env: string, dir: string = environmentsDir()): (Rele
     return out;
 }
 
-/** Releases oldest first, each with its latest status; pending with no later status reads "interrupted". */
+/** True when an applying record names a process still running on this host. */
+function stillApplying(rec: StatusRecord): boolean {
+    return rec.pid !== undefined && rec.hostname === os.hostname() && processAlive(rec.pid);
+}
+
+/**
+ * Releases oldest first, each with its true state: its latest status, where a release left
+ * pending, or applying by a process that is gone, reads "interrupted".
+ */
 export function listReleases(env: string, dir: string = environmentsDir()): Release[] {
     const byId = new Map<string, Release>();
+    const lastStatus = new Map<string, StatusRecord>();
     for (const rec of readRecords(env, dir)) {
         if (rec.type === "release") {
             const { type: _type, status: _status, ...rest } = rec;
@@ -124,9 +131,19 @@ export function listReleases(env: string, dir: string = environmentsDir()): Rele
         } else {
             const r = byId.get(rec.id);
             if (r) Object.assign(r, { status: rec.status, updatedAt: rec.at, error: rec.error });
+            lastStatus.set(rec.id, rec);
         }
     }
-    return [...byId.values()].map((r) => (r.status === "pending" ? { ...r, status: "interrupted" as const } : r));
+    return [...byId.values()].map((r) => {
+        const last = lastStatus.get(r.id);
+        const died = r.status === "pending" || (r.status === "applying" && !(last && stillApplying(last)));
+        return died ? { ...r, status: "interrupted" as const } : r;
+    });
+}
+
+/** Records that a written release is being applied, by this process. */
+export function markApplying(env: string, id: string, dir: string = environmentsDir()): void {
+    appendRecord({ type: "status", id, env, at: new Date().toISOString(), status: "applying", pid: process.pid, hostname: os.hostname() }, dir);
 }
 
 /** One release by id; InputError-style message listing the known ids when absent. */

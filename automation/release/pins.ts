@@ -9,8 +9,8 @@ import * as path from "path";
 import { type Document, isMap, isScalar, parseDocument } from "yaml";
 import { displayPath, environmentsDir, loadEnvironment, parseEnvironment } from "../../environments/load";
 import type { Environment } from "../../environments/schema";
-import { InputError } from "../errors";
-import { pauseAt } from "./fault-points";
+import { InputError } from "../../common/errors";
+import { pauseAt } from "../state/fault-points";
 
 /** What a release pins: image name -> repo@sha256:..., chart -> exact version. */
 export interface Pins {

@@ -5,17 +5,17 @@
  * exactly the pinned digests.
  */
 import type { Engine } from "../engine";
-import { InputError } from "../errors";
+import { InputError } from "../../common/errors";
+import { DIGEST_REF } from "../../common/patterns";
 import { loadEnvironment } from "../../environments/load";
 import { diffPins, effectiveCharts, environmentsDir, type Pins, readPins } from "./pins";
-import { lastRun, runProblem } from "./runs";
-import { type ReleasePlan, writeRelease } from "./write";
+import { lastRun, runProblem } from "../state/runs";
+import type { ReleasePlan } from "./write";
 
-const DIGEST_REF = /^[\w.\-/:]+@sha256:[a-f0-9]{64}$/;
 
 export interface PromotionRequest {
-    /** Where `.infra/runs` lives. */
-    projectDir: string;
+    /** The run-state folder whose run records say how the source last ran. */
+    stateDir: string;
     from: string;
     to: string;
     /** Reads the source's images layer outputs. */
@@ -61,7 +61,7 @@ export async function planPromotion(req: PromotionRequest): Promise<PromotionPla
         if (!req.force) throw new InputError(`refused: ${rule}; promote ${target.promotesFrom ?? "<source>"} -> ${req.to} in order, or pass --force --reason "<why>"`);
         overridden.push(rule);
     }
-    const run = lastRun(req.projectDir, req.from, ["up", "preview"]);
+    const run = lastRun(req.stateDir, req.from, ["up", "preview"]);
     const problem = run ? runProblem(run) : `${req.from} has no recorded up or check`;
     if (problem) {
         const rule = run ? `${req.from}: ${problem}` : problem;
@@ -91,14 +91,4 @@ export async function planPromotion(req: PromotionRequest): Promise<PromotionPla
         overridden,
         ...(overridden.length > 0 ? { forced: `${req.reason!.trim()} (overrode: ${overridden.join("; ")})` } : {}),
     };
-}
-
-/**
- * Writes a planned promotion (history pending -> pins -> "written"). When the target is then
- * applied, the caller records the outcome with finishRelease(env, id, status).
- * Returns undefined when the target already runs exactly these pins.
- */
-export function applyPromotion(plan: PromotionPlan, opts: { dir?: string } = {}): string | undefined {
-    if (plan.changed.length === 0) return undefined;
-    return writeRelease(plan, opts.dir);
 }

@@ -6,7 +6,7 @@ import { LocalWorkspace, StackNotFoundError, type Deployment } from "@pulumi/pul
 import { mapPulumiError, pulumiSetup } from "../engines/pulumi";
 import { assertPulumiInstalled, type ProviderMode } from "../engines/pulumi-cli";
 import type { StateStore } from "./backup";
-import { stackName as layerStack } from "../../stacks/upstream";
+import { stackName as layerStack } from "../../stacks/names";
 
 /** Exports and imports `<env>-<layer>` stacks of the project in `projectDir`. */
 export function pulumiStateStore(projectDir: string, providers: ProviderMode = "real"): StateStore {

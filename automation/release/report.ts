@@ -2,7 +2,7 @@
 import type { Release } from "./history";
 import { displayPath } from "../../environments/load";
 import { environmentFile, type PinChange } from "./pins";
-import type { ReleaseResult } from "./apply";
+import type { ReleaseResult } from "./write";
 
 /** `repo@sha256:<64 hex>` -> `sha256:<12 hex>`; chart versions are shown whole. */
 export function shortRef(ref: string | undefined): string {
@@ -33,7 +33,7 @@ export function renderReleaseResult(r: ReleaseResult): string {
     const p = r.plan;
     const title = p.kind === "rollback" ? `rollback of ${p.env}${p.from ? ` to ${p.from}` : ""}` : `${p.kind} ${p.from} -> ${p.env}`;
     if (r.status === "unchanged") return `${title}: ${p.env} already runs these pins; nothing written`;
-    const lines = [`${title}: release ${r.id} ${r.status}`];
+    const lines = [`${title}: release ${r.id} ${r.status}${r.resumed ? " (continued from an unfinished attempt)" : ""}`];
     if (p.forced) lines.push(`  forced: ${p.forced}`);
     for (const c of p.changed) lines.push(`  ${c.kind} ${describeChange(c)}`);
     if (r.status === "written") lines.push(`  pins written to ${displayPath(environmentFile(p.env))}; apply with \`infra up --env ${p.env}\` after review`);
@@ -47,7 +47,7 @@ export function renderReleaseResult(r: ReleaseResult): string {
 /** The JSON form of a result: no layer outputs (they can hold secrets). */
 export function releaseResultJson(r: ReleaseResult): Record<string, unknown> {
     return {
-        id: r.id ?? null, status: r.status, kind: r.plan.kind, env: r.plan.env, from: r.plan.from ?? null,
+        id: r.id ?? null, status: r.status, resumed: r.resumed ?? false, kind: r.plan.kind, env: r.plan.env, from: r.plan.from ?? null,
         forced: r.plan.forced ?? null, changed: r.plan.changed, affected: r.affected, unchanged: r.unchanged,
         layers: (r.summary?.outcomes ?? []).map((o) => ({ layer: o.layer, status: o.status, error: o.error ?? null })),
     };

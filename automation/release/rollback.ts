@@ -2,7 +2,7 @@
  * Rollback: re-apply earlier pins. Without a release id, the pins that were in place before
  * the release that wrote the current ones; with one, that release's pins.
  */
-import { InputError } from "../errors";
+import { InputError } from "../../common/errors";
 import { listReleases, type Release } from "./history";
 import { diffPins, environmentsDir, isEmptyPins, readPins, samePins } from "./pins";
 import type { ReleasePlan } from "./write";

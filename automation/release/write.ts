@@ -3,9 +3,10 @@
  * then the pins (validated, atomic), then a "written" status. A crash between the first and
  * last step leaves the old or the new pins and a pending record that reads "interrupted".
  */
-import type { Layer } from "../../stacks/graph";
-import { pauseAt } from "./fault-points";
-import { appendRecord, finishRelease, newReleaseId, releaseActor, type ReleaseKind } from "./history";
+import { LAYERS, type Layer } from "../../stacks/graph";
+import { pauseAt } from "../state/fault-points";
+import type { RunSummary } from "../pipeline/runner";
+import { appendRecord, finishRelease, newReleaseId, releaseActor, type ReleaseKind, type ReleaseStatus } from "./history";
 import { environmentsDir, type PinChange, type Pins, writePins } from "./pins";
 
 /** A release ready to write: what the target runs now, what it will run, and why. */
@@ -23,6 +24,21 @@ export interface ReleasePlan {
     undoes?: string;
 }
 
+/** What a promotion or rollback did. */
+export interface ReleaseResult {
+    plan: ReleasePlan;
+    /** Undefined when the target already ran these pins (nothing written). */
+    id?: string;
+    status: ReleaseStatus | "unchanged";
+    /** Layers the pin change can touch, for display. */
+    affected: Layer[];
+    /** Layers skipped by change detection. */
+    unchanged: Layer[];
+    /** True when this continued a release an earlier attempt left unfinished. */
+    resumed?: boolean;
+    summary?: RunSummary;
+}
+
 /** Layers a pin change can affect (the rest are skipped by change detection anyway; this is for display). */
 export function affectedLayers(changed: readonly PinChange[]): Layer[] {
     const out = new Set<Layer>();
@@ -31,7 +47,7 @@ export function affectedLayers(changed: readonly PinChange[]): Layer[] {
         else if (c.name === "istio") { out.add("mesh"); out.add("apps"); }
         else { out.add("monitoring"); out.add("mesh"); out.add("apps"); }
     }
-    return (["cluster", "images", "monitoring", "mesh", "apps"] as Layer[]).filter((l) => out.has(l));
+    return LAYERS.filter((l) => out.has(l));
 }
 
 /** Writes a release (history pending -> pins -> history "written"); returns its id. */

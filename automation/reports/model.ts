@@ -1,7 +1,7 @@
 /**
  * The small pure helpers every report shares over the pipeline's run summary: ordering of violations, counts, secret masking.
  */
-import { SECRET_MARKER, type LayerResult, type OutputValue, type PolicyViolation, type SchemaIssue, type Severity } from "../engine";
+import { SECRET_MARKER, type ChangeSummary, type LayerResult, type OutputValue, type PolicyViolation, type SchemaIssue, type Severity } from "../engine";
 import type { Layer } from "../../stacks/graph";
 import type { RunSummary } from "../pipeline/runner";
 
@@ -35,6 +35,14 @@ export function countByType(result: LayerResult | undefined): Array<[string, num
     const counts = new Map<string, number>();
     for (const r of result?.resources ?? []) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
     return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+}
+
+const CHANGE_KINDS = ["create", "update", "replace", "delete"] as const;
+
+/** A plan's changes in words, e.g. "create 3, delete 1" ("no changes" when nothing would change). */
+export function changeText(changes: ChangeSummary): string {
+    const parts = CHANGE_KINDS.filter((k) => changes[k] > 0).map((k) => `${k} ${changes[k]}`);
+    return parts.length > 0 ? parts.join(", ") : "no changes";
 }
 
 /** True when the summary must fail a check: a failed or cancelled layer, a mandatory violation or a schema issue. */

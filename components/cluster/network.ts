@@ -6,6 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import { subnetCidrs } from "../../common/checks";
 
 /** Create a new VPC over `azCount` availability zones. */
 export interface NewNetworkArgs {
@@ -41,41 +42,8 @@ export function isNewNetwork(args: NetworkArgs): args is NewNetworkArgs {
     return "cidr" in args;
 }
 
-/** Parses "a.b.c.d/n" into a 32-bit base address and prefix length; throws on anything else. */
-export function parseCidr(cidr: string): { base: number; prefix: number } {
-    const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
-    const octets = m ? m.slice(1, 5).map(Number) : [];
-    const prefix = m ? Number(m[5]) : -1;
-    if (!m || octets.some((o) => o > 255) || prefix > 32) {
-        throw new Error(`"${cidr}" is not an IPv4 CIDR; write it like 10.20.0.0/16`);
-    }
-    const addr = octets.reduce((acc, o) => acc * 256 + o, 0);
-    const size = 2 ** (32 - prefix);
-    return { base: addr - (addr % size), prefix };
-}
-
-function formatCidr(base: number, prefix: number): string {
-    const octets = [24, 16, 8, 0].map((shift) => Math.floor(base / 2 ** shift) % 256);
-    return `${octets.join(".")}/${prefix}`;
-}
-
-/**
- * Splits the VPC CIDR into 2 * azCount equal blocks: the first azCount are private (one per
- * zone), the next azCount public. Pure, so the address plan is testable and stable.
- */
-export function subnetCidrs(vpcCidr: string, azCount: number): { private: string[]; public: string[] } {
-    const { base, prefix } = parseCidr(vpcCidr);
-    const newPrefix = prefix + Math.ceil(Math.log2(2 * azCount));
-    if (newPrefix > 28) {
-        throw new Error(`network.cidr ${vpcCidr} is too small for ${azCount} zones (subnets would be /${newPrefix}, AWS allows at most /28); use a larger CIDR such as /16`);
-    }
-    const size = 2 ** (32 - newPrefix);
-    const block = (i: number) => formatCidr(base + i * size, newPrefix);
-    return {
-        private: Array.from({ length: azCount }, (_, i) => block(i)),
-        public: Array.from({ length: azCount }, (_, i) => block(azCount + i)),
-    };
-}
+// The address plan is pure and shared with the environment schema, which checks it before any layer runs.
+export { parseCidr, subnetCidrs } from "../../common/checks";
 
 /** Creates the network (or passes an existing one through) with resources parented to `parent`. */
 export function createNetwork(name: string, args: NetworkArgs, parent: pulumi.Resource, tags: Record<string, string> = {}): Network {

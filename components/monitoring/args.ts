@@ -3,6 +3,7 @@
  * plain values rather than Inputs on purpose: they shape chart values and must be checked when
  * the program runs, not after a deployment has started.
  */
+import { parseQuantity } from "../../common/checks";
 import { CHART_VERSION, DNS_LABEL, checkInt, fail } from "../validation";
 
 /** CPU and memory for one container, in Kubernetes quantities ("250m", "1Gi"). */
@@ -102,14 +103,13 @@ export interface ResolvedMonitoringArgs {
 }
 
 const DURATION = /^\d+(ms|s|m|h|d|w|y)$/;
-const QUANTITY = /^\d+(\.\d+)?(m|k|Ki|M|Mi|G|Gi|T|Ti)?$/;
 
-/** Checks one container's resources: every quantity well-formed. */
+/** Checks one container's resources: every quantity well-formed (the grammar environment files use too). */
 export function checkResources(path: string, r: ResourceRequirements): void {
     for (const part of ["requests", "limits"] as const) {
         for (const key of ["cpu", "memory"] as const) {
             const v = r?.[part]?.[key];
-            if (typeof v !== "string" || !QUANTITY.test(v)) {
+            if (typeof v !== "string" || parseQuantity(v) === undefined) {
                 fail(`${path}.${part}.${key}`, `${path}.${part}.${key} "${v}" is not a Kubernetes quantity; use e.g. ${key === "cpu" ? '"250m"' : '"512Mi"'}`);
             }
         }

@@ -7,6 +7,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as dockerBuild from "@pulumi/docker-build";
+import { REGISTRY_SERVER } from "../../common/checks";
 import { contextHash } from "./context-hash";
 
 /** Push to ECR with short-lived credentials from the ECR API. */
@@ -72,7 +73,7 @@ export function validateImageArgs(args: ImageArgs): void {
     if (args.registry.kind === "ecr" && args.repositoryUrl === undefined) {
         throw bad("repositoryUrl", "is required for an ECR registry; pass Repository.repositoryUrl");
     }
-    if (args.registry.kind === "local" && !/^[\w.-]+(:\d+)?$/.test(args.registry.server)) {
+    if (args.registry.kind === "local" && !REGISTRY_SERVER.test(args.registry.server)) {
         throw bad("registry.server", `"${args.registry.server}" is not host:port; use e.g. localhost:5001`);
     }
 }

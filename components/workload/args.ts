@@ -5,7 +5,12 @@
  * environment file, and they must be known at preview time to be validated at all.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { compareQuantities, ENV_NAME, parseQuantity, SECRET_LIKE } from "../../common/checks";
 import { checkInt, fail } from "../validation";
+import { DIGEST_REF, DNS_1035_LABEL } from "../../common/patterns";
+
+// One quantity grammar for workloads and environment files.
+export { parseQuantity };
 
 /** CPU and memory quantities in Kubernetes notation ("250m", "0.5", "256Mi", "1Gi"). */
 export interface ResourceQuantities {
@@ -146,22 +151,7 @@ export const DEFAULTS = {
     metricsFromNamespaces: ["monitoring"],
 } as const;
 
-const DIGEST_REF = /^[a-z0-9]+(?:[._\-/:][a-z0-9]+)*@sha256:[a-f0-9]{64}$/;
-const DNS_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const SECRET_LIKE = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
 const DURATION = /^\d+(ms|s|m)$/;
-const QUANTITY = /^(\d+(?:\.\d+)?)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
-const SCALE: Record<string, number> = {
-    "": 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-    Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
-};
-
-/** Parses a Kubernetes quantity ("250m" -> 0.25, "1Gi" -> 1073741824); undefined if malformed. */
-export function parseQuantity(q: string): number | undefined {
-    const m = QUANTITY.exec(q);
-    return m ? Number(m[1]) * SCALE[m[2] ?? ""] : undefined;
-}
 
 /**
  * Checks an image reference: with `requireDigest`, `repo@sha256:<64 hex>`; without it, any
@@ -188,8 +178,8 @@ function checkQuantities(path: string, q: Required<ResourceQuantities>): void {
 
 /** Validates `args` for a workload named `name` and returns them with defaults applied. Throws InputPropertyError on the first problem. */
 export function validateAppArgs(name: string, args: AppArgs): AppSettings {
-    if (!DNS_LABEL.test(name)) fail("name", `name "${name}" is not a DNS label; use lower-case letters, digits and "-", at most 63 characters`);
-    if (typeof args.namespace === "string" && !DNS_LABEL.test(args.namespace)) {
+    if (!DNS_1035_LABEL.test(name)) fail("name", `name "${name}" is not a DNS label; use lower-case letters, digits and "-", at most 63 characters`);
+    if (typeof args.namespace === "string" && !DNS_1035_LABEL.test(args.namespace)) {
         fail("namespace", `namespace "${args.namespace}" is not a DNS label; use lower-case letters, digits and "-"`);
     }
     const requireDigest = args.requireDigest ?? true;
@@ -208,7 +198,7 @@ export function validateAppArgs(name: string, args: AppArgs): AppSettings {
     checkQuantities("resources.requests", requests);
     checkQuantities("resources.limits", limits);
     for (const key of ["cpu", "memory"] as const) {
-        if (parseQuantity(limits[key])! < parseQuantity(requests[key])!) {
+        if (compareQuantities(limits[key], requests[key])! < 0) {
             fail(`resources.limits.${key}`, `resources.limits.${key} "${limits[key]}" is below the request "${requests[key]}"; raise the limit or lower the request`);
         }
     }
@@ -243,7 +233,7 @@ export function validateAppArgs(name: string, args: AppArgs): AppSettings {
     const metricsFromNamespaces = args.metricsFromNamespaces ?? [...DEFAULTS.metricsFromNamespaces];
     for (const [path, list] of [["ingressFromNamespaces", ingressFromNamespaces], ["metricsFromNamespaces", metricsFromNamespaces]] as const) {
         for (const ns of list) {
-            if (typeof ns === "string" && !DNS_LABEL.test(ns)) fail(path, `${path} entry "${ns}" is not a namespace name; use e.g. "${path === "metricsFromNamespaces" ? "monitoring" : "istio-ingress"}"`);
+            if (typeof ns === "string" && !DNS_1035_LABEL.test(ns)) fail(path, `${path} entry "${ns}" is not a namespace name; use e.g. "${path === "metricsFromNamespaces" ? "monitoring" : "istio-ingress"}"`);
         }
     }
     if (metricsFromNamespaces.length === 0) fail("metricsFromNamespaces", "metricsFromNamespaces is empty, so Prometheus could not scrape; list the namespace Prometheus runs in, e.g. [\"monitoring\"]");

@@ -2,7 +2,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { lines, PROJECT_DIR, runCli } from "./run-cli";
+import { lines, runCli, STATE_DIR } from "./run-cli";
 
 const COMMANDS = ["up", "preview", "refresh", "drift", "destroy", "outputs", "check", "graph", "promote", "rollback"];
 
@@ -104,8 +104,8 @@ describe("infra CLI", function () {
     });
 
     describe("destroy gate (no terminal)", () => {
-        const lockFile = path.join(PROJECT_DIR, ".infra", "locks", "prod.lock");
-        const engineLog = path.join(PROJECT_DIR, ".infra", "logs", "prod-apps.log");
+        const lockFile = path.join(STATE_DIR, "locks", "prod.lock");
+        const engineLog = path.join(STATE_DIR, "logs", "engine", "prod-apps.log");
         const mtime = (f: string) => (fs.existsSync(f) ? fs.statSync(f).mtimeMs : undefined);
 
         it("destroy --env prod without --yes/--confirm is refused and runs nothing", async () => {

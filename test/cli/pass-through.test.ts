@@ -1,7 +1,7 @@
 /** Pulumi's own flags passed through to the layers they name, completion, and timestamped events. */
 import { strict as assert } from "assert";
 import { passThroughFlags } from "../../automation/engines/pulumi";
-import { InputError } from "../../automation/errors";
+import { InputError } from "../../common/errors";
 import { passThroughOf } from "../../automation/cli/options";
 import { lines, runCli } from "./run-cli";
 

@@ -14,7 +14,7 @@ import { declaredBackend, resolveBackend } from "../../automation/engines/backen
 import { assertPulumiInstalled, findOnPath, PULUMI_MISSING } from "../../automation/engines/pulumi-cli";
 import { parseUrn, PulumiEventMapper } from "../../automation/engines/pulumi-events";
 import type { EngineEvent } from "../../automation/engine";
-import { InputError, InterruptedError, TransientError } from "../../automation/errors";
+import { InputError, InterruptedError, TransientError } from "../../common/errors";
 import { PROJECT_DIR } from "./run-cli";
 import { requireEngine, TOOLS_BIN } from "../e2e/harness";
 

@@ -118,7 +118,7 @@ describe("reports", () => {
             const md = renderMarkdown([summary()]);
             assert.ok(md.startsWith(COMMENT_MARKER));
             assert.match(md, /\| dev \| images \| ❌ failed: registry throttled \| - \|/);
-            assert.match(md, /\| dev \| mesh \| ✅ succeeded \| 3 \| 2 \| 1 \| 1 \|/);
+            assert.match(md, /\| dev \| mesh \| ✅ succeeded \| 3 \| create 3 \| 2 \| 1 \| 1 \|/);
             assert.match(md, /set limits \\\| pipes must be escaped/);
             assert.ok(md.indexOf("rbac-no-secret-access") < md.indexOf("k8s-resource-limits"), "mandatory first");
         });

@@ -1,9 +1,19 @@
-/** Runs the `infra` CLI as a user would (node bin/infra.js …) with a bounded timeout. */
+/**
+ * Runs the `infra` CLI as a user would (node bin/infra.js …) with a bounded timeout. Its run state
+ * (locks, logs, run records, offline state) goes to a temporary folder of this test process
+ * (INFRA_STATE_DIR), never to the project's own `.infra/`.
+ */
 import { execFile } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 export const BIN = path.join(PROJECT_DIR, "bin", "infra.js");
+
+/** The run-state folder the spawned CLI uses, removed when the test process exits. */
+export const STATE_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "infra-cli-state-"));
+process.on("exit", () => fs.rmSync(STATE_DIR, { recursive: true, force: true }));
 
 export interface CliResult {
     code: number;
@@ -16,7 +26,7 @@ export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutM
     return new Promise((resolve, reject) => {
         execFile(process.execPath, [BIN, ...args], {
             cwd: PROJECT_DIR,
-            env: { ...process.env, FORCE_COLOR: "0", ...opts.env },
+            env: { ...process.env, FORCE_COLOR: "0", INFRA_STATE_DIR: STATE_DIR, ...opts.env },
             timeout: opts.timeoutMs ?? 60_000,
             maxBuffer: 64 * 1024 * 1024,
         }, (err, stdout, stderr) => {

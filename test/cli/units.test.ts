@@ -1,14 +1,14 @@
 /** Pure decisions of the CLI, tested without spawning it: gates, exit codes, report targets, outputs. */
 import { strict as assert } from "assert";
-import { destroyGate, promptYes, upGate } from "../../automation/cli/confirm";
+import { destroyGate, promptYes, upGate } from "../../automation/orchestrator/confirm";
 import { exitFor } from "../../automation/cli/main";
-import { reportTargets } from "../../automation/cli/run-check";
-import { formatOutputs } from "../../automation/cli/run-outputs";
-import { driftOf } from "../../automation/cli/run";
-import { validateParallel } from "../../automation/cli/options";
+import { reportTargets } from "../../automation/orchestrator/check";
+import { formatOutputs } from "../../automation/orchestrator/outputs";
+import { driftOf } from "../../automation/orchestrator/operations";
+import { validateParallel } from "../../automation/orchestrator/run";
 import { maskOutputs } from "../../automation/reports/model";
 import { formatForFile } from "../../automation/reports";
-import { AuthError, DeploymentError, DriftError, InputError, InterruptedError, LockHeldError, PolicyError, StackMissingError } from "../../automation/errors";
+import { AuthError, DeploymentError, DriftError, InputError, InterruptedError, LockHeldError, PolicyError, StackMissingError } from "../../common/errors";
 import { summary } from "./fixtures";
 
 describe("cli decisions", () => {

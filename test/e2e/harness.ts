@@ -72,6 +72,8 @@ export function makeWorkspace(label: string): Workspace {
     ].join("\n"), { mode: 0o600 });
     const env: NodeJS.ProcessEnv = {
         ...process.env,
+        // The workspace is a project of its own: its runs keep their state in its own `.infra/`.
+        INFRA_STATE_DIR: path.join(dir, ".infra"),
         PULUMI_BACKEND_URL: `file://${backend}`,
         PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
         PULUMI_HOME: path.join(root, "pulumi-home"),

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { InputError } from "../../automation/errors";
+import { InputError } from "../../common/errors";
 import { listEnvironments, loadEnvironment, parseEnvironment } from "../../environments/load";
 
 const DIR = path.resolve(__dirname, "../../environments");
@@ -63,7 +63,7 @@ describe("environments", () => {
     });
 
     it("rejects an unknown field naming it and the fix", () => {
-        assert.match(errorFor((t) => t + "\nreplicaz: 3\n"), /environments\/dev\.yaml: \(top level\).*unknown field\(s\) "replicaz"; remove or correct the spelling/);
+        assert.match(errorFor((t) => t + "\nreplicaz: 3\n"), /^environments\/dev\.yaml: "replicaz" \(top level\) is not a known field; remove it, or use one of: name, promotesFrom, /);
     });
 
     it("rejects a missing required field", () => {

@@ -3,8 +3,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { LockHeldError } from "../../automation/errors";
-import { acquireLock, readLock } from "../../automation/pipeline/lock";
+import { LockHeldError } from "../../common/errors";
+import { acquireLock, readLock } from "../../automation/state/lock";
 
 function tempDir(): string {
     return fs.mkdtempSync(path.join(os.tmpdir(), "pipeline-lock-"));

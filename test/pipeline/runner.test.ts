@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { InputError } from "../../automation/errors";
+import { InputError } from "../../common/errors";
 import { type PipelineEvent, type RunOptions, runPipeline } from "../../automation/pipeline/runner";
 import { LAYERS, LAYER_NEEDS, type Layer } from "../../stacks/graph";
 import { type LayerScript, ScriptedEngine } from "./scripted-engine";

@@ -4,7 +4,7 @@
  */
 import type { Engine, LayerRequest, LayerResult, Operation, OutputValue } from "../../automation/engine";
 import { emptyChanges } from "../../automation/engine";
-import { TransientError } from "../../automation/errors";
+import { TransientError } from "../../common/errors";
 import type { Layer } from "../../stacks/graph";
 
 export interface LayerScript {

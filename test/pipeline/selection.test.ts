@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { InputError } from "../../automation/errors";
+import { InputError } from "../../common/errors";
 import { backoffDelay, sleep } from "../../automation/pipeline/backoff";
 import { criticalPath } from "../../automation/pipeline/critical-path";
 import { planRun } from "../../automation/pipeline/plan";

@@ -9,6 +9,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { FORCED_EXIT_MESSAGE, INTERRUPTING_MESSAGE } from "../../automation/pipeline/signals";
+import { statePaths } from "../../automation/state/workspace";
 import { holdingWorkspace, leftovers, reap, removeWorkspace, startUp, whenBusy, type Proc, type Workspace } from "./support";
 
 /** How long children may take to notice: the parent watch polls every 250 ms; the SDK's exit can take a moment on a loaded machine. */
@@ -24,7 +25,7 @@ async function assertNothingLeft(ws: Workspace, pids: number[]): Promise<void> {
     assert.deepEqual(left, [], `still running ${GONE_WITHIN_MS} ms after the run ended:\n${describeLeft(left)}`);
 }
 
-const lockFile = (ws: Workspace) => path.join(ws.dir, ".infra", "locks", "dev.lock");
+const lockFile = (ws: Workspace) => path.join(statePaths(ws.env.INFRA_STATE_DIR).locks, "dev.lock");
 
 describe("no process outlives its run (offline engine, CLI)", function () {
     this.timeout(180_000);

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { InputError } from "../../automation/errors";
+import { InputError } from "../../common/errors";
 import { writeState, readState, toState } from "../../automation/offline/state";
 import { backup, offlineStateStore, restore } from "../../automation/release/backup";
 import { sandbox, type Sandbox } from "./support";

@@ -5,7 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { loadEnvironment } from "../../environments/load";
 import type { OutputValue } from "../../automation/engine";
-import { importClosure, layerCodePaths, layerFingerprint } from "../../automation/release/fingerprint";
+import { importClosure, layerCodePaths, layerFingerprint } from "../../automation/state/fingerprint";
 import { writePins } from "../../automation/release/pins";
 import { LAYERS, LAYER_NEEDS, type Layer } from "../../stacks/graph";
 import { ref, sandbox, type Sandbox } from "./support";

@@ -5,9 +5,10 @@ import * as path from "path";
 import { listEnvironments, loadEnvironment } from "../../environments/load";
 import { listReleases } from "../../automation/release/history";
 import { readPins } from "../../automation/release/pins";
-import { applyPromotion, planPromotion } from "../../automation/release/promote";
+import { planPromotion } from "../../automation/release/promote";
+import { writeRelease } from "../../automation/release/write";
 import { planRollback } from "../../automation/release/rollback";
-import { recordRun } from "../../automation/release/runs";
+import { recordRun } from "../../automation/state/runs";
 import { renderReleases } from "../../automation/release/report";
 import { ref, REPO, sandbox, ScriptedEngine, summaryOf, type Sandbox } from "./support";
 
@@ -16,7 +17,7 @@ function killPromotionAt(sb: Sandbox, point: string, digest: string): Promise<st
     return new Promise((resolve, reject) => {
         const child = spawn(process.execPath, ["--require", "tsx/cjs", path.join(__dirname, "fixtures", "promote-child.ts")], {
             cwd: REPO,
-            env: { ...process.env, INFRA_ENVIRONMENTS_DIR: sb.envDir, INFRA_RELEASE_PAUSE_AT: point, PROMOTE_DIGEST: digest, PROMOTE_PROJECT_DIR: sb.projectDir },
+            env: { ...process.env, INFRA_ENVIRONMENTS_DIR: sb.envDir, INFRA_PAUSE_AT: point, PROMOTE_DIGEST: digest, PROMOTE_PROJECT_DIR: sb.projectDir },
             stdio: ["ignore", "ignore", "pipe"],
         });
         let err = "";
@@ -39,7 +40,7 @@ describe("an interrupted promotion", function () {
         recordRun(sb.projectDir, summaryOf("dev", { cluster: "succeeded", images: "succeeded", monitoring: "succeeded", mesh: "succeeded", apps: "succeeded" }));
         const engine = new ScriptedEngine();
         engine.builds.dev = v1;
-        applyPromotion(await planPromotion({ projectDir: sb.projectDir, from: "dev", to: "staging", engine }));
+        writeRelease(await planPromotion({ stateDir: sb.projectDir, from: "dev", to: "staging", engine }));
     });
     afterEach(() => sb.cleanup());
 

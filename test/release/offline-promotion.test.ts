@@ -4,8 +4,9 @@ import { OfflineEngine } from "../../automation/offline/engine";
 import { runPipeline } from "../../automation/pipeline/runner";
 import { listReleases } from "../../automation/release/history";
 import { readPins } from "../../automation/release/pins";
-import { applyPromotion, planPromotion } from "../../automation/release/promote";
-import { recordRun } from "../../automation/release/runs";
+import { planPromotion } from "../../automation/release/promote";
+import { writeRelease } from "../../automation/release/write";
+import { recordRun } from "../../automation/state/runs";
 import { REPO, sandbox, type Sandbox } from "./support";
 
 /**
@@ -38,12 +39,12 @@ describe("promotion by digest under the offline engine", function () {
         const dev = await upImages("dev");
         assert.match(dev.app, /\/platform\/dev\/app@sha256:[a-f0-9]{64}$/, "dev built and pushed to its own repository");
 
-        applyPromotion(await planPromotion({ projectDir: sb.projectDir, from: "dev", to: "staging", engine }));
+        writeRelease(await planPromotion({ stateDir: sb.projectDir, from: "dev", to: "staging", engine }));
         assert.deepEqual(readPins("staging").images, dev);
         const staging = await upImages("staging");
         assert.deepEqual(staging, dev, "staging runs dev's digest");
 
-        applyPromotion(await planPromotion({ projectDir: sb.projectDir, from: "staging", to: "prod", engine }));
+        writeRelease(await planPromotion({ stateDir: sb.projectDir, from: "staging", to: "prod", engine }));
         const prod = await upImages("prod");
         assert.deepEqual(prod, dev, "prod runs dev's digest");
         assert.deepEqual([...builds], [["dev", 1], ["staging", 0], ["prod", 0]], "only dev builds an image");

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { InputError } from "../../automation/errors";
+import { InputError } from "../../common/errors";
 import { diffPins, readPins, renderPins, writePins } from "../../automation/release/pins";
 import { ref, sandbox, type Sandbox } from "./support";
 

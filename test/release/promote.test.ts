@@ -1,12 +1,12 @@
 import { strict as assert } from "assert";
-import { InputError } from "../../automation/errors";
-import { promote, rollback } from "../../automation/release/apply";
+import { InputError } from "../../common/errors";
+import { promote, rollback } from "../../automation/orchestrator/release";
 import { listReleases } from "../../automation/release/history";
 import { readPins } from "../../automation/release/pins";
 import { planPromotion, validatePromotionRequest } from "../../automation/release/promote";
 import { planRollback } from "../../automation/release/rollback";
-import { lastRun, recordRun, resumeSelection } from "../../automation/release/runs";
-import { ref, sandbox, ScriptedEngine, summaryOf, type Sandbox } from "./support";
+import { lastRun, recordRun, resumeSelection } from "../../automation/state/runs";
+import { ref, sandbox, ScriptedEngine, sessionOf, summaryOf, type Sandbox } from "./support";
 
 const CLEAN = { cluster: "succeeded", images: "succeeded", monitoring: "succeeded", mesh: "succeeded", apps: "succeeded" } as const;
 
@@ -20,7 +20,8 @@ describe("promotion and rollback", () => {
     });
     afterEach(() => sb.cleanup());
 
-    const opts = () => ({ projectDir: sb.projectDir, engine, dir: sb.envDir });
+    const opts = () => ({ stateDir: sb.projectDir, engine, dir: sb.envDir });
+    const session = (env: string) => sessionOf(engine, env, sb.projectDir);
 
     it("validates its arguments without an engine", () => {
         assert.throws(() => validatePromotionRequest({ from: "dev", to: "dev" }), /both "dev"/);
@@ -30,7 +31,7 @@ describe("promotion and rollback", () => {
 
     it("promotes dev -> staging -> prod by digest, applying only the changed layers, and rolls back", async () => {
         recordRun(sb.projectDir, summaryOf("dev", CLEAN));
-        const first = await promote({ from: "dev", to: "staging" }, opts());
+        const first = await promote(session("staging"), { from: "dev", to: "staging" }, opts());
         assert.equal(first.status, "applied");
         assert.deepEqual(readPins("staging").images, { app: ref("dev", "v1") });
         assert.equal(readPins("staging").charts.kubePrometheusStack, "65.1.1");
@@ -38,20 +39,20 @@ describe("promotion and rollback", () => {
         assert.deepEqual(engine.ran.filter((r) => r.startsWith("staging")), ["staging-cluster", "staging-images", "staging-monitoring", "staging-mesh", "staging-apps"], "first release: nothing known, every layer runs");
 
         // staging's release run was recorded, so staging can be promoted on.
-        await promote({ from: "staging", to: "prod" }, opts());
+        await promote(session("prod"), { from: "staging", to: "prod" }, opts());
         assert.deepEqual((await engine.outputs("prod", "images")).images.value, { app: ref("dev", "v1") }, "prod runs the digest dev built");
 
         // A new dev build: only images and apps of staging run again.
         engine.builds.dev = ref("dev", "v2");
         engine.ran.length = 0;
-        const second = await promote({ from: "dev", to: "staging" }, opts());
+        const second = await promote(session("staging"), { from: "dev", to: "staging" }, opts());
         assert.deepEqual(engine.ran, ["staging-images", "staging-apps"]);
         assert.deepEqual(second.unchanged, ["cluster", "monitoring", "mesh"]);
         assert.equal(lastRun(sb.projectDir, "staging")!.outcomes.find((o) => o.layer === "mesh")!.status, "unchanged");
 
         // Rollback restores the previous pins and touches no cluster or mesh layer.
         engine.ran.length = 0;
-        const back = await rollback({ env: "staging" }, opts());
+        const back = await rollback(session("staging"), { env: "staging" }, opts());
         assert.equal(back.status, "applied");
         assert.deepEqual(readPins("staging").images, { app: ref("dev", "v1") });
         assert.deepEqual(engine.ran, ["staging-images", "staging-apps"]);
@@ -66,7 +67,7 @@ describe("promotion and rollback", () => {
 
     it("a write-only promotion writes pins and history and runs nothing", async () => {
         recordRun(sb.projectDir, summaryOf("dev", CLEAN));
-        const r = await promote({ from: "dev", to: "staging" }, { ...opts(), writeOnly: true });
+        const r = await promote(session("staging"), { from: "dev", to: "staging" }, { ...opts(), writeOnly: true });
         assert.equal(r.status, "written");
         assert.deepEqual(engine.ran, []);
         assert.deepEqual(listReleases("staging").map((x) => x.status), ["written"]);
@@ -76,7 +77,7 @@ describe("promotion and rollback", () => {
         recordRun(sb.projectDir, summaryOf("dev", CLEAN));
         await assert.rejects(planPromotion({ ...opts(), from: "dev", to: "prod" }), (e: unknown) => e instanceof InputError && /prod is promoted from staging, not dev/.test((e as Error).message));
         assert.deepEqual(readPins("prod").images, {}, "nothing written");
-        const r = await promote({ from: "dev", to: "prod", force: true, reason: "hotfix INC-42" }, { ...opts(), writeOnly: true });
+        const r = await promote(session("prod"), { from: "dev", to: "prod", force: true, reason: "hotfix INC-42" }, { ...opts(), writeOnly: true });
         const rec = listReleases("prod")[0];
         assert.equal(r.plan.kind, "forced-promote");
         assert.equal(rec.kind, "forced-promote");
@@ -98,7 +99,7 @@ describe("promotion and rollback", () => {
     it("a failed layer marks the release failed and resume selects only the unfinished layers", async () => {
         recordRun(sb.projectDir, summaryOf("dev", CLEAN));
         engine.failing.add("staging-mesh");
-        const r = await promote({ from: "dev", to: "staging" }, opts());
+        const r = await promote(session("staging"), { from: "dev", to: "staging" }, opts());
         assert.equal(r.status, "failed");
         assert.match(listReleases("staging")[0].error!, /mesh failed: mesh exploded; apps skipped/);
         assert.deepEqual(resumeSelection(lastRun(sb.projectDir, "staging")), ["mesh", "apps"]);
@@ -113,11 +114,11 @@ describe("promotion and rollback", () => {
 
     it("rolls back to a named release", async () => {
         recordRun(sb.projectDir, summaryOf("dev", CLEAN));
-        const a = await promote({ from: "dev", to: "staging" }, { ...opts(), writeOnly: true });
+        const a = await promote(session("staging"), { from: "dev", to: "staging" }, { ...opts(), writeOnly: true });
         engine.builds.dev = ref("dev", "v2");
-        await promote({ from: "dev", to: "staging" }, { ...opts(), writeOnly: true });
+        await promote(session("staging"), { from: "dev", to: "staging" }, { ...opts(), writeOnly: true });
         engine.builds.dev = ref("dev", "v3");
-        await promote({ from: "dev", to: "staging" }, { ...opts(), writeOnly: true });
+        await promote(session("staging"), { from: "dev", to: "staging" }, { ...opts(), writeOnly: true });
         const plan = planRollback({ env: "staging", to: a.id });
         assert.deepEqual(plan.pins.images, { app: ref("dev", "v1") });
         assert.deepEqual(plan.previous.images, { app: ref("dev", "v3") });

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
-import { InputError } from "../../automation/errors";
-import { lastRun, recordRun, resumeSelection, runProblem } from "../../automation/release/runs";
+import { InputError } from "../../common/errors";
+import { lastRun, recordRun, resumeSelection, runProblem } from "../../automation/state/runs";
 import { sandbox, summaryOf, type Sandbox } from "./support";
 
 describe("run records and resume", () => {

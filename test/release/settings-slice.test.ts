@@ -9,12 +9,12 @@ import * as path from "path";
 import type { OutputValue } from "../../automation/engine";
 import { recordProgram, type StackReferenceOutputs } from "../../automation/offline/mock-runtime";
 import { planLayer } from "../../automation/offline/plan";
-import { LAYER_SETTINGS } from "../../automation/release/fingerprint";
+import { LAYER_SETTINGS } from "../../automation/state/fingerprint";
 import { loadEnvironment } from "../../environments/load";
 import type { Environment } from "../../environments/schema";
 import { topoOrder, type Layer } from "../../stacks/graph";
 import { LAYER_PROGRAMS } from "../../stacks";
-import { stackName } from "../../stacks/upstream";
+import { stackName } from "../../stacks/names";
 
 /** A view of `value` that adds the dotted path of every property read to `reads`. */
 function recording<T>(value: T, reads: Set<string>, prefix = ""): T {

@@ -7,6 +7,8 @@ import type { Engine, LayerRequest, LayerResult, OutputValue } from "../../autom
 import { emptyChanges } from "../../automation/engine";
 import { LAYERS, type Layer } from "../../stacks/graph";
 import type { RunSummary } from "../../automation/pipeline/runner";
+import type { Session } from "../../automation/orchestrator/run";
+import { statePaths } from "../../automation/state/workspace";
 
 export const REPO = path.resolve(__dirname, "..", "..");
 
@@ -86,5 +88,13 @@ export function summaryOf(env: string, statuses: Partial<Record<Layer, RunSummar
         env, operation: "up", engine: "scripted", durationMs: 5, interrupted: false,
         outcomes: LAYERS.map((layer) => ({ layer, status: statuses[layer] ?? "not-selected", attempts: 1, ...(statuses[layer] === "failed" ? { error: `${layer} exploded` } : {}) })),
         ...extra,
+    };
+}
+
+/** An open session on `env` over `engine`, its run state in `stateDir`: what the orchestrator's release functions run in. */
+export function sessionOf(engine: Engine, env: string, stateDir: string): Session {
+    return {
+        env, environment: loadEnvironment(env, process.env.INFRA_ENVIRONMENTS_DIR), engine, signal: new AbortController().signal,
+        state: statePaths(stateDir), args: { json: false, events: false }, parallel: 2,
     };
 }

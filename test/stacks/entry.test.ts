@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { recordProgram } from "../../automation/offline/mock-runtime";
-import { parseStackName } from "../../stacks";
+import { parseStackName } from "../../stacks/names";
 
 describe("pulumi up entry point (index.ts)", () => {
     it("maps <env>-<layer> stack names to the environment and layer", () => {

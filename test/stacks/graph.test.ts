@@ -1,10 +1,10 @@
 import * as assert from "assert";
-import { ancestors, buildGraph, descendants, LAYER_NEEDS, topoOrder, waves } from "../../stacks/graph";
+import { ancestors, buildGraph, descendants, LAYER_NEEDS, topoOrder, waves, type Layer } from "../../stacks/graph";
 
 describe("layer graph", () => {
     it("orders every layer after the layers it needs", () => {
         const order = topoOrder();
-        for (const [layer, needs] of Object.entries(LAYER_NEEDS)) {
+        for (const [layer, needs] of Object.entries(LAYER_NEEDS) as Array<[Layer, readonly Layer[]]>) {
             for (const need of needs) assert.ok(order.indexOf(need) < order.indexOf(layer), `${need} before ${layer}`);
         }
     });

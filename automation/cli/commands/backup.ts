@@ -1,7 +1,7 @@
 /** `infra backup`: copy an environment's stack state to a directory, with checksums. */
 import type { ProviderMode } from "../../engines/pulumi-cli";
 import type { ArgumentsCamelCase, Argv } from "yargs";
-import { backupCommand } from "../../release/commands";
+import { backupCommand } from "../../orchestrator/backup";
 import { EngineName, ENGINES, envOption, providersOptionSpec } from "../options";
 
 export const command = "backup";
@@ -16,6 +16,6 @@ export function builder(y: Argv) {
         .example(examples as [string, string][]);
 }
 
-export async function handler(argv: ArgumentsCamelCase<{ env: string; out: string; engine: EngineName; providers?: ProviderMode; json: boolean }>): Promise<void> {
+export async function handler(argv: ArgumentsCamelCase<{ env: string; out: string; engine: EngineName; providers?: ProviderMode; json: boolean; events: boolean }>): Promise<void> {
     await backupCommand(argv);
 }

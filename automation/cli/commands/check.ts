@@ -2,7 +2,7 @@
 import type { ArgumentsCamelCase, Argv } from "yargs";
 import { REPORT_FORMATS } from "../../reports";
 import { envOptions } from "../options";
-import { CheckArgs, runCheck } from "../run-check";
+import { CheckArgs, runCheck } from "../../orchestrator/check";
 
 export const command = "check";
 export const describe = "Plan environments offline (no credentials) and run the policy pack and schema checks (exit 5 on a mandatory violation)";

@@ -1,7 +1,7 @@
 /** `infra destroy`: remove the selected layers in reverse dependency order, after confirmation. */
 import type { ArgumentsCamelCase, Argv } from "yargs";
 import { envOptions } from "../options";
-import { DestroyArgs, runDestroy } from "../run-destroy";
+import { DestroyArgs, runDestroy } from "../../orchestrator/operations";
 
 export const command = "destroy";
 export const describe = "Destroy the selected layers of an environment in reverse order (asks first; prod needs --yes --confirm prod)";

@@ -1,7 +1,7 @@
 /** `infra drift`: a preview-only refresh that expects no changes; exit 7 naming what drifted. */
 import type { ArgumentsCamelCase, Argv } from "yargs";
 import { CommonArgs, envOptions } from "../options";
-import { runDrift } from "../run";
+import { runDrift } from "../../orchestrator/operations";
 
 export const command = "drift";
 export const describe = "Detect drift: compare the cloud with the stacks without changing either (exit 7 on drift)";

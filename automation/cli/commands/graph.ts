@@ -1,9 +1,10 @@
 /** `infra graph`: the layer graph in run-order waves, as text, Mermaid or dot. */
 import type { ArgumentsCamelCase, Argv } from "yargs";
-import { GRAPH_FORMATS, GraphFormat, renderGraph } from "../graph-render";
+import { GRAPH_FORMATS, GraphFormat, renderGraph } from "../../reports/graph";
 import { LAYER_NEEDS, waves } from "../../../stacks/graph";
 
-import { print, resolveEnvironment } from "../run";
+import { print } from "../../orchestrator/output";
+import { resolveEnvironment } from "../../orchestrator/run";
 
 export const command = "graph";
 export const describe = "Show the layer graph and run order (layers in one wave run in parallel)";

@@ -1,7 +1,7 @@
 /** `infra outputs`: the stack outputs of an environment's layers, secrets masked. */
 import type { ArgumentsCamelCase, Argv } from "yargs";
 import { envOptions } from "../options";
-import { OutputsArgs, runOutputs } from "../run-outputs";
+import { OutputsArgs, runOutputs } from "../../orchestrator/outputs";
 
 export const command = "outputs";
 export const describe = "Show stack outputs per layer; secrets print as [secret] unless --show-secrets";

@@ -5,7 +5,8 @@
 import type { ArgumentsCamelCase, Argv } from "yargs";
 import { policyConfig } from "../../policy/config";
 import { envOption } from "../options";
-import { print, resolveEnvironment } from "../run";
+import { print } from "../../orchestrator/output";
+import { resolveEnvironment } from "../../orchestrator/run";
 
 export const command = "policy-config";
 export const describe = "Print an environment's policy pack configuration (JSON for --policy-pack-config)";

@@ -1,6 +1,6 @@
 /** `infra promote`: copy the digests and chart versions one environment runs into the next, then apply. */
 import type { ArgumentsCamelCase, Argv } from "yargs";
-import { promoteCommand, PromoteArgs } from "../../release/commands";
+import { promoteCommand, PromoteArgs } from "../../orchestrator/release";
 import { ENGINES, providersOptionSpec } from "../options";
 
 export const command = "promote";

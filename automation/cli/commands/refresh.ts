@@ -1,7 +1,7 @@
 /** `infra refresh`: Adopt the real state of the cloud into the stacks of an environment */
 import type { ArgumentsCamelCase, Argv } from "yargs";
 import { CommonArgs, envOptions } from "../options";
-import { runOperation } from "../run";
+import { runOperation } from "../../orchestrator/operations";
 
 export const command = "refresh";
 export const describe = "Adopt the real state of the cloud into the stacks of an environment";

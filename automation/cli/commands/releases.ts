@@ -1,6 +1,6 @@
 /** `infra releases`: the audit trail of promotions and rollbacks of an environment. */
 import type { ArgumentsCamelCase, Argv } from "yargs";
-import { releasesCommand } from "../../release/commands";
+import { releasesCommand } from "../../orchestrator/release";
 import { envOption } from "../options";
 
 export const command = "releases";
@@ -12,6 +12,6 @@ export function builder(y: Argv) {
         .example(examples as [string, string][]);
 }
 
-export async function handler(argv: ArgumentsCamelCase<{ env: string; json: boolean }>): Promise<void> {
+export async function handler(argv: ArgumentsCamelCase<{ env: string; json: boolean; events: boolean }>): Promise<void> {
     releasesCommand(argv);
 }

@@ -1,7 +1,7 @@
 /** `infra restore`: replace an environment's stack state from a verified backup. */
 import type { ProviderMode } from "../../engines/pulumi-cli";
 import type { ArgumentsCamelCase, Argv } from "yargs";
-import { restoreCommand } from "../../release/commands";
+import { restoreCommand } from "../../orchestrator/backup";
 import { EngineName, ENGINES, envOption, providersOptionSpec } from "../options";
 
 export const command = "restore";
@@ -17,6 +17,6 @@ export function builder(y: Argv) {
         .example(examples as [string, string][]);
 }
 
-export async function handler(argv: ArgumentsCamelCase<{ env: string; from: string; yes: boolean; engine: EngineName; providers?: ProviderMode; json: boolean }>): Promise<void> {
+export async function handler(argv: ArgumentsCamelCase<{ env: string; from: string; yes: boolean; engine: EngineName; providers?: ProviderMode; json: boolean; events: boolean }>): Promise<void> {
     await restoreCommand(argv);
 }

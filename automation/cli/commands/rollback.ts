@@ -1,6 +1,6 @@
 /** `infra rollback`: re-apply an environment's previous release pins. */
 import type { ArgumentsCamelCase, Argv } from "yargs";
-import { rollbackCommand, RollbackArgs } from "../../release/commands";
+import { rollbackCommand, RollbackArgs } from "../../orchestrator/release";
 import { ENGINES, envOption, providersOptionSpec } from "../options";
 
 export const command = "rollback";

@@ -5,14 +5,14 @@
 import { listEnvironments } from "../../environments/load";
 import type { Environment } from "../../environments/schema";
 import { writeAtomically } from "../files";
-import { DeploymentError, InputError, InterruptedError, PolicyError } from "../errors";
+import { DeploymentError, InputError, InterruptedError, PolicyError } from "../../common/errors";
 import type { RunSummary } from "../pipeline/runner";
-import { formatForFile, renderReport, ReportFormat } from "../reports";
+import { formatForFile, renderReport, ReportFormat } from "../reports/index";
 import { hasBlockingFindings, schemaIssuesOf, violationsOf } from "../reports/model";
-import type { CommonArgs } from "./options";
-import { executeRun, print, resolveEnvironment } from "./run";
+import { print } from "./output";
+import { resolveEnvironment, resolveLayers, runLayers, withSession, type EngineArgs, type SelectionArgs } from "./run";
 
-export interface CheckArgs extends Omit<CommonArgs, "env"> {
+export interface CheckArgs extends EngineArgs, SelectionArgs {
     env?: string;
     all: boolean;
     format: ReportFormat;
@@ -48,8 +48,8 @@ export async function runCheck(args: CheckArgs): Promise<RunSummary[]> {
     const version = require("../../package.json").version as string;
     const summaries: RunSummary[] = [];
     for (const environment of envs) {
-        const env = environment.name;
-        const summary = await executeRun({ ...args, env, engine: args.engine ?? "offline" }, { operation: "preview", environment, command: `infra check --env ${env}`, record: false });
+        const selected = resolveLayers(args);
+        const summary = await withSession({ ...args, engine: args.engine ?? "offline" }, environment, {}, (s) => runLayers(s, { operation: "preview", selected, record: false }));
         summaries.push(summary);
         if (summary.interrupted) break;
     }

@@ -13,6 +13,9 @@ import type { RunSummary } from "../pipeline/runner";
 import type { Environment } from "../../environments/schema";
 import { ancestors, type Layer } from "../../stacks/graph";
 import { PROJECT_DIR } from "../../stacks/settings";
+import { stackName } from "../../stacks/names";
+import { writeAtomically } from "../files";
+import { statePaths } from "./workspace";
 
 /**
  * Files every layer's deployment depends on besides its own imports: the entry point and project
@@ -39,6 +42,22 @@ function resolveImport(root: string, fromRel: string, spec: string): string | un
 }
 
 /**
+ * The project files one module imports directly (relative imports, resolved as the TypeScript
+ * runtime resolves them); an import that cannot be resolved is kept as the path it names.
+ */
+export function relativeImports(root: string, rel: string): string[] {
+    const full = path.join(root, rel);
+    if (!/\.(ts|js)$/.test(rel) || !fs.existsSync(full)) return [];
+    const out: string[] = [];
+    for (const m of fs.readFileSync(full, "utf8").matchAll(IMPORT)) {
+        const spec = m[1] ?? m[2] ?? m[3];
+        if (!spec || !spec.startsWith(".")) continue;
+        out.push(resolveImport(root, rel, spec) ?? path.posix.normalize(path.posix.join(path.posix.dirname(rel), spec)));
+    }
+    return out;
+}
+
+/**
  * Every project file a module imports, transitively (relative imports; packages are covered by
  * the lockfiles). Derived from the code, so a new import cannot escape the fingerprint; an import
  * that cannot be resolved is kept as a path, so its later appearance changes the fingerprint too.
@@ -50,13 +69,7 @@ export function importClosure(root: string, entries: readonly string[]): string[
         const rel = queue.pop()!;
         if (seen.has(rel)) continue;
         seen.add(rel);
-        const full = path.join(root, rel);
-        if (!/\.(ts|js)$/.test(rel) || !fs.existsSync(full)) continue;
-        for (const m of fs.readFileSync(full, "utf8").matchAll(IMPORT)) {
-            const spec = m[1] ?? m[2] ?? m[3];
-            if (!spec || !spec.startsWith(".")) continue;
-            queue.push(resolveImport(root, rel, spec) ?? path.posix.normalize(path.posix.join(path.posix.dirname(rel), spec)));
-        }
+        queue.push(...relativeImports(root, rel));
     }
     return [...seen].sort();
 }
@@ -130,48 +143,44 @@ export function layerFingerprint(env: Environment, layer: Layer, upstream: Parti
     for (const rel of layerCodePaths(env, layer, codeRoot)) hashTree(hash, codeRoot, rel);
     hash.update(`settings:${stableJson(LAYER_SETTINGS[layer](env))}\n`);
     const reads: Record<string, unknown> = {};
-    for (const need of ancestors(layer) as Layer[]) {
+    for (const need of ancestors(layer)) {
         reads[need] = Object.fromEntries(Object.entries(upstream[need] ?? {}).map(([k, v]) => [k, v.value]));
     }
     hash.update(`upstream:${stableJson(reads)}\n`);
     return hash.digest("hex");
 }
 
-export function fingerprintFile(projectDir: string, env: string, layer: Layer): string {
-    return path.join(projectDir, ".infra", "fingerprints", `${env}-${layer}.json`);
+export function fingerprintFile(stateDir: string, env: string, layer: Layer): string {
+    return statePaths(stateDir).fingerprintFile(stackName(env, layer));
 }
 
-export function readFingerprint(projectDir: string, env: string, layer: Layer): string | undefined {
-    const file = fingerprintFile(projectDir, env, layer);
+export function readFingerprint(stateDir: string, env: string, layer: Layer): string | undefined {
+    const file = fingerprintFile(stateDir, env, layer);
     if (!fs.existsSync(file)) return undefined;
     try { return JSON.parse(fs.readFileSync(file, "utf8")).fingerprint; } catch { return undefined; }
 }
 
-export function saveFingerprint(projectDir: string, env: string, layer: Layer, fingerprint: string): void {
-    const file = fingerprintFile(projectDir, env, layer);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify({ env, layer, fingerprint, at: new Date().toISOString() }, null, 2), { mode: 0o600 });
-    fs.renameSync(tmp, file);
+export function saveFingerprint(stateDir: string, env: string, layer: Layer, fingerprint: string): void {
+    writeAtomically(fingerprintFile(stateDir, env, layer), JSON.stringify({ env, layer, fingerprint, at: new Date().toISOString() }, null, 2), 0o600);
 }
 
 /** Forgets the stored fingerprints of these layers, so the next `up` applies them whatever their inputs. */
-export function forgetFingerprints(projectDir: string, env: string, layers: readonly Layer[]): void {
-    for (const layer of layers) fs.rmSync(fingerprintFile(projectDir, env, layer), { force: true });
+export function forgetFingerprints(stateDir: string, env: string, layers: readonly Layer[]): void {
+    for (const layer of layers) fs.rmSync(fingerprintFile(stateDir, env, layer), { force: true });
 }
 
-/** Fingerprints in local files under .infra/fingerprints (the offline engine's, and the fallback). */
-export function fileFingerprintStore(projectDir: string): FingerprintStore {
+/** Fingerprints in local files under <state>/fingerprints (the offline engine's, and the fallback). */
+export function fileFingerprintStore(stateDir: string): FingerprintStore {
     return {
-        read: async (env, layer) => readFingerprint(projectDir, env, layer),
-        write: async (env, layer, fp) => saveFingerprint(projectDir, env, layer, fp),
-        forget: async (env, layers) => forgetFingerprints(projectDir, env, layers),
+        read: async (env, layer) => readFingerprint(stateDir, env, layer),
+        write: async (env, layer, fp) => saveFingerprint(stateDir, env, layer, fp),
+        forget: async (env, layers) => forgetFingerprints(stateDir, env, layers),
     };
 }
 
 /** The store a run uses: the engine's own (kept with the stack) where it has one. */
-export function fingerprintStore(projectDir: string, engine?: Engine): FingerprintStore {
-    return engine?.fingerprints ?? fileFingerprintStore(projectDir);
+export function fingerprintStore(stateDir: string, engine?: Engine): FingerprintStore {
+    return engine?.fingerprints ?? fileFingerprintStore(stateDir);
 }
 
 /**
@@ -179,8 +188,8 @@ export function fingerprintStore(projectDir: string, engine?: Engine): Fingerpri
  * upstream outputs it ran with, and forgets those a destroy removed and those whose state a
  * refresh found different from the code (the next `up` must apply them). Previews change nothing.
  */
-export async function recordFingerprints(projectDir: string, env: Environment, summary: RunSummary, engine: Engine): Promise<void> {
-    const store = fingerprintStore(projectDir, engine);
+export async function recordFingerprints(stateDir: string, env: Environment, summary: RunSummary, engine: Engine, alreadyRecorded: ReadonlySet<Layer> = new Set()): Promise<void> {
+    const store = fingerprintStore(stateDir, engine);
     const ok = summary.outcomes.filter((o) => o.status === "succeeded");
     if (summary.operation === "destroy") {
         await store.forget(env.name, ok.map((o) => o.layer));
@@ -198,9 +207,10 @@ export async function recordFingerprints(projectDir: string, env: Environment, s
     // each layer's outputs once, however many finished layers build on it.
     const read: Partial<Record<Layer, Record<string, OutputValue>>> = {};
     for (const o of ok) {
+        if (alreadyRecorded.has(o.layer)) continue;
         const upstream: Partial<Record<Layer, Record<string, OutputValue>>> = {};
         try {
-            for (const need of ancestors(o.layer) as Layer[]) upstream[need] = read[need] ??= await engine.outputs(env.name, need);
+            for (const need of ancestors(o.layer)) upstream[need] = read[need] ??= await engine.outputs(env.name, need);
         } catch {
             // Without the upstream outputs there is no trustworthy fingerprint: the layer simply runs next time.
             await store.forget(env.name, [o.layer]);
@@ -208,6 +218,17 @@ export async function recordFingerprints(projectDir: string, env: Environment, s
         }
         await store.write(env.name, o.layer, layerFingerprint(env, o.layer, upstream));
     }
+}
+
+/**
+ * Stores one layer's fingerprint the moment its `up` succeeds, so a run killed later still
+ * leaves the layers it finished known as applied (the run's end only fills in what is missing).
+ */
+export async function recordLayerFingerprint(stateDir: string, env: Environment, layer: Layer, engine: Engine): Promise<void> {
+    const store = fingerprintStore(stateDir, engine);
+    const upstream: Partial<Record<Layer, Record<string, OutputValue>>> = {};
+    for (const need of ancestors(layer)) upstream[need] = await engine.outputs(env.name, need);
+    await store.write(env.name, layer, layerFingerprint(env, layer, upstream));
 }
 
 /**

@@ -1,10 +1,11 @@
 /** `outputs`: stack outputs per selected layer, secrets masked unless asked for. */
 import type { Layer } from "../../stacks/graph";
 import { maskOutputs } from "../reports/model";
-import type { CommonArgs } from "./options";
-import { interruptOnSigint, makeEngine, print, resolveEnvironment, resolveLayers } from "./run";
+import type { LayerArgs } from "./operations";
+import { emit, print } from "./output";
+import { resolveEnvironment, resolveLayers, withSession } from "./run";
 
-export interface OutputsArgs extends CommonArgs {
+export interface OutputsArgs extends LayerArgs {
     showSecrets: boolean;
 }
 
@@ -21,20 +22,16 @@ export function formatOutputs(byLayer: Partial<Record<Layer, Record<string, unkn
     return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join("\n") + "\n";
 }
 
-/** Reads outputs of the selected layers with the chosen engine and prints them. */
+/** Reads outputs of the selected layers with the chosen engine and prints them (one NDJSON event per layer with --events). */
 export async function runOutputs(args: OutputsArgs): Promise<void> {
-    resolveEnvironment(args.env);
+    const environment = resolveEnvironment(args.env);
     const layers = resolveLayers(args);
-    const engine = await makeEngine(args.engine ?? "pulumi", args.providers);
-    const interrupt = interruptOnSigint();
-    try {
+    await withSession(args, environment, {}, async (s) => {
         const byLayer: Partial<Record<Layer, Record<string, unknown>>> = {};
         for (const layer of layers) {
-            byLayer[layer] = maskOutputs(await engine.outputs(args.env, layer, interrupt.signal), args.showSecrets);
+            byLayer[layer] = maskOutputs(await s.engine.outputs(args.env, layer, s.signal), args.showSecrets);
+            emit(args, { kind: "outputs", env: args.env, layer, outputs: byLayer[layer] });
         }
-        print(args, args.json ? JSON.stringify({ env: args.env, engine: engine.name, outputs: byLayer }, null, 2) : formatOutputs(byLayer));
-    } finally {
-        interrupt.dispose();
-        await engine.close?.();
-    }
+        print(args, args.json ? JSON.stringify({ env: args.env, engine: s.engine.name, outputs: byLayer }, null, 2) : formatOutputs(byLayer));
+    });
 }

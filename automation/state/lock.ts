@@ -6,7 +6,7 @@ import { randomUUID } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { InputError, LockHeldError } from "../errors";
+import { InputError, LockHeldError } from "../../common/errors";
 
 /** What a lock file records about the run that holds it. */
 export interface LockInfo {
@@ -141,7 +141,8 @@ function describeHolder(holder: LockInfo | undefined): string {
     return `pid ${holder.pid} (${holder.user}@${holder.hostname}) running "${holder.command}" since ${holder.startedAt}`;
 }
 
-function processAlive(pid: number): boolean {
+/** True while the process runs (on this host); a record naming a dead pid belongs to a run that died. */
+export function processAlive(pid: number): boolean {
     try {
         process.kill(pid, 0);
         return true;

@@ -4,7 +4,7 @@
  * environments are protected is declared in their file (`protected: true`), not listed here.
  */
 import * as readline from "readline";
-import { InputError } from "../errors";
+import { InputError } from "../../common/errors";
 
 export interface DestroyGateInput {
     env: string;

@@ -1,0 +1,124 @@
+/**
+ * Promotion and rollback end to end, through the same session and layer run as `up`: plan,
+ * write the pins (history: pending -> written), then, unless only writing for review, record
+ * "applying", run `up` on every layer (change detection skips those the pins leave alone) and
+ * record how it ended. A rerun of a promotion or rollback that was killed or failed after its
+ * pins landed continues that release instead of starting another.
+ */
+import { loadEnvironment } from "../../environments/load";
+import { LAYERS } from "../../stacks/graph";
+import { InputError, InterruptedError, DeploymentError } from "../../common/errors";
+import type { RunSummary } from "../pipeline/runner";
+import { finishRelease, listReleases, markApplying, type Release, type ReleaseStatus } from "../release/history";
+import { environmentsDir } from "../release/pins";
+import { planPromotion, validatePromotionRequest, type PromotionRequest } from "../release/promote";
+import { unfinishedRelease } from "../release/progress";
+import { releaseResultJson, renderReleaseResult, renderReleases } from "../release/report";
+import { planRollback } from "../release/rollback";
+import { affectedLayers, type ReleasePlan, type ReleaseResult, writeRelease } from "../release/write";
+import { pauseAt } from "../state/fault-points";
+import { emit, print, type OutputArgs } from "./output";
+import { runLayers, withSession, type EngineArgs, type Session } from "./run";
+
+export interface ReleaseOptions {
+    /** Only write the pins and history (for review in a pull request); run nothing. */
+    writeOnly?: boolean;
+    /** Run every layer, not only the changed ones. */
+    forceAll?: boolean;
+    /** Environments folder; default INFRA_ENVIRONMENTS_DIR or environments/. */
+    dir?: string;
+}
+
+
+/** The plan that continues an unfinished release: its own pins, already on disk. */
+function continuing(r: Release): ReleasePlan {
+    return { kind: r.kind, env: r.env, from: r.from, previous: r.previous, pins: r.pins, changed: r.changed, forced: r.forced, undoes: r.undoes };
+}
+
+/** `promote` on an open session of the target: plan, write, apply (or continue the unfinished one). */
+export async function promote(s: Session, req: Omit<PromotionRequest, "engine" | "stateDir" | "dir">, opts: ReleaseOptions = {}): Promise<ReleaseResult> {
+    const plan = await planPromotion({ ...req, engine: s.engine, stateDir: s.state.root, dir: opts.dir });
+    const open = plan.changed.length === 0 ? unfinishedRelease(plan.env, opts.dir) : undefined;
+    // The same pins, left unapplied by an earlier promotion: continue it (a rollback's are not ours to finish).
+    if (open && open.kind !== "rollback") return applyRelease(s, continuing(open), opts, open.id);
+    return applyRelease(s, plan, opts);
+}
+
+/** `rollback` on an open session: continue an unfinished rollback, or plan and apply a new one. */
+export async function rollback(s: Session, req: { env: string; to?: string }, opts: ReleaseOptions = {}): Promise<ReleaseResult> {
+    const open = req.to ? undefined : unfinishedRelease(req.env, opts.dir);
+    if (open?.kind === "rollback") return applyRelease(s, continuing(open), opts, open.id);
+    return applyRelease(s, planRollback({ ...req, dir: opts.dir }), opts);
+}
+
+/** Writes a planned release (or takes up `resumeId`) and, unless writeOnly, applies every layer it changes. */
+async function applyRelease(s: Session, plan: ReleasePlan, opts: ReleaseOptions, resumeId?: string): Promise<ReleaseResult> {
+    const dir = opts.dir ?? environmentsDir();
+    const affected = affectedLayers(plan.changed);
+    if (!resumeId && plan.changed.length === 0) return { plan, status: "unchanged", affected, unchanged: [] };
+    if (resumeId && opts.writeOnly) return { plan, id: resumeId, status: "written", affected, unchanged: [], resumed: true };
+    const id = resumeId ?? writeRelease(plan, dir);
+    if (opts.writeOnly) return { plan, id, status: "written", affected, unchanged: [] };
+
+    markApplying(plan.env, id, dir);
+    pauseAt("after-applying-record");
+    let summary: RunSummary;
+    try {
+        // Read again: the pins just written are part of what the layers run.
+        const environment = loadEnvironment(plan.env, dir);
+        summary = await runLayers(s, { operation: "up", selected: [...LAYERS], environment, skipUnchanged: !opts.forceAll, settle: false });
+    } catch (err) {
+        finishRelease(plan.env, id, "failed", err instanceof Error ? err.message : String(err), dir);
+        throw err;
+    }
+    const unchanged = summary.outcomes.filter((o) => o.status === "unchanged").map((o) => o.layer);
+    const failed = summary.outcomes.filter((o) => o.status === "failed" || o.status === "skipped" || o.status === "cancelled");
+    const status: ReleaseStatus = summary.interrupted ? "interrupted" : failed.length > 0 ? "failed" : "applied";
+    const error = failed.length > 0 ? failed.map((o) => `${o.layer} ${o.status}${o.error ? `: ${o.error.split("\n")[0]}` : ""}`).join("; ") : undefined;
+    finishRelease(plan.env, id, status, error, dir);
+    return { plan, id, status, affected, unchanged, summary, resumed: resumeId !== undefined };
+}
+
+export interface ReleaseCommandArgs extends EngineArgs {
+    writeOnly: boolean;
+    forceAll: boolean;
+}
+
+/** Prints a release result (text, JSON, or an NDJSON event) and throws for the exit code when it did not apply. */
+function report(args: OutputArgs, result: ReleaseResult): void {
+    emit(args, { kind: "release-result", env: result.plan.env, result: releaseResultJson(result) });
+    print(args, args.json ? JSON.stringify(releaseResultJson(result), null, 2) : renderReleaseResult(result));
+    const env = result.plan.env;
+    if (result.status === "interrupted") throw new InterruptedError(`release ${result.id} of ${env} was interrupted; its pins are written, re-run the same command or \`infra up --env ${env} --resume\``);
+    if (result.status === "failed") throw new DeploymentError(`release ${result.id} of ${env} was written but failed to apply; fix and re-run the same command or \`infra up --env ${env} --resume\`, or \`infra rollback --env ${env}\``);
+}
+
+export interface PromoteArgs extends ReleaseCommandArgs { from: string; to: string; force: boolean; reason?: string }
+
+/** `infra promote`: bad arguments are refused before the engine starts. */
+export async function promoteCommand(args: PromoteArgs): Promise<void> {
+    validatePromotionRequest(args);
+    loadEnvironment(args.from);
+    const target = loadEnvironment(args.to);
+    const result = await withSession(args, target, { lock: `infra promote --from ${args.from} --to ${args.to}` },
+        (s) => promote(s, { from: args.from, to: args.to, force: args.force, reason: args.reason }, args));
+    report(args, result);
+}
+
+export interface RollbackArgs extends ReleaseCommandArgs { env: string; to?: string }
+
+/** `infra rollback`. */
+export async function rollbackCommand(args: RollbackArgs): Promise<void> {
+    const environment = loadEnvironment(args.env);
+    const result = await withSession(args, environment, { lock: `infra rollback --env ${args.env}` }, (s) => rollback(s, { env: args.env, to: args.to }, args));
+    report(args, result);
+}
+
+/** `infra releases`. */
+export function releasesCommand(args: { env: string } & OutputArgs): void {
+    if (!args.env) throw new InputError("--env is required; pass --env <name> (see environments/)");
+    loadEnvironment(args.env);
+    const releases = listReleases(args.env);
+    for (const release of releases) emit(args, { kind: "release", env: args.env, release });
+    print(args, args.json ? JSON.stringify(releases, null, 2) : renderReleases(args.env, releases));
+}
