@@ -1,6 +1,6 @@
 /** Arguments of the Istio mesh component, their defaults and their validation. */
 import * as pulumi from "@pulumi/pulumi";
-import { ResourceRequirements, checkResources } from "../monitoring/args";
+import { ResourceRequirements, checkResources } from "../validation";
 import { CHART_VERSION, DNS_LABEL, checkInt, fail } from "../validation";
 
 export interface IstioGatewayArgs {

@@ -5,7 +5,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { podSecurityLabels } from "../monitoring/values";
+import { helmReleaseSafety } from "../helm";
+import { podSecurityLabels } from "../pod-security";
 import { IstioArgs, parseHostPort, validateIstioArgs } from "./args";
 import {
     ISTIO_RELEASES,
@@ -25,8 +26,8 @@ export { IstioArgs, validateIstioArgs } from "./args";
 
 const ISTIO_CHARTS = "https://istio-release.storage.googleapis.com/charts";
 
-/** As for the monitoring charts: a failed install rolls itself back and cleans up. */
-const RELEASE_SAFETY = { atomic: true, cleanupOnFail: true, timeout: 600, maxHistory: 10, createNamespace: false } as const;
+/** istiod and the gateway become ready within minutes; a failed install rolls itself back. */
+const RELEASE_SAFETY = helmReleaseSafety(600);
 
 export class Istio extends pulumi.ComponentResource {
     /** Root namespace of the mesh (istiod, mesh-wide policy). */

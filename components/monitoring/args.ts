@@ -3,14 +3,8 @@
  * plain values rather than Inputs on purpose: they shape chart values and must be checked when
  * the program runs, not after a deployment has started.
  */
-import { parseQuantity } from "../../common/checks";
-import { CHART_VERSION, DNS_LABEL, checkInt, fail } from "../validation";
+import { CHART_VERSION, DNS_LABEL, checkInt, checkResources, fail, type ResourceRequirements } from "../validation";
 
-/** CPU and memory for one container, in Kubernetes quantities ("250m", "1Gi"). */
-export interface ResourceRequirements {
-    readonly requests: { readonly cpu: string; readonly memory: string };
-    readonly limits: { readonly cpu: string; readonly memory: string };
-}
 
 /** Exact chart versions; ranges are refused so an environment runs what it was tested with. */
 export interface MonitoringChartVersions {
@@ -104,17 +98,6 @@ export interface ResolvedMonitoringArgs {
 
 const DURATION = /^\d+(ms|s|m|h|d|w|y)$/;
 
-/** Checks one container's resources: every quantity well-formed (the grammar environment files use too). */
-export function checkResources(path: string, r: ResourceRequirements): void {
-    for (const part of ["requests", "limits"] as const) {
-        for (const key of ["cpu", "memory"] as const) {
-            const v = r?.[part]?.[key];
-            if (typeof v !== "string" || parseQuantity(v) === undefined) {
-                fail(`${path}.${part}.${key}`, `${path}.${part}.${key} "${v}" is not a Kubernetes quantity; use e.g. ${key === "cpu" ? '"250m"' : '"512Mi"'}`);
-            }
-        }
-    }
-}
 
 /** Validates the arguments and returns them with defaults applied. Throws InputPropertyError on the first problem. */
 export function validateMonitoringStackArgs(args: MonitoringStackArgs): ResolvedMonitoringArgs {

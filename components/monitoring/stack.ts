@@ -8,18 +8,17 @@ import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { MonitoringStackArgs, validateMonitoringStackArgs } from "./args";
 import { alloyValues, lokiValues, tempoValues } from "./logs-values";
-import { GRAFANA_ADMIN_KEYS, RELEASE_NAMES, kubePrometheusStackValues, monitoringEndpoints, podSecurityLabels } from "./values";
+import { helmReleaseSafety } from "../helm";
+import { podSecurityLabels } from "../pod-security";
+import { GRAFANA_ADMIN_KEYS, RELEASE_NAMES, kubePrometheusStackValues, monitoringEndpoints } from "./values";
 
 export { MonitoringStackArgs, validateMonitoringStackArgs } from "./args";
 
 const PROMETHEUS_COMMUNITY = "https://prometheus-community.github.io/helm-charts";
 const GRAFANA_CHARTS = "https://grafana.github.io/helm-charts";
 
-/**
- * Settings every release shares: a failed install or upgrade rolls back (atomic) and removes
- * what it created, so a half-installed chart never lingers; history stays bounded.
- */
-const RELEASE_SAFETY = { atomic: true, cleanupOnFail: true, timeout: 900, maxHistory: 10, createNamespace: false } as const;
+/** kube-prometheus-stack installs CRDs and several StatefulSets: it gets 15 minutes. */
+const RELEASE_SAFETY = helmReleaseSafety(900);
 
 /**
  * A release of a chart from Grafana's repository into the stack's namespace. The chart name is

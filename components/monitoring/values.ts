@@ -3,7 +3,8 @@
  * each chart receives can be read and tested without a cluster. Release and service names are
  * pinned (fullnameOverride) because the stack's outputs are in-cluster DNS names built from them.
  */
-import type { ResolvedMonitoringArgs, ResourceRequirements } from "./args";
+import type { ResourceRequirements } from "../validation";
+import type { ResolvedMonitoringArgs } from "./args";
 import { DEFAULT_RESOURCES } from "./args";
 
 /** Helm release names; part of the public contract (renaming one reinstalls the chart). */
@@ -38,15 +39,6 @@ export function monitoringEndpoints(namespace: string): MonitoringEndpoints {
         lokiUrl: `http://${host("loki")}:3100`,
         tempoUrl: `http://${host("tempo")}:3100`,
         tempoOtlpEndpoint: `${host("tempo")}:4317`,
-    };
-}
-
-/** Pod Security Admission labels: enforce one level, and warn/audit against a stricter one. */
-export function podSecurityLabels(enforce: "privileged" | "baseline" | "restricted", report: "baseline" | "restricted"): Record<string, string> {
-    return {
-        "pod-security.kubernetes.io/enforce": enforce,
-        "pod-security.kubernetes.io/warn": report,
-        "pod-security.kubernetes.io/audit": report,
     };
 }
 
