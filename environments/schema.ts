@@ -159,6 +159,17 @@ export const environmentSchema = z.object({
         profile: z.enum(["baseline", "restricted"]).default("restricted"),
         /** Make advisory best-practice rules mandatory (prod). */
         enforceBestPractices: z.boolean().default(false),
+        /** Objects some or all rules skip, each with the reason reports print (policies/README.md). */
+        exemptions: z.array(z.object({
+            namespace: z.string().min(1).optional(),
+            namePrefix: z.string().min(1).optional(),
+            image: z.string().min(1).optional(),
+            urn: z.string().min(1).optional(),
+            rules: z.array(z.string().min(1)).min(1).optional(),
+            reason: z.string().min(1, "must say why the objects are exempt"),
+        }).strict().refine((e) => e.namespace || e.namePrefix || e.image || e.urn, "selects nothing; set namespace, namePrefix, image or urn")).default([]),
+        /** Host ports containers may bind ("9100", "30000-32767"); none by default. */
+        allowedHostPorts: z.array(z.string().regex(/^\d{1,5}(-\d{1,5})?$/, 'must be a port or a range such as "30000-32767"')).default([]),
     }).strict(),
     /** Release pins, written by `infra promote`; absent in an environment that builds its own images. */
     release: z.object({

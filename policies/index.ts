@@ -6,6 +6,10 @@
 import { PolicyPack } from "@pulumi/policy";
 import { allRules } from "./rules";
 import { controlTags } from "./rules/util/controls";
+import { shareDeserializedInputs } from "./inputs-cache";
+
+// Before the pack serves: every rule of a request then reads one copy of the inputs.
+shareDeserializedInputs();
 
 new PolicyPack("platform-security", {
     description: "Pod Security Standards, workload hygiene, RBAC, service mesh and AWS rules for the platform.",

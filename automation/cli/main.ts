@@ -26,8 +26,9 @@ import * as up from "./commands/up";
 export interface CommandFile {
     command: string;
     describe: string;
-    builder: (y: Argv) => Argv<any>;
-    handler: (argv: any) => Promise<void>;
+    builder: (y: Argv) => Argv<unknown>;
+    /** Each command's handler takes its own parsed arguments; `never` accepts every such handler. */
+    handler: (argv: never) => Promise<void>;
     examples: ReadonlyArray<[string, string]>;
 }
 

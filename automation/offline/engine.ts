@@ -81,10 +81,11 @@ export class OfflineEngine implements Engine {
         };
     }
 
-    /** Outputs of the last offline `up`, or, when there is none, of a fresh plan of the layer and its upstream. */
+    /** Outputs of the last offline `up`, or, when there is none (or its secrets were not kept), of a fresh plan of the layer and its upstream. */
     async outputs(env: string, layer: Layer, signal?: AbortSignal): Promise<Record<string, OutputValue>> {
         const saved = readState(this.stateDir, env, layer);
-        if (saved) return saved.outputs;
+        // Secrets written without a passphrase were not kept: plan again (the outputs are deterministic).
+        if (saved && !saved.withheld?.length) return saved.outputs;
         const upstream: Partial<Record<Layer, Record<string, OutputValue>>> = {};
         for (const need of ancestors(layer)) upstream[need] = await this.outputs(env, need, signal);
         const logFile = path.join(this.logDir, `${env}-${layer}.log`);

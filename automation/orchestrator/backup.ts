@@ -28,12 +28,12 @@ function stateStore(engine: EngineName, providers?: ProviderMode): StateStore {
 }
 
 /** `infra backup`: held under the lock so a running up, destroy or restore cannot mix two moments into one backup. */
-export async function backupCommand(args: StateArgs & { out: string }): Promise<void> {
+export async function backupCommand(args: StateArgs & { out: string; force?: boolean; allowUnsafeOut?: boolean }): Promise<void> {
     loadEnvironment(args.env);
     const lock = acquireLock(statePaths().locks, args.env, { command: `infra backup --env ${args.env}` });
     let manifest: Awaited<ReturnType<typeof backup>>;
     try {
-        manifest = await backup({ env: args.env, outDir: path.resolve(args.out), stacks: stateStore(args.engine, args.providers) });
+        manifest = await backup({ env: args.env, outDir: args.out, projectDir: PROJECT_DIR, force: args.force, allowUnsafeOut: args.allowUnsafeOut, stacks: stateStore(args.engine, args.providers) });
     } finally {
         lock.release();
     }

@@ -37,7 +37,7 @@ function continuing(r: Release): ReleasePlan {
 
 /** `promote` on an open session of the target: plan, write, apply (or continue the unfinished one). */
 export async function promote(s: Session, req: Omit<PromotionRequest, "engine" | "stateDir" | "dir">, opts: ReleaseOptions = {}): Promise<ReleaseResult> {
-    const plan = await planPromotion({ ...req, engine: s.engine, stateDir: s.state.root, dir: opts.dir });
+    const plan = await planPromotion({ ...req, engine: s.engine, stateDir: s.state.root, dir: opts.dir, target: s.environment });
     const open = plan.changed.length === 0 ? unfinishedRelease(plan.env, opts.dir) : undefined;
     // The same pins, left unapplied by an earlier promotion: continue it (a rollback's are not ours to finish).
     if (open && open.kind !== "rollback") return applyRelease(s, continuing(open), opts, open.id);
@@ -98,10 +98,10 @@ export interface PromoteArgs extends ReleaseCommandArgs { from: string; to: stri
 /** `infra promote`: bad arguments are refused before the engine starts. */
 export async function promoteCommand(args: PromoteArgs): Promise<void> {
     validatePromotionRequest(args);
-    loadEnvironment(args.from);
+    const source = loadEnvironment(args.from);
     const target = loadEnvironment(args.to);
     const result = await withSession(args, target, { lock: `infra promote --from ${args.from} --to ${args.to}` },
-        (s) => promote(s, { from: args.from, to: args.to, force: args.force, reason: args.reason }, args));
+        (s) => promote(s, { from: args.from, to: args.to, force: args.force, reason: args.reason, source }, args));
     report(args, result);
 }
 

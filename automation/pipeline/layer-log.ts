@@ -5,6 +5,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { EngineEvent } from "../engine";
+import type { Layer } from "../../stacks/graph";
+import { stackName } from "../../stacks/names";
 
 /** A per-layer log sink; the no-op form is used when the run has no log directory. */
 export interface LayerLog {
@@ -17,10 +19,10 @@ export interface LayerLog {
 const NOOP: LayerLog = { write() {}, event() {}, close: async () => {} };
 
 /** Opens (truncating) the log file for a layer, or a no-op sink when `logDir` is undefined. */
-export function openLayerLog(logDir: string | undefined, env: string, layer: string): LayerLog {
+export function openLayerLog(logDir: string | undefined, env: string, layer: Layer): LayerLog {
     if (logDir === undefined) return NOOP;
     fs.mkdirSync(logDir, { recursive: true });
-    const file = path.join(logDir, `${env}-${layer}.log`);
+    const file = path.join(logDir, `${stackName(env, layer)}.log`);
     const stream = fs.createWriteStream(file, { flags: "w" });
     let closed = false;
     // A full disk must not fail the layer it is only describing; the error is kept for the close.

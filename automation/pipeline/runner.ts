@@ -7,6 +7,7 @@ import type { Engine, EngineEvent, LayerResult, Operation, OutputValue, PassThro
 import { InputError, TransientError } from "../../common/errors";
 import type { Environment } from "../../environments/schema";
 import { LAYER_NEEDS, type Layer } from "../../stacks/graph";
+import { stackName } from "../../stacks/names";
 import { DEFAULT_RETRY, type RetryPolicy, backoffDelay, sleep, validateRetry } from "./backoff";
 import { openLayerLog } from "./layer-log";
 import { type RunPlan, planRun } from "./plan";
@@ -170,7 +171,7 @@ class Run {
         const controller = new AbortController();
         const relay = () => controller.abort(this.opts.signal?.reason);
         this.opts.signal?.addEventListener("abort", relay, { once: true });
-        const log = openLayerLog(this.opts.logDir, env, layer);
+        const log = openLayerLog(this.opts.logDir, env, layer as Layer);
         const outcome = this.outcomes.get(layer)!;
         outcome.logFile = log.file;
         outcome.startedAt = new Date().toISOString();
@@ -182,7 +183,7 @@ class Run {
             log.event(e);
             this.opts.onEvent?.(e);
         };
-        log.write(`${env}-${layer} ${operation} on engine ${engine.name}`);
+        log.write(`${stackName(env, layer as Layer)} ${operation} on engine ${engine.name}`);
         let attempt = 0;
         try {
             for (;;) {
@@ -256,7 +257,7 @@ class Run {
             try {
                 out[source.layer as Layer] = await pending;
             } catch (err) {
-                const message = `reading outputs of ${this.opts.env}-${source.layer}: ${describe(err)}`;
+                const message = `reading outputs of ${stackName(this.opts.env, source.layer as Layer)}: ${describe(err)}`;
                 throw err instanceof TransientError ? new TransientError(message, err) : new Error(message, { cause: err });
             }
         }

@@ -10,6 +10,7 @@ import type { Environment } from "../../environments/schema";
 import { buildPackConfig, type RuleConfig } from "../../policies/config";
 import { allRules } from "../../policies/rules";
 import type { Severity } from "../engine";
+import { InputError } from "../../common/errors";
 import { writeAtomically } from "../files";
 
 /**
@@ -18,13 +19,20 @@ import { writeAtomically } from "../files";
  */
 export function policyConfig(env: Environment): Record<string, RuleConfig> {
     const ownRegistry = env.registry.kind === "local" ? env.registry.server : `*.dkr.ecr.${env.aws?.region ?? "*"}.amazonaws.com`;
-    return buildPackConfig({
-        requireDigest: env.policy.requireDigest,
-        allowedRegistries: env.policy.allowedRegistries.length > 0 ? env.policy.allowedRegistries : [ownRegistry],
-        minReplicas: env.policy.minReplicas,
-        profile: env.policy.profile,
-        enforceBestPractices: env.policy.enforceBestPractices,
-    }, allRules);
+    try {
+        return buildPackConfig({
+            requireDigest: env.policy.requireDigest,
+            allowedRegistries: env.policy.allowedRegistries.length > 0 ? env.policy.allowedRegistries : [ownRegistry],
+            minReplicas: env.policy.minReplicas,
+            profile: env.policy.profile,
+            enforceBestPractices: env.policy.enforceBestPractices,
+            exemptions: env.policy.exemptions,
+            allowedHostPorts: env.policy.allowedHostPorts,
+        }, allRules);
+    } catch (err) {
+        // What the schema cannot know (rule ids, port order) is checked by the pack's own parser.
+        throw new InputError(`environments/${env.name}.yaml: policy: ${(err as Error).message.replace(/^pack settings: /, "")}`);
+    }
 }
 
 /** Writes the config as the JSON file `--policy-pack-config` reads (mode 0600) and returns its path. */

@@ -7,6 +7,7 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as analyzerproto from "@pulumi/pulumi/proto/analyzer_pb";
 import { SECRET_MARKER, type Enforcement, type PolicyViolation, type RecordedResource, type Severity } from "../engine";
 import type { Layer } from "../../stacks/graph";
+import { isControlTag } from "../../policies/rules/util/controls";
 
 // The SDK's rpc specialSigKey / specialSecretSig, copied: loading the SDK runtime to read
 // them would add ~0.2 s to the orchestrator's start-up.
@@ -127,10 +128,6 @@ export interface PolicyMeta {
     /** Names of the config properties the policy declares. */
     configKeys: string[];
     remediation?: string;
-}
-
-function isControlTag(tag: string): boolean {
-    return tag.startsWith("PSS:") || tag.startsWith("CIS-") || /^C-\d{4}$/.test(tag);
 }
 
 export function policyMetaOf(p: analyzerproto.PolicyInfo): PolicyMeta {

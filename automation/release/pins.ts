@@ -5,6 +5,7 @@
  * the file atomically, so an interrupted write leaves the old pins or the new ones, never a mix.
  */
 import * as fs from "fs";
+import { removeStaleTemps, writeAtomically } from "../files";
 import * as path from "path";
 import { type Document, isMap, isScalar, parseDocument } from "yaml";
 import { displayPath, environmentsDir, loadEnvironment, parseEnvironment } from "../../environments/load";
@@ -34,6 +35,8 @@ export function environmentFile(env: string, dir: string = environmentsDir()): s
 
 /** The pins an environment declares (empty when it has no `release:` section). */
 export function readPins(env: string, dir: string = environmentsDir()): Pins & { id?: string } {
+    // Every promotion and rollback reads the pins first: the place to clear what a killed writer left.
+    removeStaleTemps(dir);
     const e = loadEnvironment(env, dir);
     return { id: e.release?.id, images: { ...(e.release?.images ?? {}) }, charts: { ...(e.release?.charts ?? {}) } };
 }
@@ -126,37 +129,14 @@ export function renderPins(text: string, file: string, env: string, pins: Pins, 
     return next;
 }
 
-/**
- * Writes `text` to `file` atomically: a temp file in the same directory, fsync, rename,
- * then fsync of the directory so the rename itself survives a crash.
- */
-export function writeFileAtomic(file: string, text: string): void {
-    const dir = path.dirname(file);
-    const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.tmp`);
-    const fd = fs.openSync(tmp, "w", 0o644);
-    try {
-        fs.writeSync(fd, text);
-        fs.fsyncSync(fd);
-    } finally {
-        fs.closeSync(fd);
-    }
-    pauseAt("after-temp-file");
-    try {
-        fs.renameSync(tmp, file);
-    } catch (err) {
-        fs.rmSync(tmp, { force: true });
-        throw err;
-    }
-    const dirFd = fs.openSync(dir, "r");
-    try { fs.fsyncSync(dirFd); } catch { /* some file systems refuse fsync on directories */ } finally { fs.closeSync(dirFd); }
-}
-
 /** Validates and atomically writes new pins into environments/<env>.yaml; returns the environment as written. */
 export function writePins(env: string, pins: Pins, id?: string, dir: string = environmentsDir()): Environment {
     const file = environmentFile(env, dir);
+    removeStaleTemps(dir);
     loadEnvironment(env, dir);
     const next = renderPins(fs.readFileSync(file, "utf8"), displayPath(file), env, pins, id);
-    writeFileAtomic(file, next);
+    // Through the shared atomic write, which also clears the temporary files of a writer killed mid-write.
+    writeAtomically(file, next, { beforeRename: () => pauseAt("after-temp-file") });
     return loadEnvironment(env, dir);
 }
 

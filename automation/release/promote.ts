@@ -8,6 +8,7 @@ import type { Engine } from "../engine";
 import { InputError } from "../../common/errors";
 import { DIGEST_REF } from "../../common/patterns";
 import { loadEnvironment } from "../../environments/load";
+import type { Environment } from "../../environments/schema";
 import { diffPins, effectiveCharts, environmentsDir, type Pins, readPins } from "./pins";
 import { lastRun, runProblem } from "../state/runs";
 import type { ReleasePlan } from "./write";
@@ -25,6 +26,9 @@ export interface PromotionRequest {
     reason?: string;
     /** Environments folder; default INFRA_ENVIRONMENTS_DIR or environments/. */
     dir?: string;
+    /** The two environments' files, when the caller has already loaded them. */
+    source?: Environment;
+    target?: Environment;
 }
 
 export interface PromotionPlan extends ReleasePlan {
@@ -50,8 +54,8 @@ export function validatePromotionRequest(req: Pick<PromotionRequest, "from" | "t
 export async function planPromotion(req: PromotionRequest): Promise<PromotionPlan> {
     validatePromotionRequest(req);
     const dir = req.dir ?? environmentsDir();
-    const source = loadEnvironment(req.from, dir);
-    const target = loadEnvironment(req.to, dir);
+    const source = req.source ?? loadEnvironment(req.from, dir);
+    const target = req.target ?? loadEnvironment(req.to, dir);
     const overridden: string[] = [];
 
     if (target.promotesFrom !== req.from) {

@@ -7,8 +7,9 @@ import { awsRules } from "./aws";
 import { chartRules } from "./charts";
 import { meshRules } from "./mesh";
 import { rbacRules } from "./rbac";
+import { stackRules } from "./stack";
 import { workloadRules } from "./workload";
 
 export { workloadRules } from "./workload";
 
-export const allRules: readonly Rule[] = [...workloadRules, ...rbacRules, ...meshRules, ...awsRules, ...chartRules];
+export const allRules: readonly Rule[] = [...workloadRules, ...rbacRules, ...meshRules, ...awsRules, ...chartRules, ...stackRules];

@@ -5,6 +5,8 @@
  */
 import * as assert from "assert";
 import { allRules, workloadRules } from "../rules";
+import { RELATION_RULES } from "../rules/stack";
+import { controlTags } from "../rules/util/controls";
 import { privilegedContainer } from "../rules/workload/privileged-container";
 import { minReplicas } from "../rules/workload/min-replicas";
 import { isAllowedRegistry, parseImage } from "../rules/util/image";
@@ -34,9 +36,21 @@ const WITHOUT_CONTROL = new Set([
     "topology-spread",
     "service-external-name",
     "priority-class",
+    // Availability and wiring checks between objects: no benchmark speaks of them.
+    "pdb-coverage",
+    "hpa-target",
+    "selector-matches-pods",
+    // Reports the pack's own exemptions: an audit trail, not a control.
+    "policy-exemptions",
 ]);
 
 const loaded = loadCases();
+
+/**
+ * A single object is not a stack: the rules that relate objects (a Deployment to its PDB and
+ * NetworkPolicies) are left out of the one-resource cases and tested by their stack cases.
+ */
+const singleObjectRules = allRules.filter((r) => !RELATION_RULES.has(r.name));
 
 /** The variant trips its rule, and any other rule only if the case declares it in alsoViolates. */
 function assertFired(findings: Finding[], rule: string, also: string[] = []): void {
@@ -52,12 +66,12 @@ describe("policy rules (direct)", () => {
         describe(file, () => {
             for (const c of cases) {
                 it(`${c.rule}: compliant ${c.type} passes every rule`, async () => {
-                    const findings = await runRules(allRules, [{ type: c.type, name: "compliant", props: c.compliant }]);
+                    const findings = await runRules(singleObjectRules, [{ type: c.type, name: "compliant", props: c.compliant }]);
                     assert.deepStrictEqual(findings, [], `compliant fixture for ${c.rule} is flagged`);
                 });
                 for (const b of c.broken) {
                     it(`${c.rule}: ${b.name}`, async () => {
-                        const findings = await runRules(allRules, [{ type: c.type, name: "broken", props: b.props }], b.config);
+                        const findings = await runRules(singleObjectRules, [{ type: c.type, name: "broken", props: b.props }], b.config);
                         assertFired(findings, c.rule, b.alsoViolates);
                     });
                 }
@@ -68,7 +82,7 @@ describe("policy rules (direct)", () => {
                 });
                 for (const b of s.broken) {
                     it(`${s.rule}: ${b.name}`, async () => {
-                        const findings = await runRules(allRules, b.resources);
+                        const findings = await runRules(allRules, b.resources, b.config);
                         assertFired(findings, s.rule, b.alsoViolates);
                     });
                 }
@@ -91,17 +105,28 @@ describe("policy rules (direct)", () => {
             assert.ok(SEVERITIES.includes(rule.severity), `${rule.name}: severity ${rule.severity}`);
             assert.ok(LEVELS.includes(rule.enforcementLevel ?? ""), `${rule.name}: no enforcementLevel`);
             assert.ok(rule.controls, `${rule.name}: no controls`);
-            if (rule.controls.kubescape) assert.match(rule.controls.kubescape, /^C-\d{4}$/, `${rule.name}: kubescape id`);
+            assert.ok(rule.remediationSteps.length > 10, `${rule.name}: no remediation steps`);
+            const c = rule.controls;
+            if (c.pss) assert.match(`${c.pss.level}/${c.pss.control}`, /^(baseline|restricted)\/[a-z-]+$/, `${rule.name}: PSS control`);
+            for (const id of [...(c.cisKubernetes ?? []), ...(c.cisEks ?? []), ...(c.cisAws ?? [])]) assert.match(id, /^\d+(\.\d+)+$/, `${rule.name}: CIS id ${id}`);
+            for (const id of c.awsFsbp ?? []) assert.match(id, /^[A-Z0-9]+\.\d+$/, `${rule.name}: FSBP id ${id}`);
+            for (const id of c.kubescape ?? []) assert.match(id, /^C-\d{4}$/, `${rule.name}: kubescape id ${id}`);
+            if (c.awsFsbp) assert.ok(rule.name.match(/^(eks|ec2|ecr|kms|s3|iam)-/), `${rule.name}: FSBP ids on an AWS rule only`);
         }
         const withoutControl = allRules
             .filter((r) => !WITHOUT_CONTROL.has(r.name))
-            .filter((r) => ![r.controls.pss, r.controls.cis, r.controls.kubescape].some(Boolean))
+            .filter((r) => controlTags(r.controls).filter((t) => !t.startsWith("NSA-CISA:")).length === 0)
             .map((r) => r.name);
         assert.deepStrictEqual(withoutControl, [], "rules without a standard control id");
         for (const rule of workloadRules) {
-            assert.ok((rule.remediationSteps ?? "").length > 10, `${rule.name}: no remediation message`);
             if (rule.controls.pss) assert.strictEqual(rule.enforcementLevel, "mandatory", `${rule.name}: PSS rules are mandatory`);
         }
+    });
+
+    it("publishes controls as tags: PSS, CIS Kubernetes and EKS, NSA-CISA, AWS FSBP, Kubescape", () => {
+        assert.deepStrictEqual(controlTags(privilegedContainer.controls), ["PSS:baseline/privileged", "CIS-K8s-5.2.2", "CIS-EKS-4.2.1", "NSA-CISA:pod-security", "C-0057"]);
+        const eks = allRules.find((r) => r.name === "eks-endpoint-not-public")!;
+        assert.deepStrictEqual(controlTags(eks.controls), ["CIS-EKS-5.4.1", "NSA-CISA:network-separation", "AWS-FSBP:EKS.1", "C-0227"]);
     });
 
     it("messages name the container and the field path", async () => {

@@ -35,7 +35,7 @@ export interface FixtureResource {
 export interface StackCase {
     rule: string;
     compliant: FixtureResource[];
-    broken: { name: string; resources: FixtureResource[]; alsoViolates?: string[] }[];
+    broken: { name: string; resources: FixtureResource[]; config?: Record<string, unknown>; alsoViolates?: string[] }[];
 }
 
 /** One reportViolation call. */

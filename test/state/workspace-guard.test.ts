@@ -27,7 +27,10 @@ describe("the run-state folder and the suite's workspace guard", () => {
             fs.appendFileSync(path.join(root, ".infra", "runs", "dev.jsonl"), "{}\n");
             assert.deepEqual(changedPaths(b, snapshot(root)), [path.join(".infra", "runs", "dev.jsonl")]);
             fs.mkdirSync(path.join(root, "environments"));
-            assert.deepEqual(changedPaths(b, snapshot(root)), [path.join(".infra", "runs", "dev.jsonl"), "environments"].sort());
+            assert.deepEqual(changedPaths(b, snapshot(root)), [path.join(".infra", "runs", "dev.jsonl"), "environments", "top:environments"].sort());
+            const c = snapshot(root);
+            fs.mkdirSync(path.join(root, "runs"));
+            assert.deepEqual(changedPaths(c, snapshot(root)), ["top:runs"], "a stray folder at the top level");
         } finally {
             fs.rmSync(root, { recursive: true, force: true });
         }

@@ -1,7 +1,8 @@
 /**
  * Mocha root hooks for the whole suite: every run a test starts keeps its state in a temporary
  * folder (INFRA_STATE_DIR, inherited by spawned CLIs), and the suite fails if the project's own
- * `.infra/` or `environments/` changed while it ran, so no test can touch a user's workspace.
+ * `.infra/` or `environments/` changed while it ran, or a new file or folder appeared at the
+ * project's top level, so no test can touch a user's workspace.
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -22,6 +23,7 @@ export function snapshot(root: string, entries: readonly string[] = GUARDED): Ma
         if (stat.isDirectory()) for (const e of fs.readdirSync(full).sort()) walk(path.join(rel, e));
     };
     for (const e of entries) walk(e);
+    for (const e of fs.readdirSync(root)) out.set(`top:${e}`, "present");
     return out;
 }
 

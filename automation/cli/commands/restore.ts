@@ -6,7 +6,7 @@ import { EngineName, ENGINES, envOption, providersOptionSpec } from "../options"
 
 export const command = "restore";
 export const describe = "Restore an environment's stack state from a backup (verifies it first; needs --yes)";
-export const examples: ReadonlyArray<[string, string]> = [["$0 restore --env prod --from backups/prod-0601 --yes", "restore prod's state"]];
+export const examples: ReadonlyArray<[string, string]> = [["$0 restore --env prod --from ~/backups/infra-prod-0601 --yes", "restore prod's state"]];
 
 export function builder(y: Argv) {
     return envOption(y)

@@ -1,4 +1,4 @@
-import type { ResourceRule } from "../types";
+import { rule } from "../util/rule";
 import { asList, asObject, isTrue, label } from "./util";
 
 /** Each block device a resource declares, with its path and encrypted flag. */
@@ -27,16 +27,20 @@ function devices(type: string, props: Record<string, unknown>): { where: string;
  * (ideally with a customer KMS key) protects snapshots and detached volumes.
  * Severity medium; CIS AWS Foundations 3.0.0 2.2.1.
  */
-export const ec2EbsEncrypted: ResourceRule = {
-    name: "ec2-ebs-encrypted",
-    description: "EBS volumes in launch templates, instances and volumes must set encrypted = true.",
-    severity: "medium",
-    enforcementLevel: "mandatory",
-    controls: { cis: "CIS-AWS-2.2.1" },
-    validateResource: (args, reportViolation) => {
+export const ec2EbsEncrypted = rule(
+    {
+        name: "ec2-ebs-encrypted",
+        description: "EBS volumes in launch templates, instances and volumes must set encrypted = true.",
+        severity: "medium",
+        enforcementLevel: "mandatory",
+        controls: { cisAws: ["2.2.1"], awsFsbp: ["EC2.3"] },
+        remediationSteps: "Set encrypted = true on every EBS block device (ebs.encrypted in launch templates and instances, encrypted on aws.ebs.Volume), with a customer KMS key.",
+        scope: "resource",
+    },
+    (args, reportViolation) => {
         for (const d of devices(args.type, args.props)) {
             if (isTrue(d.encrypted)) continue;
             reportViolation(`${label(args)} declares an unencrypted EBS volume at ${d.where}: set encrypted = true (and kmsKeyId to a customer key).`);
         }
     },
-};
+);

@@ -1,4 +1,4 @@
-import type { ResourceRule } from "../types";
+import { rule } from "../util/rule";
 import { label } from "./util";
 
 /**
@@ -7,16 +7,20 @@ import { label } from "./util";
  * tags keep a tag bound to one digest. AWS Foundational Security Best Practices ECR.2.
  * Severity medium.
  */
-export const ecrImmutableTags: ResourceRule = {
-    name: "ecr-immutable-tags",
-    description: "ECR repositories must use immutable image tags.",
-    severity: "medium",
-    enforcementLevel: "mandatory",
-    controls: {},
-    validateResource: (args, reportViolation) => {
+export const ecrImmutableTags = rule(
+    {
+        name: "ecr-immutable-tags",
+        description: "ECR repositories must use immutable image tags.",
+        severity: "medium",
+        enforcementLevel: "mandatory",
+        controls: { awsFsbp: ["ECR.2"] },
+        remediationSteps: "Set imageTagMutability = \"IMMUTABLE\" on the repository and deploy by digest.",
+        scope: "resource",
+    },
+    (args, reportViolation) => {
         if (args.type !== "aws:ecr/repository:Repository") return;
         const mutability = String(args.props.imageTagMutability ?? "MUTABLE");
         if (mutability.startsWith("IMMUTABLE")) return;
         reportViolation(`${label(args)} has imageTagMutability ${mutability}: set imageTagMutability = "IMMUTABLE".`);
     },
-};
+);

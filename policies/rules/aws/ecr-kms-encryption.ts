@@ -1,4 +1,4 @@
-import type { ResourceRule } from "../types";
+import { rule } from "../util/rule";
 import { asList, asObject, label } from "./util";
 
 /**
@@ -6,13 +6,17 @@ import { asList, asObject, label } from "./util";
  * key. AES256 still encrypts at rest; KMS adds key policies, CloudTrail records of key use and
  * the ability to revoke access. Severity low; advisory.
  */
-export const ecrKmsEncryption: ResourceRule = {
-    name: "ecr-kms-encryption",
-    description: "ECR repositories should be encrypted with a KMS key.",
-    severity: "low",
-    enforcementLevel: "advisory",
-    controls: {},
-    validateResource: (args, reportViolation) => {
+export const ecrKmsEncryption = rule(
+    {
+        name: "ecr-kms-encryption",
+        description: "ECR repositories should be encrypted with a KMS key.",
+        severity: "low",
+        enforcementLevel: "advisory",
+        controls: {},
+        remediationSteps: "Set encryptionConfigurations = [{ encryptionType: \"KMS\", kmsKey: <key ARN> }] on the repository.",
+        scope: "resource",
+    },
+    (args, reportViolation) => {
         if (args.type !== "aws:ecr/repository:Repository") return;
         const type = asObject(asList(args.props.encryptionConfigurations)[0]).encryptionType;
         if (typeof type === "string" && type.toUpperCase().startsWith("KMS")) return;
@@ -21,4 +25,4 @@ export const ecrKmsEncryption: ResourceRule = {
                 `set encryptionConfigurations [{ encryptionType: "KMS", kmsKey: <key ARN> }].`,
         );
     },
-};
+);

@@ -1,4 +1,4 @@
-import type { ResourceRule } from "../types";
+import { rule } from "../util/rule";
 import { asList, asObject, label } from "./util";
 
 /**
@@ -6,16 +6,20 @@ import { asList, asObject, label } from "./util";
  * vulnerabilities before it can be deployed.
  * Severity medium; CIS Amazon EKS 5.1.1, Kubescape C-0221.
  */
-export const ecrScanOnPush: ResourceRule = {
-    name: "ecr-scan-on-push",
-    description: "ECR repositories must scan images on push.",
-    severity: "medium",
-    enforcementLevel: "mandatory",
-    controls: { cis: "CIS-EKS-5.1.1", kubescape: "C-0221" },
-    validateResource: (args, reportViolation) => {
+export const ecrScanOnPush = rule(
+    {
+        name: "ecr-scan-on-push",
+        description: "ECR repositories must scan images on push.",
+        severity: "medium",
+        enforcementLevel: "mandatory",
+        controls: { cisEks: ["5.1.1"], nsaCisa: "pod-security", awsFsbp: ["ECR.1"], kubescape: ["C-0221"] },
+        remediationSteps: "Set imageScanningConfiguration.scanOnPush = true on the repository (or enable registry-wide enhanced scanning).",
+        scope: "resource",
+    },
+    (args, reportViolation) => {
         if (args.type !== "aws:ecr/repository:Repository") return;
         const scanning = asObject(asList(args.props.imageScanningConfiguration)[0]);
         if (scanning.scanOnPush === true) return;
         reportViolation(`${label(args)} does not scan images on push: set imageScanningConfiguration.scanOnPush = true.`);
     },
-};
+);

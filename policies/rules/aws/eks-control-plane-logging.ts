@@ -1,4 +1,4 @@
-import type { ResourceRule } from "../types";
+import { rule } from "../util/rule";
 import { configWithDefaults } from "../../config";
 import { asList, label } from "./util";
 
@@ -9,14 +9,14 @@ const ALL_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "sc
  * audit and authenticator logs there is no record of who did what through the API server.
  * Severity medium; CIS Amazon EKS 2.1.1, Kubescape C-0067.
  */
-export const eksControlPlaneLogging: ResourceRule = {
-    name: "eks-control-plane-logging",
-    description: "EKS clusters should enable all control-plane log types (api, audit, authenticator, controllerManager, scheduler).",
-    severity: "medium",
-    enforcementLevel: "advisory",
-    controls: { cis: "CIS-EKS-2.1.1", kubescape: "C-0067" },
-    configSchema: {
-        properties: {
+export const eksControlPlaneLogging = rule(
+    {
+        name: "eks-control-plane-logging",
+        description: "EKS clusters should enable all control-plane log types (api, audit, authenticator, controllerManager, scheduler).",
+        severity: "medium",
+        enforcementLevel: "advisory",
+        controls: { cisEks: ["2.1.1"], nsaCisa: "audit-logging", awsFsbp: ["EKS.8"], kubescape: ["C-0067"] },
+        settings: {
             requiredLogTypes: {
                 type: "array",
                 items: { type: "string", enum: ALL_LOG_TYPES },
@@ -24,8 +24,10 @@ export const eksControlPlaneLogging: ResourceRule = {
                 description: "Control-plane log types every cluster must enable.",
             },
         },
+        remediationSteps: "Set enabledClusterLogTypes = [\"api\", \"audit\", \"authenticator\", \"controllerManager\", \"scheduler\"] on the cluster.",
+        scope: "resource",
     },
-    validateResource: (args, reportViolation) => {
+    (args, reportViolation) => {
         if (args.type !== "aws:eks/cluster:Cluster") return;
         const { requiredLogTypes } = configWithDefaults(args, { requiredLogTypes: ALL_LOG_TYPES });
         const enabled = asList<string>(args.props.enabledClusterLogTypes);
@@ -33,4 +35,4 @@ export const eksControlPlaneLogging: ResourceRule = {
         if (missing.length === 0) return;
         reportViolation(`${label(args)} does not enable control-plane logs ${missing.join(", ")}: add them to enabledClusterLogTypes.`);
     },
-};
+);

@@ -1,4 +1,4 @@
-import type { ResourceRule } from "../types";
+import { rule } from "../util/rule";
 import { ANYWHERE, asList, asObject, label } from "./util";
 
 /**
@@ -7,13 +7,17 @@ import { ANYWHERE, asList, asObject, label } from "./util";
  * public access (private endpoint only) or restrict publicAccessCidrs to known networks.
  * Severity high; CIS Amazon EKS 5.4.1/5.4.2, Kubescape C-0227.
  */
-export const eksEndpointNotPublic: ResourceRule = {
-    name: "eks-endpoint-not-public",
-    description: "EKS API endpoints must be private or limited to specific CIDRs (not 0.0.0.0/0 or ::/0).",
-    severity: "high",
-    enforcementLevel: "mandatory",
-    controls: { cis: "CIS-EKS-5.4.1", kubescape: "C-0227" },
-    validateResource: (args, reportViolation) => {
+export const eksEndpointNotPublic = rule(
+    {
+        name: "eks-endpoint-not-public",
+        description: "EKS API endpoints must be private or limited to specific CIDRs (not 0.0.0.0/0 or ::/0).",
+        severity: "high",
+        enforcementLevel: "mandatory",
+        controls: { cisEks: ["5.4.1"], nsaCisa: "network-separation", awsFsbp: ["EKS.1"], kubescape: ["C-0227"] },
+        remediationSteps: "Set vpcConfig.endpointPublicAccess = false, or list the office/VPN CIDRs in vpcConfig.publicAccessCidrs.",
+        scope: "resource",
+    },
+    (args, reportViolation) => {
         if (args.type !== "aws:eks/cluster:Cluster") return;
         // vpcConfig is one block in current providers and was a one-element list in older ones.
         const vpc = asObject(asList(args.props.vpcConfig)[0]);
@@ -26,4 +30,4 @@ export const eksEndpointNotPublic: ResourceRule = {
                 `with endpointPrivateAccess=true, or list your office/VPN ranges in vpcConfig.publicAccessCidrs.`,
         );
     },
-};
+);

@@ -1,4 +1,4 @@
-import type { ResourceRule } from "../types";
+import { rule } from "../util/rule";
 import { asList, asObject, label } from "./util";
 
 /**
@@ -7,13 +7,17 @@ import { asList, asObject, label } from "./util";
  * can audit, rotate and revoke access to every Secret stored in etcd.
  * Severity high; CIS Amazon EKS 5.3.1, Kubescape C-0066.
  */
-export const eksSecretsEncryption: ResourceRule = {
-    name: "eks-secrets-encryption",
-    description: "EKS clusters must encrypt Kubernetes Secrets with a customer-managed KMS key.",
-    severity: "high",
-    enforcementLevel: "mandatory",
-    controls: { cis: "CIS-EKS-5.3.1", kubescape: "C-0066" },
-    validateResource: (args, reportViolation) => {
+export const eksSecretsEncryption = rule(
+    {
+        name: "eks-secrets-encryption",
+        description: "EKS clusters must encrypt Kubernetes Secrets with a customer-managed KMS key.",
+        severity: "high",
+        enforcementLevel: "mandatory",
+        controls: { cisEks: ["5.3.1"], nsaCisa: "network-separation", awsFsbp: ["EKS.3"], kubescape: ["C-0066"] },
+        remediationSteps: "Add encryptionConfig { resources: [\"secrets\"], provider.keyArn: <customer KMS key ARN> } to the cluster.",
+        scope: "resource",
+    },
+    (args, reportViolation) => {
         if (args.type !== "aws:eks/cluster:Cluster") return;
         // encryptionConfig is one block in current providers and was a list in older ones.
         const ok = asList<Record<string, unknown>>(args.props.encryptionConfig).some((c) => {
@@ -27,4 +31,4 @@ export const eksSecretsEncryption: ResourceRule = {
                 `{ resources: ["secrets"], provider: { keyArn: <KMS key ARN> } }.`,
         );
     },
-};
+);

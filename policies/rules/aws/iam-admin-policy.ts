@@ -1,4 +1,4 @@
-import type { ResourceRule } from "../types";
+import { rule } from "../util/rule";
 import { asList, asObject, label } from "./util";
 
 const POLICY_TYPES = ["aws:iam/policy:Policy", "aws:iam/rolePolicy:RolePolicy", "aws:iam/userPolicy:UserPolicy", "aws:iam/groupPolicy:GroupPolicy"];
@@ -50,13 +50,17 @@ function documents(type: string, props: Record<string, unknown>): { where: strin
  * principal uses, on its resources.
  * Severity critical; CIS AWS Foundations 3.0.0 1.16.
  */
-export const iamNoFullAdminPolicy: ResourceRule = {
-    name: "iam-no-full-admin-policy",
-    description: "IAM policies must not allow \"*\" actions on \"*\" resources, nor attach AdministratorAccess.",
-    severity: "critical",
-    enforcementLevel: "mandatory",
-    controls: { cis: "CIS-AWS-1.16" },
-    validateResource: (args, reportViolation) => {
+export const iamNoFullAdminPolicy = rule(
+    {
+        name: "iam-no-full-admin-policy",
+        description: "IAM policies must not allow \"*\" actions on \"*\" resources, nor attach AdministratorAccess.",
+        severity: "critical",
+        enforcementLevel: "mandatory",
+        controls: { cisAws: ["1.16"], awsFsbp: ["IAM.1"] },
+        remediationSteps: "Replace Action \"*\" on Resource \"*\" with the actions and resources the principal needs.",
+        scope: "resource",
+    },
+    (args, reportViolation) => {
         for (const { where, doc } of documents(args.type, args.props)) {
             if (!grantsFullAdmin(doc)) continue;
             reportViolation(`${label(args)} ${where} allows Action "*" on Resource "*": list the actions and resource ARNs the principal needs.`);
@@ -70,4 +74,4 @@ export const iamNoFullAdminPolicy: ResourceRule = {
             reportViolation(`${label(args)} attaches the AdministratorAccess managed policy: attach a least-privilege policy instead.`);
         }
     },
-};
+);

@@ -1,4 +1,4 @@
-import type { ResourceRule } from "../types";
+import { rule } from "../util/rule";
 import { IMDS_TYPES } from "./imdsv2";
 import { configWithDefaults } from "../../config";
 import { asList, asObject, label } from "./util";
@@ -9,16 +9,18 @@ import { asList, asObject, label } from "./util";
  * credentials; with 1 only the host can, and pods use IRSA / Pod Identity instead.
  * Severity medium; Kubescape C-0052 (instance metadata API), AWS EKS best practices.
  */
-export const ec2ImdsHopLimit: ResourceRule = {
-    name: "ec2-imds-hop-limit",
-    description: "Node launch templates should keep the IMDS hop limit at 1 so pods cannot reach node credentials.",
-    severity: "medium",
-    enforcementLevel: "advisory",
-    controls: { kubescape: "C-0052" },
-    configSchema: {
-        properties: { maxHopLimit: { type: "integer", minimum: 1, default: 1, description: "Largest httpPutResponseHopLimit allowed." } },
+export const ec2ImdsHopLimit = rule(
+    {
+        name: "ec2-imds-hop-limit",
+        description: "Node launch templates should keep the IMDS hop limit at 1 so pods cannot reach node credentials.",
+        severity: "medium",
+        enforcementLevel: "advisory",
+        controls: { nsaCisa: "network-separation", kubescape: ["C-0052"] },
+        settings: { maxHopLimit: { type: "integer", minimum: 1, default: 1, description: "Largest httpPutResponseHopLimit allowed." } },
+        remediationSteps: "Set metadataOptions.httpPutResponseHopLimit = 1 on node launch templates (pods get AWS access through IRSA or Pod Identity).",
+        scope: "resource",
     },
-    validateResource: (args, reportViolation) => {
+    (args, reportViolation) => {
         if (!IMDS_TYPES.includes(args.type)) return;
         const { maxHopLimit } = configWithDefaults(args, { maxHopLimit: 1 });
         const hops = Number(asObject(asList(args.props.metadataOptions)[0]).httpPutResponseHopLimit);
@@ -28,4 +30,4 @@ export const ec2ImdsHopLimit: ResourceRule = {
                 `credentials: set it to ${maxHopLimit} and give pods IAM roles through IRSA or EKS Pod Identity.`,
         );
     },
-};
+);

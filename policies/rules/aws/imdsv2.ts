@@ -1,4 +1,4 @@
-import type { ResourceRule } from "../types";
+import { rule } from "../util/rule";
 import { asList, asObject, label } from "./util";
 
 export const IMDS_TYPES = ["aws:ec2/launchTemplate:LaunchTemplate", "aws:ec2/instance:Instance"];
@@ -10,13 +10,17 @@ export const IMDS_TYPES = ["aws:ec2/launchTemplate:LaunchTemplate", "aws:ec2/ins
  * An instance with the metadata endpoint disabled passes.
  * Severity high; CIS AWS Foundations 3.0.0 5.6.
  */
-export const ec2ImdsV2Required: ResourceRule = {
-    name: "ec2-imdsv2-required",
-    description: "Launch templates and instances must require IMDSv2 (metadataOptions.httpTokens = \"required\").",
-    severity: "high",
-    enforcementLevel: "mandatory",
-    controls: { cis: "CIS-AWS-5.6" },
-    validateResource: (args, reportViolation) => {
+export const ec2ImdsV2Required = rule(
+    {
+        name: "ec2-imdsv2-required",
+        description: "Launch templates and instances must require IMDSv2 (metadataOptions.httpTokens = \"required\").",
+        severity: "high",
+        enforcementLevel: "mandatory",
+        controls: { cisAws: ["5.6"], nsaCisa: "network-separation", awsFsbp: ["EC2.8"] },
+        remediationSteps: "Set metadataOptions.httpTokens = \"required\" on launch templates and instances.",
+        scope: "resource",
+    },
+    (args, reportViolation) => {
         if (!IMDS_TYPES.includes(args.type)) return;
         const md = asObject(asList(args.props.metadataOptions)[0]);
         if (md.httpEndpoint === "disabled" || md.httpTokens === "required") return;
@@ -25,4 +29,4 @@ export const ec2ImdsV2Required: ResourceRule = {
                 `set metadataOptions.httpTokens to "required".`,
         );
     },
-};
+);

@@ -1,5 +1,5 @@
+import { rule } from "../util/rule";
 import type { PolicyResource } from "@pulumi/policy";
-import type { StackRule } from "../types";
 import { asObject, label } from "./util";
 
 const BUCKETS = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
@@ -27,13 +27,17 @@ function refersTo(b: PolicyResource, ref: unknown): boolean {
  * choice visible, reviewable and protected from drift.
  * Severity medium; CIS AWS Foundations 1.4.0 2.1.1.
  */
-export const s3BucketEncryption: StackRule = {
-    name: "s3-bucket-encryption",
-    description: "S3 buckets should declare default server-side encryption.",
-    severity: "medium",
-    enforcementLevel: "advisory",
-    controls: { cis: "CIS-AWS-2.1.1" },
-    validateStack: (args, reportViolation) => {
+export const s3BucketEncryption = rule(
+    {
+        name: "s3-bucket-encryption",
+        description: "S3 buckets should declare default server-side encryption.",
+        severity: "medium",
+        enforcementLevel: "advisory",
+        controls: { cisAws: ["2.1.1"] },
+        remediationSteps: "Add an aws.s3.BucketServerSideEncryptionConfiguration for the bucket with sseAlgorithm \"aws:kms\" and a customer KMS key.",
+        scope: "stack-args",
+    },
+    (args, reportViolation) => {
         const sse = args.resources.filter((r) => SSE.includes(r.type));
         for (const b of args.resources.filter((r) => BUCKETS.includes(r.type))) {
             if (Object.keys(asObject(b.props.serverSideEncryptionConfiguration)).length > 0) continue;
@@ -46,4 +50,4 @@ export const s3BucketEncryption: StackRule = {
             );
         }
     },
-};
+);

@@ -1,4 +1,4 @@
-import type { ResourceRule } from "../types";
+import { rule } from "../util/rule";
 import { asList, asObject, label } from "./util";
 
 const PUBLIC_ACLS = ["public-read", "public-read-write", "authenticated-read"];
@@ -17,13 +17,17 @@ function publicGrants(grants: unknown[], uriOf: (g: Record<string, unknown>) => 
  * groups, on the bucket itself or through a separate BucketAcl/BucketAclV2 resource.
  * Severity critical; CIS AWS Foundations 3.0.0 2.1.4.
  */
-export const s3NoPublicAcl: ResourceRule = {
-    name: "s3-no-public-acl",
-    description: "S3 buckets must not grant access to everyone or to any AWS account through ACLs.",
-    severity: "critical",
-    enforcementLevel: "mandatory",
-    controls: { cis: "CIS-AWS-2.1.4" },
-    validateResource: (args, reportViolation) => {
+export const s3NoPublicAcl = rule(
+    {
+        name: "s3-no-public-acl",
+        description: "S3 buckets must not grant access to everyone or to any AWS account through ACLs.",
+        severity: "critical",
+        enforcementLevel: "mandatory",
+        controls: { cisAws: ["2.1.4"], awsFsbp: ["S3.2", "S3.3"] },
+        remediationSteps: "Use acl \"private\" (or no ACL with BucketOwnerEnforced ownership) and grant access through bucket policies to named principals.",
+        scope: "resource",
+    },
+    (args, reportViolation) => {
         let acl: unknown;
         let grants: string[] = [];
         if (BUCKETS.includes(args.type)) {
@@ -43,4 +47,4 @@ export const s3NoPublicAcl: ResourceRule = {
             reportViolation(`${label(args)} grants access to ${g.split("/").pop()}: remove that grant; share through IAM or presigned URLs.`);
         }
     },
-};
+);

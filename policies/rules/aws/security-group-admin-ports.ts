@@ -1,4 +1,4 @@
-import type { ResourceRule } from "../types";
+import { rule } from "../util/rule";
 import { configWithDefaults } from "../../config";
 import { ANYWHERE, asList, asObject, label } from "./util";
 
@@ -54,14 +54,14 @@ function openedPorts(ing: Ingress, ports: number[]): number[] {
  * Reach them through a VPN, SSM Session Manager or a bastion CIDR instead.
  * Severity critical; CIS AWS Foundations 3.0.0 5.2 (IPv4) and 5.3 (IPv6).
  */
-export const ec2NoPublicAdminPorts: ResourceRule = {
-    name: "ec2-no-public-admin-ports",
-    description: "Security groups must not open administrative or data ports (or all traffic) to 0.0.0.0/0 or ::/0.",
-    severity: "critical",
-    enforcementLevel: "mandatory",
-    controls: { cis: "CIS-AWS-5.2" },
-    configSchema: {
-        properties: {
+export const ec2NoPublicAdminPorts = rule(
+    {
+        name: "ec2-no-public-admin-ports",
+        description: "Security groups must not open administrative or data ports (or all traffic) to 0.0.0.0/0 or ::/0.",
+        severity: "critical",
+        enforcementLevel: "mandatory",
+        controls: { cisAws: ["5.2"], nsaCisa: "network-separation", awsFsbp: ["EC2.53", "EC2.54"] },
+        settings: {
             adminPorts: {
                 type: "array",
                 items: { type: "integer", minimum: 0, maximum: 65535 },
@@ -69,8 +69,10 @@ export const ec2NoPublicAdminPorts: ResourceRule = {
                 description: "Ports that must not be open to the internet.",
             },
         },
+        remediationSteps: "Limit the ingress rule's cidrBlocks to known networks, or reach the hosts through SSM Session Manager or a bastion.",
+        scope: "resource",
     },
-    validateResource: (args, reportViolation) => {
+    (args, reportViolation) => {
         const { adminPorts } = configWithDefaults(args, { adminPorts: DEFAULT_ADMIN_PORTS });
         for (const ing of ingresses(args.type, args.props)) {
             const open = ing.cidrs.filter((c) => ANYWHERE.includes(c));
@@ -84,4 +86,4 @@ export const ec2NoPublicAdminPorts: ResourceRule = {
             );
         }
     },
-};
+);

@@ -1,19 +1,23 @@
-import type { ResourceRule } from "../types";
-import { exemptionsSchema, reportValues, truthy } from "./util";
+import { rule } from "../util/rule";
+import { chartExemptionsSchema, reportValues, truthy } from "./util";
 
 /**
  * Prevents Helm releases whose values set allowPrivilegeEscalation: true, which lets a process
  * gain more privileges than its parent (setuid binaries, file capabilities).
  * Severity high; Pod Security Standards restricted/privilege-escalation, CIS Kubernetes 5.2.6, Kubescape C-0016.
  */
-export const chartNoPrivilegeEscalation: ResourceRule = {
-    name: "chart-no-privilege-escalation",
-    description: "Helm values must not set allowPrivilegeEscalation: true.",
-    severity: "high",
-    enforcementLevel: "mandatory",
-    controls: { pss: "restricted/privilege-escalation", cis: "CIS-K8s-5.2.6", kubescape: "C-0016" },
-    configSchema: { properties: { ...exemptionsSchema } },
-    validateResource: (args, reportViolation) =>
+export const chartNoPrivilegeEscalation = rule(
+    {
+        name: "chart-no-privilege-escalation",
+        description: "Helm values must not set allowPrivilegeEscalation: true.",
+        severity: "high",
+        enforcementLevel: "mandatory",
+        controls: { pss: { level: "restricted", control: "privilege-escalation" }, cisKubernetes: ["5.2.6"], cisEks: ["4.2.5"], nsaCisa: "pod-security", kubescape: ["C-0016"] },
+        settings: { ...chartExemptionsSchema },
+        remediationSteps: "Set allowPrivilegeEscalation: false in the values.",
+        scope: "resource",
+    },
+    (args, reportViolation) =>
         reportValues(
             args,
             reportViolation,
@@ -21,4 +25,4 @@ export const chartNoPrivilegeEscalation: ResourceRule = {
             "which allows privilege escalation",
             "set allowPrivilegeEscalation: false.",
         ),
-};
+);

@@ -1,19 +1,23 @@
-import type { ResourceRule } from "../types";
-import { exemptionsSchema, reportValues } from "./util";
+import { rule } from "../util/rule";
+import { chartExemptionsSchema, reportValues } from "./util";
 
 /**
  * Prevents Helm releases whose values run containers as root: runAsUser 0 anywhere in the values
  * tree, or runAsNonRoot false (which removes the kubelet's refusal to start a root container).
  * Severity high; Pod Security Standards restricted/running-as-non-root, CIS Kubernetes 5.2.7, Kubescape C-0013.
  */
-export const chartNoRootUser: ResourceRule = {
-    name: "chart-no-root-user",
-    description: "Helm values must not set runAsUser: 0 or runAsNonRoot: false.",
-    severity: "high",
-    enforcementLevel: "mandatory",
-    controls: { pss: "restricted/running-as-non-root", cis: "CIS-K8s-5.2.7", kubescape: "C-0013" },
-    configSchema: { properties: { ...exemptionsSchema } },
-    validateResource: (args, reportViolation) =>
+export const chartNoRootUser = rule(
+    {
+        name: "chart-no-root-user",
+        description: "Helm values must not set runAsUser: 0 or runAsNonRoot: false.",
+        severity: "high",
+        enforcementLevel: "mandatory",
+        controls: { pss: { level: "restricted", control: "running-as-non-root" }, cisKubernetes: ["5.2.7"], cisEks: ["4.2.6"], nsaCisa: "pod-security", kubescape: ["C-0013"] },
+        settings: { ...chartExemptionsSchema },
+        remediationSteps: "Set runAsNonRoot: true and a non-zero runAsUser in the values.",
+        scope: "resource",
+    },
+    (args, reportViolation) =>
         reportValues(
             args,
             reportViolation,
@@ -21,4 +25,4 @@ export const chartNoRootUser: ResourceRule = {
             "which lets the container run as root",
             "use a non-zero runAsUser and runAsNonRoot: true.",
         ),
-};
+);

@@ -1,5 +1,5 @@
-import type { ResourceRule } from "../types";
-import { exemptionsSchema, reportValues } from "./util";
+import { rule } from "../util/rule";
+import { chartExemptionsSchema, reportValues } from "./util";
 
 /**
  * Prevents Helm releases whose values switch off the chart's pod or container security context
@@ -8,14 +8,18 @@ import { exemptionsSchema, reportValues } from "./util";
  * (non-root user, no privilege escalation, dropped capabilities) in one line.
  * Severity medium; Kubescape C-0211 (apply security context), CIS Kubernetes 5.7.3.
  */
-export const chartSecurityContextEnabled: ResourceRule = {
-    name: "chart-security-context-enabled",
-    description: "Helm values must not disable the chart's securityContext (enabled: false).",
-    severity: "medium",
-    enforcementLevel: "mandatory",
-    controls: { cis: "CIS-K8s-5.7.3", kubescape: "C-0211" },
-    configSchema: { properties: { ...exemptionsSchema } },
-    validateResource: (args, reportViolation) =>
+export const chartSecurityContextEnabled = rule(
+    {
+        name: "chart-security-context-enabled",
+        description: "Helm values must not disable the chart's securityContext (enabled: false).",
+        severity: "medium",
+        enforcementLevel: "mandatory",
+        controls: { cisKubernetes: ["5.7.3"], nsaCisa: "pod-security", kubescape: ["C-0211"] },
+        settings: { ...chartExemptionsSchema },
+        remediationSteps: "Remove enabled: false from the chart's securityContext values (keep the chart's hardened defaults).",
+        scope: "resource",
+    },
+    (args, reportViolation) =>
         reportValues(
             args,
             reportViolation,
@@ -23,4 +27,4 @@ export const chartSecurityContextEnabled: ResourceRule = {
             "which disables the chart's security context",
             "remove it (keep the chart's defaults) or set enabled: true with your own hardened values.",
         ),
-};
+);

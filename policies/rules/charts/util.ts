@@ -31,8 +31,12 @@ export const DEFAULT_EXEMPTIONS: Exemption[] = [
     { chart: "prometheus-node-exporter", path: "hostPID", reason: "node exporter reads host process metrics" },
 ];
 
-export const exemptionsSchema = {
-    exemptions: {
+/**
+ * The chart rules' own setting, `chartExemptions` (chart + values path). Pack-wide exemptions by
+ * namespace, name prefix, image or URN are `exemptions` (config.ts), which these rules honour too.
+ */
+export const chartExemptionsSchema = {
+    chartExemptions: {
         type: "array" as const,
         items: {
             type: "object" as const,
@@ -100,7 +104,7 @@ export function reportValues(
 ): void {
     if (!isHelm(args.type)) return;
     const chart = chartName(args.props);
-    const exemptions = args.getConfig<{ exemptions?: Exemption[] }>()?.exemptions ?? DEFAULT_EXEMPTIONS;
+    const exemptions = args.getConfig<{ chartExemptions?: Exemption[] }>()?.chartExemptions ?? DEFAULT_EXEMPTIONS;
     for (const hit of walkValues(args.props.values ?? {})) {
         if (!matches(hit) || isExempt(chart, hit.path, exemptions)) continue;
         reportViolation(

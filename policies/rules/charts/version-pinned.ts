@@ -1,4 +1,4 @@
-import type { ResourceRule } from "../types";
+import { rule } from "../util/rule";
 import { chartName, isHelm } from "./util";
 
 /** True for an exact chart version ("1.2.3", "v1.2.3-rc.1"), false for ranges ("^1.2", "~1", "1.x", "*", ">=1"). */
@@ -12,13 +12,17 @@ export function isExactVersion(v: unknown): boolean {
  * promotion cannot guarantee that prod runs what staging ran. Local chart paths are skipped.
  * Severity low; advisory.
  */
-export const chartVersionPinned: ResourceRule = {
-    name: "chart-version-pinned",
-    description: "Helm releases should pin an exact chart version.",
-    severity: "low",
-    enforcementLevel: "advisory",
-    controls: {},
-    validateResource: (args, reportViolation) => {
+export const chartVersionPinned = rule(
+    {
+        name: "chart-version-pinned",
+        description: "Helm releases should pin an exact chart version.",
+        severity: "low",
+        enforcementLevel: "advisory",
+        controls: {},
+        remediationSteps: "Set version to an exact chart version (e.g. 65.1.1), not a range or nothing.",
+        scope: "resource",
+    },
+    (args, reportViolation) => {
         if (!isHelm(args.type)) return;
         const chart = typeof args.props.chart === "string" ? args.props.chart : "";
         if (/^(\.{0,2}\/|file:\/\/)/.test(chart)) return;
@@ -30,4 +34,4 @@ export const chartVersionPinned: ResourceRule = {
                 `set version to the exact chart version (e.g. "1.2.3") and let promotion update it.`,
         );
     },
-};
+);

@@ -1,4 +1,4 @@
-import type { ResourceRule } from "../types";
+import { rule } from "../util/rule";
 import { configWithDefaults } from "../../config";
 import { qualifiedName } from "../util/kind";
 import { DESTINATION_RULE, isKind } from "./util";
@@ -45,16 +45,18 @@ function tlsModes(spec: DestinationRuleSpec) {
  * External hosts (TLS origination to a ServiceEntry) are not in scope.
  * Severity medium; Istio security best practices (DestinationRule TLS settings).
  */
-export const meshDestinationRuleIstioMutual: ResourceRule = {
-    name: "mesh-destination-rule-istio-mutual",
-    description: "DestinationRules for in-mesh hosts should not set TLS mode DISABLE or SIMPLE.",
-    severity: "medium",
-    enforcementLevel: "advisory",
-    controls: {},
-    configSchema: {
-        properties: { clusterDomain: { type: "string", default: "cluster.local", description: "Kubernetes cluster DNS domain." } },
+export const meshDestinationRuleIstioMutual = rule(
+    {
+        name: "mesh-destination-rule-istio-mutual",
+        description: "DestinationRules for in-mesh hosts should not set TLS mode DISABLE or SIMPLE.",
+        severity: "medium",
+        enforcementLevel: "advisory",
+        controls: { nsaCisa: "network-separation" },
+        settings: { clusterDomain: { type: "string", default: "cluster.local", description: "Kubernetes cluster DNS domain." } },
+        remediationSteps: "Set trafficPolicy.tls.mode to ISTIO_MUTUAL, or remove the tls block to use auto mTLS.",
+        scope: "resource",
     },
-    validateResource: (args, reportViolation) => {
+    (args, reportViolation) => {
         if (!isKind(args.type, args.props, DESTINATION_RULE.group, DESTINATION_RULE.kind)) return;
         const { clusterDomain } = configWithDefaults(args, { clusterDomain: "cluster.local" });
         const spec = (args.props.spec ?? {}) as DestinationRuleSpec;
@@ -67,4 +69,4 @@ export const meshDestinationRuleIstioMutual: ResourceRule = {
             );
         }
     },
-};
+);

@@ -1,4 +1,4 @@
-import type { StackRule } from "../types";
+import { rule } from "../util/rule";
 import { configWithDefaults } from "../../config";
 import { metaOf } from "../util/kind";
 import { helmChartName, isKind, PEER_AUTHENTICATION } from "./util";
@@ -13,21 +13,23 @@ const DEFAULT_ROOT = "istio-system";
  * The root namespace is the `rootNamespace` config, else istiod's values.meshConfig.rootNamespace,
  * else istio-system. Severity high; Istio security best practices (mesh-wide STRICT mTLS).
  */
-export const meshStrictMtlsMeshWide: StackRule = {
-    name: "mesh-strict-mtls-mesh-wide",
-    description: "A stack with Istio must define a mesh-wide STRICT PeerAuthentication in the root namespace.",
-    severity: "high",
-    enforcementLevel: "mandatory",
-    controls: {},
-    configSchema: {
-        properties: {
+export const meshStrictMtlsMeshWide = rule(
+    {
+        name: "mesh-strict-mtls-mesh-wide",
+        description: "A stack with Istio must define a mesh-wide STRICT PeerAuthentication in the root namespace.",
+        severity: "high",
+        enforcementLevel: "mandatory",
+        controls: { nsaCisa: "network-separation" },
+        settings: {
             rootNamespace: {
                 type: "string",
                 description: "Istio root namespace (meshConfig.rootNamespace); defaults to istiod's values, else istio-system.",
             },
         },
+        remediationSteps: "Add a PeerAuthentication in the Istio root namespace (istio-system) with no selector and spec.mtls.mode STRICT.",
+        scope: "stack-args",
     },
-    validateStack: (args, reportViolation) => {
+    (args, reportViolation) => {
         const cfg = configWithDefaults(args, { rootNamespace: undefined as string | undefined });
         const istiod = args.resources.find((r) => helmChartName(r.type, r.props) === "istiod");
         const peerAuths = args.resources.filter((r) => isKind(r.type, r.props, PEER_AUTHENTICATION.group, PEER_AUTHENTICATION.kind));
@@ -47,4 +49,4 @@ export const meshStrictMtlsMeshWide: StackRule = {
             istiod?.urn,
         );
     },
-};
+);

@@ -1,4 +1,4 @@
-import type { ResourceRule } from "../types";
+import { rule } from "../util/rule";
 import { configWithDefaults } from "../../config";
 import { metaOf } from "../util/kind";
 import { exemptNamespacesSchema, isKind, SYSTEM_NAMESPACES } from "./util";
@@ -10,14 +10,18 @@ import { exemptNamespacesSchema, isKind, SYSTEM_NAMESPACES } from "./util";
  * Namespaces with no injection label are left alone (revision labels or ambient mode may apply).
  * Severity high; Istio security best practices (all workloads in the mesh).
  */
-export const meshNamespaceInjectionEnabled: ResourceRule = {
-    name: "mesh-namespace-injection-enabled",
-    description: "Application namespaces must not disable Istio sidecar injection (istio-injection=disabled).",
-    severity: "high",
-    enforcementLevel: "mandatory",
-    controls: {},
-    configSchema: { properties: { ...exemptNamespacesSchema } },
-    validateResource: (args, reportViolation) => {
+export const meshNamespaceInjectionEnabled = rule(
+    {
+        name: "mesh-namespace-injection-enabled",
+        description: "Application namespaces must not disable Istio sidecar injection (istio-injection=disabled).",
+        severity: "high",
+        enforcementLevel: "mandatory",
+        controls: { nsaCisa: "network-separation" },
+        settings: { ...exemptNamespacesSchema },
+        remediationSteps: "Label the namespace istio-injection=enabled (or istio.io/rev=<revision>), or remove the \"disabled\" label.",
+        scope: "resource",
+    },
+    (args, reportViolation) => {
         if (!isKind(args.type, args.props, "", "Namespace")) return;
         const { exemptNamespaces } = configWithDefaults(args, { exemptNamespaces: SYSTEM_NAMESPACES });
         const { name, labels } = metaOf(args.props);
@@ -28,4 +32,4 @@ export const meshNamespaceInjectionEnabled: ResourceRule = {
                 `(or an istio.io/rev label), or add the namespace to exemptNamespaces if it is not part of the mesh.`,
         );
     },
-};
+);

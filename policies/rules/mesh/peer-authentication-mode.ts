@@ -1,4 +1,4 @@
-import type { ResourceRule } from "../types";
+import { rule } from "../util/rule";
 import { qualifiedName } from "../util/kind";
 import { isKind, PEER_AUTHENTICATION } from "./util";
 
@@ -25,13 +25,17 @@ function modes(spec: Record<string, unknown>): { where: string; mode: string }[]
  * path that STRICT mTLS closes, so a peer without a mesh identity can reach the workload.
  * Severity high; Istio security best practices ("use STRICT mutual TLS").
  */
-export const meshPeerAuthenticationStrict: ResourceRule = {
-    name: "mesh-peer-authentication-strict",
-    description: "PeerAuthentication must not set mTLS mode PERMISSIVE or DISABLE at any level.",
-    severity: "high",
-    enforcementLevel: "mandatory",
-    controls: {},
-    validateResource: (args, reportViolation) => {
+export const meshPeerAuthenticationStrict = rule(
+    {
+        name: "mesh-peer-authentication-strict",
+        description: "PeerAuthentication must not set mTLS mode PERMISSIVE or DISABLE at any level.",
+        severity: "high",
+        enforcementLevel: "mandatory",
+        controls: { nsaCisa: "network-separation" },
+        remediationSteps: "Set spec.mtls.mode (and every portLevelMtls mode) to STRICT.",
+        scope: "resource",
+    },
+    (args, reportViolation) => {
         if (!isKind(args.type, args.props, PEER_AUTHENTICATION.group, PEER_AUTHENTICATION.kind)) return;
         const spec = (args.props.spec ?? {}) as Record<string, unknown>;
         for (const { where, mode } of modes(spec)) {
@@ -42,4 +46,4 @@ export const meshPeerAuthenticationStrict: ResourceRule = {
             );
         }
     },
-};
+);

@@ -1,4 +1,4 @@
-import type { ResourceRule } from "../types";
+import { rule } from "../util/rule";
 import { configWithDefaults } from "../../config";
 import { k8sKind, metaOf, qualifiedName } from "../util/kind";
 import { get } from "../util/podspec";
@@ -25,14 +25,18 @@ const TEMPLATE_PATH: Record<string, string[]> = {
  * some Jobs opt out on purpose (a sidecar keeps them from completing); review each one.
  * Severity medium; Istio security best practices (all workloads in the mesh).
  */
-export const meshWorkloadSidecarInjection: ResourceRule = {
-    name: "mesh-workload-sidecar-injection",
-    description: "Workloads should not opt out of Istio sidecar injection with sidecar.istio.io/inject: \"false\".",
-    severity: "medium",
-    enforcementLevel: "advisory",
-    controls: {},
-    configSchema: { properties: { ...exemptNamespacesSchema } },
-    validateResource: (args, reportViolation) => {
+export const meshWorkloadSidecarInjection = rule(
+    {
+        name: "mesh-workload-sidecar-injection",
+        description: "Workloads should not opt out of Istio sidecar injection with sidecar.istio.io/inject: \"false\".",
+        severity: "medium",
+        enforcementLevel: "advisory",
+        controls: { nsaCisa: "network-separation" },
+        settings: { ...exemptNamespacesSchema },
+        remediationSteps: "Remove sidecar.istio.io/inject: \"false\" from the pod template (label and annotation).",
+        scope: "resource",
+    },
+    (args, reportViolation) => {
         const k = k8sKind(args.type, args.props);
         if (!k || !(k.kind in TEMPLATE_PATH) || !["", "apps", "batch"].includes(k.group)) return;
         const { exemptNamespaces } = configWithDefaults(args, { exemptNamespaces: SYSTEM_NAMESPACES });
@@ -46,4 +50,4 @@ export const meshWorkloadSidecarInjection: ResourceRule = {
                 `remove it so the pod joins the mesh with mTLS, or move the workload to an exempt namespace.`,
         );
     },
-};
+);

@@ -1,4 +1,4 @@
-import type { ResourceRule } from "../types";
+import { rule } from "../util/rule";
 import { reportBindingSubjects } from "./util";
 
 const ANONYMOUS = ["system:anonymous", "system:unauthenticated"];
@@ -8,16 +8,20 @@ const ANONYMOUS = ["system:anonymous", "system:unauthenticated"];
  * the role grants is then available to anyone who can reach the API server without credentials.
  * Severity critical; Kubescape C-0262 (anonymous access enabled).
  */
-export const rbacNoAnonymousSubject: ResourceRule = {
-    name: "rbac-no-anonymous-subject",
-    description: "Bindings must not grant permissions to system:anonymous or system:unauthenticated.",
-    severity: "critical",
-    enforcementLevel: "mandatory",
-    controls: { kubescape: "C-0262" },
-    validateResource: (args, reportViolation) =>
+export const rbacNoAnonymousSubject = rule(
+    {
+        name: "rbac-no-anonymous-subject",
+        description: "Bindings must not grant permissions to system:anonymous or system:unauthenticated.",
+        severity: "critical",
+        enforcementLevel: "mandatory",
+        controls: { kubescape: ["C-0262"] },
+        remediationSteps: "Remove system:anonymous and system:unauthenticated from the subjects; bind authenticated identities only.",
+        scope: "resource",
+    },
+    (args, reportViolation) =>
         reportBindingSubjects(args, reportViolation, (s) =>
             (s.kind === "User" || s.kind === "Group") && s.name !== undefined && ANONYMOUS.includes(s.name)
                 ? `grants its role to ${s.kind} ${s.name}: remove that subject and bind an authenticated user, group or service account instead.`
                 : undefined,
         ),
-};
+);

@@ -1,4 +1,4 @@
-import type { ResourceRule } from "../types";
+import { rule } from "../util/rule";
 import { configWithDefaults } from "../../config";
 import { metaOf } from "../util/kind";
 import { bindingKind } from "./util";
@@ -9,14 +9,14 @@ import { bindingKind } from "./util";
  * still includes its Secrets and RBAC). Break-glass access belongs outside the stack.
  * Severity critical; CIS Kubernetes 5.1.1, Kubescape C-0185.
  */
-export const rbacNoClusterAdminBinding: ResourceRule = {
-    name: "rbac-no-cluster-admin-binding",
-    description: "Bindings must not reference the cluster-admin ClusterRole.",
-    severity: "critical",
-    enforcementLevel: "mandatory",
-    controls: { cis: "CIS-K8s-5.1.1", kubescape: "C-0185" },
-    configSchema: {
-        properties: {
+export const rbacNoClusterAdminBinding = rule(
+    {
+        name: "rbac-no-cluster-admin-binding",
+        description: "Bindings must not reference the cluster-admin ClusterRole.",
+        severity: "critical",
+        enforcementLevel: "mandatory",
+        controls: { cisKubernetes: ["5.1.1"], cisEks: ["4.1.1"], kubescape: ["C-0185"] },
+        settings: {
             exemptBindings: {
                 type: "array",
                 items: { type: "string" },
@@ -24,8 +24,10 @@ export const rbacNoClusterAdminBinding: ResourceRule = {
                 description: "Binding metadata.name values allowed to reference cluster-admin.",
             },
         },
+        remediationSteps: "Bind a Role or ClusterRole that grants only the verbs and resources the subjects need.",
+        scope: "resource",
     },
-    validateResource: (args, reportViolation) => {
+    (args, reportViolation) => {
         const kind = bindingKind(args.type, args.props);
         if (!kind) return;
         const roleRef = (args.props.roleRef ?? {}) as { kind?: string; name?: string };
@@ -38,4 +40,4 @@ export const rbacNoClusterAdminBinding: ResourceRule = {
                 `bind a Role or ClusterRole that grants only the verbs and resources the subjects need.`,
         );
     },
-};
+);

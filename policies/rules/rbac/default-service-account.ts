@@ -1,4 +1,4 @@
-import type { ResourceRule } from "../types";
+import { rule } from "../util/rule";
 import { metaOf } from "../util/kind";
 import { reportBindingSubjects } from "./util";
 
@@ -8,13 +8,17 @@ import { reportBindingSubjects } from "./util";
  * service account runs as "default", so the permissions become ambient for the namespace.
  * Severity medium; CIS Kubernetes 5.1.5, Kubescape C-0189.
  */
-export const rbacNoDefaultServiceAccountBinding: ResourceRule = {
-    name: "rbac-no-default-service-account-binding",
-    description: "Bindings must not grant permissions to the default service account (or all service accounts).",
-    severity: "medium",
-    enforcementLevel: "mandatory",
-    controls: { cis: "CIS-K8s-5.1.5", kubescape: "C-0189" },
-    validateResource: (args, reportViolation) => {
+export const rbacNoDefaultServiceAccountBinding = rule(
+    {
+        name: "rbac-no-default-service-account-binding",
+        description: "Bindings must not grant permissions to the default service account (or all service accounts).",
+        severity: "medium",
+        enforcementLevel: "mandatory",
+        controls: { cisKubernetes: ["5.1.5"], cisEks: ["4.1.5"], kubescape: ["C-0189"] },
+        remediationSteps: "Create a dedicated ServiceAccount for the workload and bind that instead of default (or system:serviceaccounts).",
+        scope: "resource",
+    },
+    (args, reportViolation) => {
         const { namespace } = metaOf(args.props);
         reportBindingSubjects(args, reportViolation, (s) => {
             const isDefault = s.kind === "ServiceAccount" && s.name === "default";
@@ -24,4 +28,4 @@ export const rbacNoDefaultServiceAccountBinding: ResourceRule = {
             return `grants its role to ${who}: create a dedicated ServiceAccount for the workload and bind that instead.`;
         });
     },
-};
+);

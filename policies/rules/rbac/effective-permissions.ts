@@ -1,9 +1,10 @@
+import { rule } from "../util/rule";
 import type { PolicyResource } from "@pulumi/policy";
-import type { StackRule } from "../types";
 import { BUILTIN_CLUSTER_ROLES } from "./builtin-roles";
 import { DANGEROUS_GRANTS } from "./dangerous";
 import { configWithDefaults } from "../../config";
 import { metaOf } from "../util/kind";
+import { selects, type LabelSelector } from "../util/labels";
 import { bindingKind, describeRule, roleKind, rulesOf, subjectsOf, type PolicyRule } from "./util";
 
 interface Config {
@@ -31,27 +32,6 @@ interface RoleEntry {
 function namedBy(role: RoleEntry, refName: string): boolean {
     if (role.name === refName) return true;
     return role.autonamed && refName.startsWith(`${role.name}-`) && /^[0-9a-f]{7,8}$/.test(refName.slice(role.name.length + 1));
-}
-
-interface LabelSelector {
-    matchLabels?: Record<string, string>;
-    matchExpressions?: { key: string; operator: string; values?: string[] }[];
-}
-
-/** Label-selector semantics (matchLabels and matchExpressions) as the aggregation controller applies them. */
-function selects(selector: LabelSelector, labels: Record<string, string>): boolean {
-    const byLabels = Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
-    const byExpr = (selector.matchExpressions ?? []).every((e) => {
-        const has = Object.prototype.hasOwnProperty.call(labels, e.key);
-        switch (e.operator) {
-            case "In": return has && (e.values ?? []).includes(labels[e.key]);
-            case "NotIn": return !has || !(e.values ?? []).includes(labels[e.key]);
-            case "Exists": return has;
-            case "DoesNotExist": return !has;
-            default: return false;
-        }
-    });
-    return byLabels && byExpr;
 }
 
 /** Rules a ClusterRole really grants: its own, plus those of the stack ClusterRoles its aggregationRule selects. */
@@ -96,14 +76,14 @@ function isExempt(binding: PolicyResource, kind: string, cfg: Config, roleName: 
  * Prevents: granting dangerous permissions indirectly through a binding review that only sees
  * a role name. Severity high; CIS Kubernetes 5.1.2/5.1.3/5.1.8, Kubescape C-0186/C-0187/C-0191.
  */
-export const rbacEffectivePermissions: StackRule = {
-    name: "rbac-effective-permissions",
-    description: "Bindings must not reach a role that grants wildcards, Secrets read, escalate/bind/impersonate or exec.",
-    severity: "high",
-    enforcementLevel: "mandatory",
-    controls: { cis: "CIS-K8s-5.1.3", kubescape: "C-0187" },
-    configSchema: {
-        properties: {
+export const rbacEffectivePermissions = rule(
+    {
+        name: "rbac-effective-permissions",
+        description: "Bindings must not reach a role that grants wildcards, Secrets read, escalate/bind/impersonate or exec.",
+        severity: "high",
+        enforcementLevel: "mandatory",
+        controls: { cisKubernetes: ["5.1.3"], cisEks: ["4.1.3"], kubescape: ["C-0187"] },
+        settings: {
             exemptNamespaces: {
                 type: "array",
                 items: { type: "string" },
@@ -113,8 +93,10 @@ export const rbacEffectivePermissions: StackRule = {
             exemptRoles: { type: "array", items: { type: "string" }, default: [], description: "Referenced role names not checked." },
             exemptBindings: { type: "array", items: { type: "string" }, default: [], description: "Binding names not checked." },
         },
+        remediationSteps: "Bind a narrower role that lists only the verbs and resources the subjects need.",
+        scope: "stack-args",
     },
-    validateStack: (args, reportViolation) => {
+    (args, reportViolation) => {
         const cfg = configWithDefaults(args, DEFAULTS);
         const roles: RoleEntry[] = [];
         for (const r of args.resources) {
@@ -159,4 +141,4 @@ export const rbacEffectivePermissions: StackRule = {
             );
         }
     },
-};
+);

@@ -1,4 +1,4 @@
-import type { ResourceRule } from "../types";
+import { rule } from "../util/rule";
 import { ESCALATION } from "./dangerous";
 import { exemptRolesSchema, reportRoleGrants } from "./util";
 
@@ -9,14 +9,18 @@ import { exemptRolesSchema, reportRoleGrants } from "./util";
  * A bind limited with resourceNames (e.g. only to "view") is the safe form and passes.
  * Severity high; CIS Kubernetes 5.1.8, Kubescape C-0191.
  */
-export const rbacNoEscalateBindImpersonate: ResourceRule = {
-    name: "rbac-no-escalate-bind-impersonate",
-    description: "Roles must not grant escalate or bind on roles, or impersonate on users/groups/service accounts.",
-    severity: "high",
-    enforcementLevel: "mandatory",
-    controls: { cis: "CIS-K8s-5.1.8", kubescape: "C-0191" },
-    configSchema: { properties: { ...exemptRolesSchema } },
-    validateResource: (args, reportViolation) =>
+export const rbacNoEscalateBindImpersonate = rule(
+    {
+        name: "rbac-no-escalate-bind-impersonate",
+        description: "Roles must not grant escalate or bind on roles, or impersonate on users/groups/service accounts.",
+        severity: "high",
+        enforcementLevel: "mandatory",
+        controls: { cisKubernetes: ["5.1.8"], cisEks: ["4.1.8"], kubescape: ["C-0191"] },
+        settings: { ...exemptRolesSchema },
+        remediationSteps: "Remove escalate, bind and impersonate from the rule, or limit them with resourceNames to reviewed roles.",
+        scope: "resource",
+    },
+    (args, reportViolation) =>
         reportRoleGrants(
             args,
             reportViolation,
@@ -24,4 +28,4 @@ export const rbacNoEscalateBindImpersonate: ResourceRule = {
             "escalate, bind or impersonate",
             "remove these verbs, or limit bind to specific roles with resourceNames.",
         ),
-};
+);

@@ -1,4 +1,4 @@
-import type { ResourceRule } from "../types";
+import { rule } from "../util/rule";
 import { exemptRolesSchema, reportRoleGrants } from "./util";
 
 // nodes/proxy verbs follow the HTTP method of the proxied kubelet request (GET=get, POST=create, ...).
@@ -10,14 +10,18 @@ const ANY_VERB = ["get", "create", "update", "patch", "delete"];
  * logging and admission control; even "get" is enough over WebSocket.
  * Severity high; CIS Kubernetes 5.1.10, Kubescape C-0279.
  */
-export const rbacNoNodeProxy: ResourceRule = {
-    name: "rbac-no-node-proxy",
-    description: "Roles must not grant any verb on nodes/proxy.",
-    severity: "high",
-    enforcementLevel: "mandatory",
-    controls: { cis: "CIS-K8s-5.1.10", kubescape: "C-0279" },
-    configSchema: { properties: { ...exemptRolesSchema } },
-    validateResource: (args, reportViolation) =>
+export const rbacNoNodeProxy = rule(
+    {
+        name: "rbac-no-node-proxy",
+        description: "Roles must not grant any verb on nodes/proxy.",
+        severity: "high",
+        enforcementLevel: "mandatory",
+        controls: { cisKubernetes: ["5.1.10"], kubescape: ["C-0279"] },
+        settings: { ...exemptRolesSchema },
+        remediationSteps: "Remove nodes/proxy from the rule; read node metrics through the metrics API instead.",
+        scope: "resource",
+    },
+    (args, reportViolation) =>
         reportRoleGrants(
             args,
             reportViolation,
@@ -25,4 +29,4 @@ export const rbacNoNodeProxy: ResourceRule = {
             "access to nodes/proxy (the kubelet API)",
             "remove nodes/proxy; scrape kubelet metrics through nodes/metrics instead.",
         ),
-};
+);

@@ -1,4 +1,4 @@
-import type { ResourceRule } from "../types";
+import { rule } from "../util/rule";
 import { exemptRolesSchema, reportRoleGrants } from "./util";
 
 /**
@@ -8,14 +8,18 @@ import { exemptRolesSchema, reportRoleGrants } from "./util";
  * this is advisory: review the subjects and prefer granting workload controllers instead.
  * Severity medium; CIS Kubernetes 5.1.4, Kubescape C-0188.
  */
-export const rbacNoPodCreate: ResourceRule = {
-    name: "rbac-no-pod-create",
-    description: "Roles should not create, update or patch Pods directly.",
-    severity: "medium",
-    enforcementLevel: "advisory",
-    controls: { cis: "CIS-K8s-5.1.4", kubescape: "C-0188" },
-    configSchema: { properties: { ...exemptRolesSchema } },
-    validateResource: (args, reportViolation) =>
+export const rbacNoPodCreate = rule(
+    {
+        name: "rbac-no-pod-create",
+        description: "Roles should not create, update or patch Pods directly.",
+        severity: "medium",
+        enforcementLevel: "advisory",
+        controls: { cisKubernetes: ["5.1.4"], cisEks: ["4.1.4"], kubescape: ["C-0188"] },
+        settings: { ...exemptRolesSchema },
+        remediationSteps: "Let a controller (Deployment, Job) create pods; remove create/update/patch on pods from the role.",
+        scope: "resource",
+    },
+    (args, reportViolation) =>
         reportRoleGrants(
             args,
             reportViolation,
@@ -23,4 +27,4 @@ export const rbacNoPodCreate: ResourceRule = {
             "create/update/patch on pods",
             "grant it only to controllers that must create pods, and list them in exemptRoles after review.",
         ),
-};
+);

@@ -1,4 +1,4 @@
-import type { ResourceRule } from "../types";
+import { rule } from "../util/rule";
 import { EXEC } from "./dangerous";
 import { exemptRolesSchema, reportRoleGrants } from "./util";
 
@@ -8,14 +8,18 @@ import { exemptRolesSchema, reportRoleGrants } from "./util";
  * kubectl uses POST (create) and the WebSocket protocol uses GET (get), so both verbs count.
  * Severity high; Kubescape C-0002 (exec into container).
  */
-export const rbacNoPodExec: ResourceRule = {
-    name: "rbac-no-pod-exec",
-    description: "Roles must not grant create or get on pods/exec or pods/attach.",
-    severity: "high",
-    enforcementLevel: "mandatory",
-    controls: { kubescape: "C-0002" },
-    configSchema: { properties: { ...exemptRolesSchema } },
-    validateResource: (args, reportViolation) =>
+export const rbacNoPodExec = rule(
+    {
+        name: "rbac-no-pod-exec",
+        description: "Roles must not grant create or get on pods/exec or pods/attach.",
+        severity: "high",
+        enforcementLevel: "mandatory",
+        controls: { kubescape: ["C-0002"] },
+        settings: { ...exemptRolesSchema },
+        remediationSteps: "Remove create/get on pods/exec and pods/attach; give break-glass access outside the stack.",
+        scope: "resource",
+    },
+    (args, reportViolation) =>
         reportRoleGrants(
             args,
             reportViolation,
@@ -23,4 +27,4 @@ export const rbacNoPodExec: ResourceRule = {
             "exec/attach into pods",
             "remove pods/exec and pods/attach; debug through logs, metrics or an audited break-glass role.",
         ),
-};
+);

@@ -1,4 +1,4 @@
-import type { ResourceRule } from "../types";
+import { rule } from "../util/rule";
 import { SECRETS } from "./dangerous";
 import { exemptRolesSchema, reportRoleGrants } from "./util";
 
@@ -8,14 +8,18 @@ import { exemptRolesSchema, reportRoleGrants } from "./util";
  * all credentials in the namespace" (or the cluster, for a ClusterRole).
  * Severity high; CIS Kubernetes 5.1.2, Kubescape C-0186.
  */
-export const rbacNoSecretsRead: ResourceRule = {
-    name: "rbac-no-secrets-read",
-    description: "Roles must not read Secrets (get/list/watch) unless limited to named Secrets with resourceNames.",
-    severity: "high",
-    enforcementLevel: "mandatory",
-    controls: { cis: "CIS-K8s-5.1.2", kubescape: "C-0186" },
-    configSchema: { properties: { ...exemptRolesSchema } },
-    validateResource: (args, reportViolation) =>
+export const rbacNoSecretsRead = rule(
+    {
+        name: "rbac-no-secrets-read",
+        description: "Roles must not read Secrets (get/list/watch) unless limited to named Secrets with resourceNames.",
+        severity: "high",
+        enforcementLevel: "mandatory",
+        controls: { cisKubernetes: ["5.1.2"], cisEks: ["4.1.2"], kubescape: ["C-0186"] },
+        settings: { ...exemptRolesSchema },
+        remediationSteps: "Drop get/list/watch on secrets, or limit get to the needed Secrets with resourceNames.",
+        scope: "resource",
+    },
+    (args, reportViolation) =>
         reportRoleGrants(
             args,
             reportViolation,
@@ -23,4 +27,4 @@ export const rbacNoSecretsRead: ResourceRule = {
             "read access to Secrets",
             "drop get/list/watch on secrets, or limit get to the needed Secrets with resourceNames.",
         ),
-};
+);

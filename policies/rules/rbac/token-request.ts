@@ -1,4 +1,4 @@
-import type { ResourceRule } from "../types";
+import { rule } from "../util/rule";
 import { exemptRolesSchema, reportRoleGrants } from "./util";
 
 /**
@@ -7,14 +7,18 @@ import { exemptRolesSchema, reportRoleGrants } from "./util";
  * act with that account's permissions.
  * Severity high; CIS Kubernetes 5.1.13, Kubescape C-0282.
  */
-export const rbacNoTokenRequest: ResourceRule = {
-    name: "rbac-no-token-request",
-    description: "Roles must not grant create on serviceaccounts/token.",
-    severity: "high",
-    enforcementLevel: "mandatory",
-    controls: { cis: "CIS-K8s-5.1.13", kubescape: "C-0282" },
-    configSchema: { properties: { ...exemptRolesSchema } },
-    validateResource: (args, reportViolation) =>
+export const rbacNoTokenRequest = rule(
+    {
+        name: "rbac-no-token-request",
+        description: "Roles must not grant create on serviceaccounts/token.",
+        severity: "high",
+        enforcementLevel: "mandatory",
+        controls: { cisKubernetes: ["5.1.13"], kubescape: ["C-0282"] },
+        settings: { ...exemptRolesSchema },
+        remediationSteps: "Remove create on serviceaccounts/token; workloads get their own token through a projected volume.",
+        scope: "resource",
+    },
+    (args, reportViolation) =>
         reportRoleGrants(
             args,
             reportViolation,
@@ -22,4 +26,4 @@ export const rbacNoTokenRequest: ResourceRule = {
             "create on serviceaccounts/token",
             "remove it, or limit it with resourceNames to the one service account whose token is needed.",
         ),
-};
+);

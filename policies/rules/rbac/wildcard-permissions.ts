@@ -1,4 +1,4 @@
-import type { ResourceRule } from "../types";
+import { rule } from "../util/rule";
 import { describeRule, exemptRolesSchema, reportRoleRules } from "./util";
 
 /**
@@ -7,14 +7,18 @@ import { describeRule, exemptRolesSchema, reportRoleRules } from "./util";
  * cluster. A rule with apiGroups "*" and resources "*" is the cluster-admin shape.
  * Severity high; CIS Kubernetes 5.1.3, Kubescape C-0187.
  */
-export const rbacNoWildcardPermissions: ResourceRule = {
-    name: "rbac-no-wildcard-permissions",
-    description: "Roles and ClusterRoles must list verbs and resources explicitly instead of using \"*\".",
-    severity: "high",
-    enforcementLevel: "mandatory",
-    controls: { cis: "CIS-K8s-5.1.3", kubescape: "C-0187" },
-    configSchema: { properties: { ...exemptRolesSchema } },
-    validateResource: (args, reportViolation) =>
+export const rbacNoWildcardPermissions = rule(
+    {
+        name: "rbac-no-wildcard-permissions",
+        description: "Roles and ClusterRoles must list verbs and resources explicitly instead of using \"*\".",
+        severity: "high",
+        enforcementLevel: "mandatory",
+        controls: { cisKubernetes: ["5.1.3"], cisEks: ["4.1.3"], kubescape: ["C-0187"] },
+        settings: { ...exemptRolesSchema },
+        remediationSteps: "Replace \"*\" in verbs, resources and apiGroups with the exact values the subjects need.",
+        scope: "resource",
+    },
+    (args, reportViolation) =>
         reportRoleRules(args, reportViolation, (rule) => {
             const wildVerbs = (rule.verbs ?? []).includes("*");
             const wildResources = (rule.resources ?? []).includes("*");
@@ -22,4 +26,4 @@ export const rbacNoWildcardPermissions: ResourceRule = {
             const what = [wildVerbs ? "verbs" : "", wildResources ? "resources" : ""].filter(Boolean).join(" and ");
             return `uses "*" in ${what} in rule ${describeRule(rule)}: list the exact verbs and resources the subject needs.`;
         }),
-};
+);

@@ -92,8 +92,32 @@ const TEMPLATE_PATHS: Record<string, string[]> = {
 };
 const GENERIC_TEMPLATE_PATHS: string[][] = [["spec", "template"], ["spec", "jobTemplate", "spec", "template"]];
 
-/** Locates the pod spec of a workload resource, or undefined when the resource has none. */
+/**
+ * The plain object behind the policy SDK's unknown-checking proxy (the same for every rule of
+ * one request, as the pack deserializes a request's inputs once), or the object itself.
+ */
+export function rawTarget(props: Obj): object {
+    const target = props["__getSpecialProxyTarget"];
+    return target && typeof target === "object" ? target : props;
+}
+
+const podViews = new WeakMap<object, { type: string; name: string; view: PodView | undefined }>();
+
+/**
+ * Locates the pod spec of a workload resource, or undefined when the resource has none. Found
+ * once per request and shared by every pod rule; the view still reads through the proxy it was
+ * found with, so an unknown value still stops the rule that reads it.
+ */
 export function podViewOf(type: string, props: Obj, resourceName: string): PodView | undefined {
+    const key = rawTarget(props);
+    const hit = podViews.get(key);
+    if (hit && hit.type === type && hit.name === resourceName) return hit.view;
+    const view = findPodView(type, props, resourceName);
+    podViews.set(key, { type, name: resourceName, view });
+    return view;
+}
+
+function findPodView(type: string, props: Obj, resourceName: string): PodView | undefined {
     const kind = kindOf(type, props);
     if (!kind) return undefined;
     const candidates = kind in TEMPLATE_PATHS ? [TEMPLATE_PATHS[kind]] : GENERIC_TEMPLATE_PATHS;

@@ -1,76 +1,29 @@
 /**
- * Builders that turn a small check function into a complete CrossGuard rule object, so each
- * rule file holds only what it checks: locating the pod spec, reading and validating config,
- * skipping exempt namespaces and reporting are done once, here.
+ * The one builder every rule is made with: `rule(meta, check)`. The meta says what the rule is
+ * (id, severity, enforcement, controls, remediation, settings) and its `scope`, which decides
+ * what `check` receives:
+ *
+ *   "pods"              the pod spec of any workload        -> messages
+ *   { kinds: [...] }    a Kubernetes object of those kinds  -> messages
+ *   "stack"             the indexed stack (util/stack.ts)   -> { object, message } findings
+ *   "resource"          CrossGuard's own args and report    (rules over non-Kubernetes resources)
+ *   "stack-args"        CrossGuard's own stack args and report
+ *
+ * Locating the pod spec, reading and validating config, the exemptions, prefixing messages
+ * with the object and reporting on the right URN are done once, here.
  */
-import type { EnforcementLevel, ResourceValidationArgs } from "@pulumi/policy";
+import type { PolicyConfigSchema, ReportViolation, ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
+import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { configSchema, readConfig, type ConfigKey, type PackConfig } from "../../config";
-import type { Controls, ResourceRule } from "../types";
+import type { Controls, ResourceRule, StackRule } from "../types";
+import { exemptionFor, imagesOf, isExempt, type ExemptionTarget } from "./exemptions";
+import { metaOf } from "./kind";
 import { kindOf, namespaceOf, objectNameOf, podViewOf, type Obj, type PodView } from "./podspec";
+import { stackViewOf, type StackObject, type StackView } from "./stack";
 
-/** What every rule declares besides its check. */
-export interface RuleMeta {
-    /** Stable kebab-case id; renaming it breaks policy config and suppressions. */
-    name: string;
-    description: string;
-    severity: ResourceRule["severity"];
-    enforcementLevel: EnforcementLevel;
-    controls: Controls;
-    /** How to fix a violation, shown with every finding. */
-    remediationSteps: string;
-    /** Settings the check reads besides exemptNamespaces. */
-    configKeys?: ConfigKey[];
-}
+export { exemptionFor, exemptionMatches, imagesOf, isExempt, type ExemptionTarget } from "./exemptions";
 
-function matchesSegment(pattern: string, value: string): boolean {
-    const re = new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`);
-    return re.test(value);
-}
-
-/** True when the namespace is in exemptNamespaces or "namespace/name" matches an exemptObjects entry. */
-export function isExempt(namespace: string, name: string, config: PackConfig): boolean {
-    if (config.exemptNamespaces.includes(namespace)) return true;
-    return config.exemptObjects.some((entry) => {
-        const [ns, obj] = entry.split("/");
-        return obj !== undefined && matchesSegment(ns, namespace) && matchesSegment(obj, name);
-    });
-}
-
-/** `Deployment "web"`: how messages name the object at fault. */
-export function subject(kind: string, name: string): string {
-    return `${kind} "${name}"`;
-}
-
-function base(meta: RuleMeta): Omit<ResourceRule, "validateResource"> {
-    return {
-        name: meta.name,
-        description: meta.description,
-        severity: meta.severity,
-        enforcementLevel: meta.enforcementLevel,
-        controls: meta.controls,
-        remediationSteps: meta.remediationSteps,
-        configSchema: configSchema(...(meta.configKeys ?? [])),
-    };
-}
-
-/**
- * A rule over the pod spec of any workload. `check` returns one message per finding; each
- * is reported prefixed with the object, e.g. `Deployment "web": container "app" ...`.
- */
-export function podRule(meta: RuleMeta, check: (pod: PodView, config: PackConfig) => string[]): ResourceRule {
-    return {
-        ...base(meta),
-        validateResource: (args: ResourceValidationArgs, report) => {
-            const pod = podViewOf(args.type, args.props, args.name);
-            if (!pod) return;
-            const config = readConfig(args);
-            if (isExempt(pod.namespace, pod.name, config)) return;
-            for (const finding of check(pod, config)) report(`${subject(pod.kind, pod.name)}: ${finding}`);
-        },
-    };
-}
-
-/** The object a kind rule sees. */
+/** The object a kinds rule sees. */
 export interface ObjectView {
     kind: string;
     name: string;
@@ -78,26 +31,144 @@ export interface ObjectView {
     props: Obj;
 }
 
-/** A rule over Kubernetes objects of the given kinds (Service, Deployment, ...). */
-export function kindRule(
-    meta: RuleMeta,
-    kinds: readonly string[],
-    check: (obj: ObjectView, config: PackConfig) => string[],
-): ResourceRule {
+/** One finding of a "stack" rule: the object at fault and what to change. */
+export interface StackFinding {
+    object: Pick<StackObject, "resource" | "kind" | "name" | "namespace">;
+    message: string;
+}
+
+export type Scope = "pods" | { kinds: readonly string[] } | "stack" | "resource" | "stack-args";
+
+/** What `check` is for each scope. */
+export type CheckFor<S extends Scope> = S extends "pods"
+    ? (pod: PodView, config: PackConfig) => string[]
+    : S extends { kinds: readonly string[] }
+      ? (obj: ObjectView, config: PackConfig) => string[]
+      : S extends "stack"
+        ? (stack: StackView, config: PackConfig) => StackFinding[]
+        : S extends "resource"
+          ? (args: ResourceValidationArgs, report: ReportViolation) => void | Promise<void>
+          : (args: StackValidationArgs, report: ReportViolation) => void | Promise<void>;
+
+/** What every rule declares besides its check. */
+export interface RuleMeta<S extends Scope = Scope> {
+    /** Stable kebab-case id; renaming it breaks policy config and suppressions. */
+    name: string;
+    description: string;
+    severity: ResourceRule["severity"];
+    enforcementLevel: NonNullable<ResourceRule["enforcementLevel"]>;
+    controls: Controls;
+    /** How to fix a violation, shown with every finding. */
+    remediationSteps: string;
+    scope: S;
+    /** Pack settings (config.ts) the check reads besides the exemptions. */
+    configKeys?: ConfigKey[];
+    /** Settings of this rule alone, as JSON schema (read them with configWithDefaults). */
+    settings?: Record<string, PolicyConfigJSONSchema>;
+    /** False only for the rule that reports exemptions themselves. Default true. */
+    honoursExemptions?: boolean;
+}
+
+/** `Deployment "web"`: how messages name the object at fault. */
+export function subject(kind: string, name: string): string {
+    return `${kind} "${name}"`;
+}
+
+/** The exemption target of a resource: its Kubernetes namespace and name when it has them. */
+function targetOf(r: { type: string; name: string; urn: string; props: Obj }): ExemptionTarget {
+    const md = metaOf(r.props);
+    const k8s = r.type.startsWith("kubernetes:");
+    return { namespace: k8s ? namespaceOf(r.props) : md.namespace, name: md.name ?? r.name, urn: r.urn, images: imagesOf(podViewOf(r.type, r.props, r.name)) };
+}
+
+/**
+ * True when `config` exempts the target from `rule`. Rules over Kubernetes objects ("pods",
+ * kinds, "stack") also skip exemptNamespaces and exemptObjects; the raw scopes keep their own
+ * namespace semantics (mesh, RBAC) and honour only the reasoned `exemptions`.
+ */
+function skipped(rule: string, t: ExemptionTarget, config: PackConfig, honours: boolean, raw = false): boolean {
+    if (!honours) return false;
+    if (!raw && t.namespace !== undefined && isExempt(t.namespace, t.name, config)) return true;
+    return config.exemptions.length > 0 && exemptionFor(rule, t, config) !== undefined;
+}
+
+/** `skipped` for a resource, building its exemption target only when something could exempt it. */
+function skippedResource(rule: string, r: { type: string; name: string; urn: string; props: Obj }, config: PackConfig, honours: boolean, raw: boolean): boolean {
+    if (!honours) return false;
+    if (config.exemptions.length === 0) {
+        if (raw || !r.type.startsWith("kubernetes:")) return false;
+        return isExempt(namespaceOf(r.props), objectNameOf(r.props, r.name), config);
+    }
+    return skipped(rule, targetOf(r), config, honours, raw);
+}
+
+function isRaw(scope: Scope): boolean {
+    return scope === "resource" || scope === "stack-args";
+}
+
+/** The pack settings a rule declares: the exemptions its scope honours and its configKeys. */
+function schemaFor(meta: RuleMeta): NonNullable<PolicyConfigSchema["properties"]> {
+    const all = configSchema(...(meta.configKeys ?? [])).properties;
+    if (!isRaw(meta.scope)) return all;
+    const { exemptNamespaces: _n, exemptObjects: _o, ...rest } = all;
+    return rest;
+}
+
+/** Builds a rule; see the file comment for the scopes. */
+export function rule<S extends Scope>(meta: RuleMeta<S>, check: CheckFor<S>): S extends "stack" | "stack-args" ? StackRule : ResourceRule;
+export function rule(meta: RuleMeta, check: (...args: any[]) => any): ResourceRule | StackRule {
+    const honours = meta.honoursExemptions !== false;
+    const base = {
+        name: meta.name,
+        description: meta.description,
+        severity: meta.severity,
+        enforcementLevel: meta.enforcementLevel,
+        controls: meta.controls,
+        remediationSteps: meta.remediationSteps,
+        configSchema: { properties: { ...schemaFor(meta), ...(meta.settings ?? {}) } },
+    };
+    const scope = meta.scope;
+    if (scope === "stack" || scope === "stack-args") {
+        return {
+            ...base,
+            validateStack: async (args: StackValidationArgs, report: ReportViolation) => {
+                const config = readConfig(args);
+                const byUrn = new Map(args.resources.map((r) => [r.urn, r] as const));
+                const guarded: ReportViolation = (message, urn) => {
+                    const r = urn ? byUrn.get(urn) : undefined;
+                    if (r && skippedResource(meta.name, r, config, honours, scope === "stack-args")) return;
+                    report(message, urn);
+                };
+                if (scope === "stack-args") return check(args, guarded);
+                for (const { object, message } of check(stackViewOf(args.resources), config) as StackFinding[]) {
+                    guarded(`${subject(object.kind, object.name)}: ${message}`, object.resource.urn);
+                }
+            },
+        };
+    }
     return {
-        ...base(meta),
-        validateResource: (args: ResourceValidationArgs, report) => {
+        ...base,
+        validateResource: async (args: ResourceValidationArgs, report: ReportViolation) => {
+            if (scope === "pods") {
+                const pod = podViewOf(args.type, args.props, args.name);
+                if (!pod) return;
+                const config = readConfig(args);
+                const target = { namespace: pod.namespace, name: pod.name, urn: args.urn, images: config.exemptions.length > 0 ? imagesOf(pod) : [] };
+                if (skipped(meta.name, target, config, honours)) return;
+                for (const finding of check(pod, config) as string[]) report(`${subject(pod.kind, pod.name)}: ${finding}`);
+                return;
+            }
+            if (scope === "resource") {
+                const config = readConfig(args);
+                if (config.exemptions.length > 0 && skipped(meta.name, targetOf(args), config, honours, true)) return;
+                return check(args, report);
+            }
             const kind = kindOf(args.type, args.props);
-            if (!kind || !kinds.includes(kind)) return;
+            if (!kind || !(scope as { kinds: readonly string[] }).kinds.includes(kind)) return;
             const config = readConfig(args);
-            const obj: ObjectView = {
-                kind,
-                name: objectNameOf(args.props, args.name),
-                namespace: namespaceOf(args.props),
-                props: args.props,
-            };
-            if (isExempt(obj.namespace, obj.name, config)) return;
-            for (const finding of check(obj, config)) report(`${subject(kind, obj.name)}: ${finding}`);
+            const obj: ObjectView = { kind, name: objectNameOf(args.props, args.name), namespace: namespaceOf(args.props), props: args.props };
+            if (skippedResource(meta.name, args, config, honours, false)) return;
+            for (const finding of check(obj, config) as string[]) report(`${subject(kind, obj.name)}: ${finding}`);
         },
     };
 }

@@ -1,4 +1,4 @@
-import { podRule } from "../util/rule";
+import { rule } from "../util/rule";
 import { containersOf, describeContainer } from "../util/podspec";
 import { isAllowedRegistry, parseImage } from "../util/image";
 
@@ -6,15 +6,16 @@ import { isAllowedRegistry, parseImage } from "../util/image";
  * Prevents pulling images from registries outside the allowed list (typosquatted or
  * unscanned images). Severity high, mandatory. Kubescape C-0078.
  */
-export const allowedRegistries = podRule(
+export const allowedRegistries = rule(
     {
         name: "allowed-registries",
         description: "Images must come from an allowed registry.",
         severity: "high",
         enforcementLevel: "mandatory",
-        controls: { kubescape: "C-0078" },
+        controls: { nsaCisa: "pod-security", kubescape: ["C-0078"] },
         remediationSteps: "Pull the image from an allowed registry (mirror it into ECR) or add the registry to allowedRegistries.",
         configKeys: ["allowedRegistries"],
+        scope: "pods",
     },
     (pod, config) =>
         containersOf(pod).flatMap((c) => {

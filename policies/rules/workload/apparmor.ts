@@ -1,4 +1,4 @@
-import { podRule } from "../util/rule";
+import { rule } from "../util/rule";
 import { containersOf, describeContainer, get, podSecurityContext } from "../util/podspec";
 
 const ANNOTATION_PREFIX = "container.apparmor.security.beta.kubernetes.io/";
@@ -18,14 +18,15 @@ function allowedType(type: unknown): boolean {
  * or securityContext.appArmorProfile at pod or container level. Severity medium, mandatory.
  * PSS baseline "AppArmor", Kubescape C-0055 (Linux hardening).
  */
-export const apparmor = podRule(
+export const apparmor = rule(
     {
         name: "apparmor",
         description: "AppArmor must not be set to Unconfined.",
         severity: "medium",
         enforcementLevel: "mandatory",
-        controls: { pss: "baseline/apparmor", kubescape: "C-0055" },
+        controls: { pss: { level: "baseline", control: "apparmor" }, nsaCisa: "pod-security", kubescape: ["C-0055"] },
         remediationSteps: "Remove Unconfined AppArmor settings; use RuntimeDefault (runtime/default) or a Localhost profile.",
+        scope: "pods",
     },
     (pod) => {
         const out: string[] = [];

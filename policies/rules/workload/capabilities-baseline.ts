@@ -1,4 +1,4 @@
-import { podRule } from "../util/rule";
+import { rule } from "../util/rule";
 import { BASELINE_CAPABILITIES, normalizeCapability } from "../util/capabilities";
 import { containersOf, describeContainer } from "../util/podspec";
 
@@ -7,14 +7,15 @@ import { containersOf, describeContainer } from "../util/podspec";
  * ...), which open kernel attack surface and container escapes. Severity high, mandatory.
  * PSS baseline "Capabilities", CIS Kubernetes 5.2.9, Kubescape C-0046.
  */
-export const capabilitiesBaseline = podRule(
+export const capabilitiesBaseline = rule(
     {
         name: "capabilities-baseline",
         description: "Containers may add only the baseline capability set.",
         severity: "high",
         enforcementLevel: "mandatory",
-        controls: { pss: "baseline/capabilities", cis: "CIS-K8s-5.2.9", kubescape: "C-0046" },
+        controls: { pss: { level: "baseline", control: "capabilities" }, cisKubernetes: ["5.2.9"], cisEks: ["4.2.8"], nsaCisa: "pod-security", kubescape: ["C-0046"] },
         remediationSteps: `Remove capabilities.add entries outside ${BASELINE_CAPABILITIES.join(", ")}.`,
+        scope: "pods",
     },
     (pod) => {
         const out: string[] = [];

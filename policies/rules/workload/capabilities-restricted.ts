@@ -1,4 +1,4 @@
-import { podRule } from "../util/rule";
+import { rule } from "../util/rule";
 import { containersOf, describeContainer } from "../util/podspec";
 import { BASELINE_CAPABILITIES, normalizeCapability } from "../util/capabilities";
 
@@ -9,14 +9,15 @@ import { BASELINE_CAPABILITIES, normalizeCapability } from "../util/capabilities
  * Kubescape C-0046. Adds outside the baseline set are left to capabilities-baseline so one
  * mistake gives one finding.
  */
-export const capabilitiesRestricted = podRule(
+export const capabilitiesRestricted = rule(
     {
         name: "capabilities-restricted",
         description: "Containers must drop ALL capabilities and add only NET_BIND_SERVICE.",
         severity: "medium",
         enforcementLevel: "mandatory",
-        controls: { pss: "restricted/capabilities", cis: "CIS-K8s-5.2.8", kubescape: "C-0046" },
+        controls: { pss: { level: "restricted", control: "capabilities" }, cisKubernetes: ["5.2.8"], cisEks: ["4.2.7"], nsaCisa: "pod-security", kubescape: ["C-0046"] },
         remediationSteps: 'Set securityContext.capabilities to { drop: ["ALL"] } (add: ["NET_BIND_SERVICE"] only if needed).',
+        scope: "pods",
     },
     (pod) => {
         const out: string[] = [];

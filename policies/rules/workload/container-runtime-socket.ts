@@ -1,4 +1,4 @@
-import { podRule } from "../util/rule";
+import { rule } from "../util/rule";
 
 /** Sockets of the container runtimes a node may run; whoever reaches one controls every container on the node. */
 export const RUNTIME_SOCKETS: readonly string[] = [
@@ -30,14 +30,15 @@ export function exposesRuntimeSocket(hostPath: string): boolean {
  * never cover this. Severity critical, mandatory. Kubescape C-0074; Kyverno
  * disallow-cri-sock-mount.
  */
-export const containerRuntimeSocket = podRule(
+export const containerRuntimeSocket = rule(
     {
         name: "container-runtime-socket",
         description: "Pods must not mount a container runtime socket (docker.sock, containerd.sock, crio.sock) from the host.",
         severity: "critical",
         enforcementLevel: "mandatory",
-        controls: { kubescape: "C-0074" },
+        controls: { nsaCisa: "pod-security", kubescape: ["C-0074"] },
         remediationSteps: "Remove the hostPath volume exposing the runtime socket; build images with an in-cluster builder (BuildKit rootless, Kaniko) and read container data through the Kubernetes API.",
+        scope: "pods",
     },
     (pod) => {
         const volumes: unknown[] = Array.isArray(pod.spec.volumes) ? pod.spec.volumes : [];

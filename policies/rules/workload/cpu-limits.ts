@@ -1,4 +1,4 @@
-import { podRule } from "../util/rule";
+import { rule } from "../util/rule";
 import { containersOf, describeContainer, get, RUNNING_CONTAINER_LISTS } from "../util/podspec";
 
 /**
@@ -8,14 +8,15 @@ import { containersOf, describeContainer, get, RUNNING_CONTAINER_LISTS } from ".
  * teams that measured that may disable this rule alone. Kubescape C-0270 "Ensure CPU limits
  * are set"; Polaris cpuLimitsMissing.
  */
-export const cpuLimits = podRule(
+export const cpuLimits = rule(
     {
         name: "cpu-limits",
         description: "Containers should set resources.limits.cpu.",
         severity: "low",
         enforcementLevel: "advisory",
-        controls: { kubescape: "C-0270" },
+        controls: { nsaCisa: "network-separation", kubescape: ["C-0270"] },
         remediationSteps: "Set resources.limits.cpu (e.g. 500m, at least the CPU request).",
+        scope: "pods",
     },
     (pod) =>
         containersOf(pod, RUNNING_CONTAINER_LISTS)

@@ -1,4 +1,4 @@
-import { podRule } from "../util/rule";
+import { rule } from "../util/rule";
 import { containersOf, describeContainer, get, RUNNING_CONTAINER_LISTS } from "../util/podspec";
 
 /**
@@ -6,14 +6,15 @@ import { containersOf, describeContainer, get, RUNNING_CONTAINER_LISTS } from ".
  * compute utilisation. A CPU limit is not required: CFS throttling under a limit hurts
  * latency more than it protects neighbours. Severity low, advisory. Kubescape C-0050.
  */
-export const cpuRequests = podRule(
+export const cpuRequests = rule(
     {
         name: "cpu-requests",
         description: "Containers should set resources.requests.cpu.",
         severity: "low",
         enforcementLevel: "advisory",
-        controls: { kubescape: "C-0050" },
+        controls: { nsaCisa: "network-separation", kubescape: ["C-0050"] },
         remediationSteps: "Set resources.requests.cpu (e.g. 250m).",
+        scope: "pods",
     },
     (pod) =>
         containersOf(pod, RUNNING_CONTAINER_LISTS)

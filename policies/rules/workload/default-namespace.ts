@@ -1,20 +1,5 @@
-import type { ResourceValidation } from "@pulumi/policy";
-import type { ResourceRule } from "../types";
-import { podRule } from "../util/rule";
-import { get } from "../util/podspec";
-
-const rule = podRule(
-    {
-        name: "default-namespace",
-        description: "Workloads should not run in the default namespace.",
-        severity: "medium",
-        enforcementLevel: "advisory",
-        controls: { kubescape: "C-0061" },
-        remediationSteps: "Set metadata.namespace to a namespace of the application's own, with its own RBAC, NetworkPolicies and quotas.",
-    },
-    () => ['metadata.namespace is "default"; deploy it to a namespace of its own'],
-);
-const validate = rule.validateResource as ResourceValidation;
+import { rule, subject } from "../util/rule";
+import { get, podViewOf } from "../util/podspec";
 
 /**
  * Discourages workloads in the `default` namespace, which every ServiceAccount and user
@@ -24,10 +9,19 @@ const validate = rule.validateResource as ResourceValidation;
  * "default". Severity medium, advisory. Kubescape C-0061 "Pods in default namespace";
  * Kyverno disallow-default-namespace.
  */
-export const defaultNamespace: ResourceRule = {
-    ...rule,
-    validateResource: ((args, report) => {
-        if (get(args.props, "metadata", "namespace") !== "default") return;
-        return validate(args, report);
-    }) as ResourceValidation,
-};
+export const defaultNamespace = rule(
+    {
+        name: "default-namespace",
+        description: "Workloads should not run in the default namespace.",
+        severity: "medium",
+        enforcementLevel: "advisory",
+        controls: { nsaCisa: "network-separation", kubescape: ["C-0061"] },
+        remediationSteps: "Set metadata.namespace to a namespace of the application's own, with its own RBAC, NetworkPolicies and quotas.",
+        scope: "resource",
+    },
+    (args, report) => {
+        const pod = podViewOf(args.type, args.props, args.name);
+        if (!pod || get(args.props, "metadata", "namespace") !== "default") return;
+        report(`${subject(pod.kind, pod.name)}: metadata.namespace is "default"; deploy it to a namespace of its own`);
+    },
+);

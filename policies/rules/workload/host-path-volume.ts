@@ -1,18 +1,19 @@
-import { podRule } from "../util/rule";
+import { rule } from "../util/rule";
 
 /**
  * Prevents hostPath volumes, which expose the node's filesystem (kubelet credentials,
  * container runtime socket) to the pod. Severity high, mandatory. PSS baseline "HostPath
  * Volumes", CIS Kubernetes 5.2.12, Kubescape C-0048.
  */
-export const hostPathVolume = podRule(
+export const hostPathVolume = rule(
     {
         name: "host-path-volume",
         description: "Pods must not mount hostPath volumes.",
         severity: "high",
         enforcementLevel: "mandatory",
-        controls: { pss: "baseline/host-path-volumes", cis: "CIS-K8s-5.2.12", kubescape: "C-0048" },
+        controls: { pss: { level: "baseline", control: "host-path-volumes" }, cisKubernetes: ["5.2.12"], nsaCisa: "pod-security", kubescape: ["C-0048"] },
         remediationSteps: "Replace hostPath volumes with emptyDir, a ConfigMap/Secret or a PersistentVolumeClaim.",
+        scope: "pods",
     },
     (pod) => {
         const volumes: unknown[] = Array.isArray(pod.spec.volumes) ? pod.spec.volumes : [];

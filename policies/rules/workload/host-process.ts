@@ -1,4 +1,4 @@
-import { podRule } from "../util/rule";
+import { rule } from "../util/rule";
 import { containersOf, describeContainer, get, podSecurityContext } from "../util/podspec";
 
 /**
@@ -6,14 +6,15 @@ import { containersOf, describeContainer, get, podSecurityContext } from "../uti
  * host access. Severity critical, mandatory. PSS baseline "HostProcess", CIS Kubernetes
  * 5.2.11, Kubescape C-0202.
  */
-export const hostProcess = podRule(
+export const hostProcess = rule(
     {
         name: "host-process",
         description: "Pods and containers must not run as Windows HostProcess.",
         severity: "critical",
         enforcementLevel: "mandatory",
-        controls: { pss: "baseline/host-process", cis: "CIS-K8s-5.2.11", kubescape: "C-0202" },
+        controls: { pss: { level: "baseline", control: "host-process" }, cisKubernetes: ["5.2.11"], nsaCisa: "pod-security", kubescape: ["C-0202"] },
         remediationSteps: "Remove securityContext.windowsOptions.hostProcess (pod and containers) or set it to false.",
+        scope: "pods",
     },
     (pod) => {
         const out: string[] = [];

@@ -1,4 +1,4 @@
-import { podRule } from "../util/rule";
+import { rule } from "../util/rule";
 import { containersOf, describeContainer } from "../util/podspec";
 import { parseImage } from "../util/image";
 
@@ -10,14 +10,15 @@ import { parseImage } from "../util/image";
  * `latest` images already default to Always (and image-tag reports them). Severity low,
  * advisory. Kubescape C-0075 "Image pull policy on latest tag"; Polaris pullPolicyNotAlways.
  */
-export const imagePullPolicy = podRule(
+export const imagePullPolicy = rule(
     {
         name: "image-pull-policy",
         description: "Containers whose image is pinned by tag only should set imagePullPolicy: Always.",
         severity: "low",
         enforcementLevel: "advisory",
-        controls: { kubescape: "C-0075" },
+        controls: { nsaCisa: "pod-security", kubescape: ["C-0075"] },
         remediationSteps: "Pin the image by digest (repo@sha256:<digest>) or set imagePullPolicy: Always.",
+        scope: "pods",
     },
     (pod) =>
         containersOf(pod).flatMap((c) => {

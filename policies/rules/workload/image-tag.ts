@@ -1,4 +1,4 @@
-import { podRule } from "../util/rule";
+import { rule } from "../util/rule";
 import { containersOf, describeContainer } from "../util/podspec";
 import { parseImage } from "../util/image";
 
@@ -8,15 +8,16 @@ import { parseImage } from "../util/image";
  * (prod), every image must be pinned by `@sha256:` digest, which is what promotion copies.
  * Severity high, mandatory. Kubescape C-0075.
  */
-export const imageTag = podRule(
+export const imageTag = rule(
     {
         name: "image-tag",
         description: "Images must have a fixed tag (not latest) and, where required, a sha256 digest.",
         severity: "high",
         enforcementLevel: "mandatory",
-        controls: { kubescape: "C-0075" },
+        controls: { nsaCisa: "pod-security", kubescape: ["C-0075"] },
         remediationSteps: "Reference images as repo:version or repo@sha256:<digest> (digest required when requireDigest is set).",
         configKeys: ["requireDigest"],
+        scope: "pods",
     },
     (pod, config) =>
         containersOf(pod).flatMap((c) => {

@@ -1,4 +1,4 @@
-import { podRule } from "../util/rule";
+import { rule } from "../util/rule";
 import { containersOf, describeContainer, get, RUNNING_CONTAINER_LISTS } from "../util/podspec";
 
 /**
@@ -6,14 +6,15 @@ import { containersOf, describeContainer, get, RUNNING_CONTAINER_LISTS } from ".
  * place pods and one leaking container cannot exhaust the node. Severity medium, advisory
  * (environments raise it to mandatory). Kubescape C-0004.
  */
-export const memoryRequestsLimits = podRule(
+export const memoryRequestsLimits = rule(
     {
         name: "memory-requests-limits",
         description: "Containers should set resources.requests.memory and resources.limits.memory.",
         severity: "medium",
         enforcementLevel: "advisory",
-        controls: { kubescape: "C-0004" },
+        controls: { nsaCisa: "network-separation", kubescape: ["C-0004"] },
         remediationSteps: "Set resources.requests.memory and resources.limits.memory (e.g. 256Mi / 512Mi).",
+        scope: "pods",
     },
     (pod) =>
         containersOf(pod, RUNNING_CONTAINER_LISTS).flatMap((c) => {

@@ -1,4 +1,4 @@
-import { kindRule } from "../util/rule";
+import { rule } from "../util/rule";
 
 /**
  * Requires Deployments to run at least minReplicas pods (default 2, prod 3), so a node
@@ -6,7 +6,7 @@ import { kindRule } from "../util/rule";
  * Severity medium, advisory (prod config makes it mandatory). Availability practice; no
  * benchmark control covers it.
  */
-export const minReplicas = kindRule(
+export const minReplicas = rule(
     {
         name: "min-replicas",
         description: "Deployments should run at least minReplicas replicas.",
@@ -15,8 +15,8 @@ export const minReplicas = kindRule(
         controls: {},
         remediationSteps: "Set spec.replicas to at least minReplicas (and a PodDisruptionBudget).",
         configKeys: ["minReplicas"],
+        scope: { kinds: ["Deployment"] },
     },
-    ["Deployment"],
     (deployment, config) => {
         const replicas = deployment.props.spec?.replicas ?? 1;
         if (typeof replicas === "number" && replicas >= config.minReplicas) return [];

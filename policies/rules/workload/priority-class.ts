@@ -1,4 +1,4 @@
-import { podRule } from "../util/rule";
+import { rule } from "../util/rule";
 
 /**
  * Requires pods to name a PriorityClass, so that under node pressure the scheduler evicts
@@ -6,7 +6,7 @@ import { podRule } from "../util/rule";
  * every pod has priority 0 and the choice is arbitrary. Severity low, advisory. Polaris
  * priorityClassNotSet; no benchmark control covers it.
  */
-export const priorityClass = podRule(
+export const priorityClass = rule(
     {
         name: "priority-class",
         description: "Pods should set spec.priorityClassName.",
@@ -14,6 +14,7 @@ export const priorityClass = podRule(
         enforcementLevel: "advisory",
         controls: {},
         remediationSteps: "Set priorityClassName in the pod spec to a PriorityClass that matches the workload's importance.",
+        scope: "pods",
     },
     (pod) => {
         const name: unknown = pod.spec.priorityClassName;

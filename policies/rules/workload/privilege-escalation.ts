@@ -1,4 +1,4 @@
-import { podRule } from "../util/rule";
+import { rule } from "../util/rule";
 import { containersOf, describeContainer } from "../util/podspec";
 
 /**
@@ -6,14 +6,15 @@ import { containersOf, describeContainer } from "../util/podspec";
  * capabilities cannot raise a process's privileges (no_new_privs). Severity high, mandatory.
  * PSS restricted "Privilege Escalation", CIS Kubernetes 5.2.6, Kubescape C-0016.
  */
-export const privilegeEscalation = podRule(
+export const privilegeEscalation = rule(
     {
         name: "privilege-escalation",
         description: "Containers must set allowPrivilegeEscalation to false.",
         severity: "high",
         enforcementLevel: "mandatory",
-        controls: { pss: "restricted/privilege-escalation", cis: "CIS-K8s-5.2.6", kubescape: "C-0016" },
+        controls: { pss: { level: "restricted", control: "privilege-escalation" }, cisKubernetes: ["5.2.6"], cisEks: ["4.2.5"], nsaCisa: "pod-security", kubescape: ["C-0016"] },
         remediationSteps: "Set securityContext.allowPrivilegeEscalation: false on every container.",
+        scope: "pods",
     },
     (pod) =>
         containersOf(pod)

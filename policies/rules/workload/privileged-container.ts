@@ -1,4 +1,4 @@
-import { podRule } from "../util/rule";
+import { rule } from "../util/rule";
 import { containersOf, describeContainer } from "../util/podspec";
 
 /**
@@ -6,14 +6,15 @@ import { containersOf, describeContainer } from "../util/podspec";
  * take over the node. Severity critical, mandatory. PSS baseline "Privileged Containers",
  * CIS Kubernetes 5.2.2, Kubescape C-0057.
  */
-export const privilegedContainer = podRule(
+export const privilegedContainer = rule(
     {
         name: "privileged-container",
         description: "Containers must not run privileged.",
         severity: "critical",
         enforcementLevel: "mandatory",
-        controls: { pss: "baseline/privileged", cis: "CIS-K8s-5.2.2", kubescape: "C-0057" },
+        controls: { pss: { level: "baseline", control: "privileged" }, cisKubernetes: ["5.2.2"], cisEks: ["4.2.1"], nsaCisa: "pod-security", kubescape: ["C-0057"] },
         remediationSteps: "Remove securityContext.privileged or set it to false on every container.",
+        scope: "pods",
     },
     (pod) =>
         containersOf(pod)

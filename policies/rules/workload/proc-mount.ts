@@ -1,18 +1,19 @@
-import { podRule } from "../util/rule";
+import { rule } from "../util/rule";
 import { containersOf, describeContainer } from "../util/podspec";
 
 /**
  * Prevents Unmasked /proc mounts, which expose kernel interfaces the runtime normally
  * hides. Severity medium, mandatory. PSS baseline "/proc Mount Type".
  */
-export const procMount = podRule(
+export const procMount = rule(
     {
         name: "proc-mount",
         description: "Containers must use the Default /proc mount type.",
         severity: "medium",
         enforcementLevel: "mandatory",
-        controls: { pss: "baseline/proc-mount" },
+        controls: { pss: { level: "baseline", control: "proc-mount" }, nsaCisa: "pod-security" },
         remediationSteps: "Remove securityContext.procMount or set it to Default.",
+        scope: "pods",
     },
     (pod) =>
         containersOf(pod)

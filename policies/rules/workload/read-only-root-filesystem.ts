@@ -1,4 +1,4 @@
-import { podRule } from "../util/rule";
+import { rule } from "../util/rule";
 import { containersOf, describeContainer, RUNNING_CONTAINER_LISTS } from "../util/podspec";
 
 /**
@@ -6,14 +6,15 @@ import { containersOf, describeContainer, RUNNING_CONTAINER_LISTS } from "../uti
  * inside a running container (writable paths go to emptyDir). Severity medium, advisory
  * (a hardening best practice, not a PSS control). Kubescape C-0017.
  */
-export const readOnlyRootFilesystem = podRule(
+export const readOnlyRootFilesystem = rule(
     {
         name: "read-only-root-filesystem",
         description: "Containers should mount their root filesystem read-only.",
         severity: "medium",
         enforcementLevel: "advisory",
-        controls: { kubescape: "C-0017" },
+        controls: { nsaCisa: "pod-security", kubescape: ["C-0017"] },
         remediationSteps: "Set securityContext.readOnlyRootFilesystem: true and mount an emptyDir where the app writes.",
+        scope: "pods",
     },
     (pod) =>
         containersOf(pod, RUNNING_CONTAINER_LISTS)

@@ -1,4 +1,4 @@
-import { podRule } from "../util/rule";
+import { rule } from "../util/rule";
 import { containersOf, describeContainer, effectiveField } from "../util/podspec";
 
 /**
@@ -7,14 +7,15 @@ import { containersOf, describeContainer, effectiveField } from "../util/podspec
  * Severity high, mandatory. PSS restricted "Running as Non-root", CIS Kubernetes 5.2.7,
  * Kubescape C-0013.
  */
-export const runAsNonRoot = podRule(
+export const runAsNonRoot = rule(
     {
         name: "run-as-non-root",
         description: "Containers must run with runAsNonRoot: true.",
         severity: "high",
         enforcementLevel: "mandatory",
-        controls: { pss: "restricted/running-as-non-root", cis: "CIS-K8s-5.2.7", kubescape: "C-0013" },
+        controls: { pss: { level: "restricted", control: "running-as-non-root" }, cisKubernetes: ["5.2.7"], cisEks: ["4.2.6"], nsaCisa: "pod-security", kubescape: ["C-0013"] },
         remediationSteps: "Set spec.securityContext.runAsNonRoot: true on the pod and do not override it with false on containers.",
+        scope: "pods",
     },
     (pod) =>
         containersOf(pod).flatMap((c) => {

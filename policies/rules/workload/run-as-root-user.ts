@@ -1,4 +1,4 @@
-import { podRule } from "../util/rule";
+import { rule } from "../util/rule";
 import { containersOf, describeContainer, podSecurityContext } from "../util/podspec";
 
 /**
@@ -7,14 +7,15 @@ import { containersOf, describeContainer, podSecurityContext } from "../util/pod
  * Severity high, mandatory. PSS restricted "Running as Non-root user", CIS Kubernetes
  * 5.2.7, Kubescape C-0013.
  */
-export const runAsRootUser = podRule(
+export const runAsRootUser = rule(
     {
         name: "run-as-root-user",
         description: "Pods and containers must not set runAsUser to 0.",
         severity: "high",
         enforcementLevel: "mandatory",
-        controls: { pss: "restricted/running-as-non-root-user", cis: "CIS-K8s-5.2.7", kubescape: "C-0013" },
+        controls: { pss: { level: "restricted", control: "running-as-non-root-user" }, cisKubernetes: ["5.2.7"], cisEks: ["4.2.6"], nsaCisa: "pod-security", kubescape: ["C-0013"] },
         remediationSteps: "Set runAsUser to a non-zero UID (e.g. 10001) or remove it and rely on the image's USER.",
+        scope: "pods",
     },
     (pod) => {
         const out: string[] = [];

@@ -1,4 +1,4 @@
-import { podRule } from "../util/rule";
+import { rule } from "../util/rule";
 import { containersOf, describeContainer, effectiveField } from "../util/podspec";
 
 /**
@@ -7,14 +7,15 @@ import { containersOf, describeContainer, effectiveField } from "../util/podspec
  * PSS restricted "Seccomp", CIS Kubernetes 5.7.2, Kubescape C-0210. An explicit Unconfined
  * is reported by seccomp-unconfined, so one mistake gives one finding.
  */
-export const seccompProfile = podRule(
+export const seccompProfile = rule(
     {
         name: "seccomp-profile",
         description: "Pods or containers must set seccompProfile.type to RuntimeDefault or Localhost.",
         severity: "medium",
         enforcementLevel: "mandatory",
-        controls: { pss: "restricted/seccomp", cis: "CIS-K8s-5.7.2", kubescape: "C-0210" },
+        controls: { pss: { level: "restricted", control: "seccomp" }, cisKubernetes: ["5.7.2"], nsaCisa: "pod-security", kubescape: ["C-0210"] },
         remediationSteps: "Set spec.securityContext.seccompProfile.type: RuntimeDefault on the pod (or on each container).",
+        scope: "pods",
     },
     (pod) => {
         const out: string[] = [];

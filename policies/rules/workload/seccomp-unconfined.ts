@@ -1,4 +1,4 @@
-import { podRule } from "../util/rule";
+import { rule } from "../util/rule";
 import { containersOf, describeContainer, get, podSecurityContext } from "../util/podspec";
 
 const LEGACY_POD = "seccomp.security.alpha.kubernetes.io/pod";
@@ -9,14 +9,15 @@ const LEGACY_CONTAINER = "container.seccomp.security.alpha.kubernetes.io/";
  * alpha annotations, which exposes every syscall to the container. Severity high, mandatory.
  * PSS baseline "Seccomp", Kubescape C-0055 (Linux hardening).
  */
-export const seccompUnconfined = podRule(
+export const seccompUnconfined = rule(
     {
         name: "seccomp-unconfined",
         description: "Seccomp must not be set to Unconfined.",
         severity: "high",
         enforcementLevel: "mandatory",
-        controls: { pss: "baseline/seccomp", kubescape: "C-0055" },
+        controls: { pss: { level: "baseline", control: "seccomp" }, nsaCisa: "pod-security", kubescape: ["C-0055"] },
         remediationSteps: "Set securityContext.seccompProfile.type to RuntimeDefault (or Localhost) instead of Unconfined.",
+        scope: "pods",
     },
     (pod) => {
         const out: string[] = [];

@@ -1,4 +1,4 @@
-import { podRule } from "../util/rule";
+import { rule } from "../util/rule";
 import { containersOf, describeContainer, get } from "../util/podspec";
 
 /**
@@ -8,14 +8,15 @@ import { containersOf, describeContainer, get } from "../util/podspec";
  * advisory. CIS Kubernetes 5.4.1 "Prefer using secrets as files over secrets as environment
  * variables"; Kyverno disallow-secrets-from-env-vars.
  */
-export const secretsFromEnv = podRule(
+export const secretsFromEnv = rule(
     {
         name: "secrets-from-env",
         description: "Containers should mount Secrets as files rather than read them into environment variables.",
         severity: "low",
         enforcementLevel: "advisory",
-        controls: { cis: "CIS-K8s-5.4.1" },
+        controls: { cisKubernetes: ["5.4.1"], cisEks: ["4.4.1"], nsaCisa: "network-separation" },
         remediationSteps: "Replace env[].valueFrom.secretKeyRef and envFrom[].secretRef with a secret volume mounted read-only (volumes[].secret + volumeMounts).",
+        scope: "pods",
     },
     (pod) =>
         containersOf(pod).flatMap((c) => {

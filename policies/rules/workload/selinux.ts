@@ -1,4 +1,4 @@
-import { podRule } from "../util/rule";
+import { rule } from "../util/rule";
 import { containersOf, describeContainer, podSecurityContext, type Obj } from "../util/podspec";
 
 /** SELinux types PSS baseline allows (container_engine_t since Kubernetes 1.31). */
@@ -24,14 +24,15 @@ function problems(options: unknown, path: string, who: string): string[] {
  * the confined container domain. Severity medium, mandatory. PSS baseline "SELinux",
  * Kubescape C-0055 (Linux hardening).
  */
-export const selinux = podRule(
+export const selinux = rule(
     {
         name: "selinux",
         description: "SELinux options must keep the container domain: no custom user/role, type container_t or similar.",
         severity: "medium",
         enforcementLevel: "mandatory",
-        controls: { pss: "baseline/selinux", kubescape: "C-0055" },
+        controls: { pss: { level: "baseline", control: "selinux" }, nsaCisa: "pod-security", kubescape: ["C-0055"] },
         remediationSteps: "Remove seLinuxOptions.user/role and use a container_* type (or leave seLinuxOptions unset).",
+        scope: "pods",
     },
     (pod) => [
         ...problems(podSecurityContext(pod).seLinuxOptions, `${pod.specPath}.securityContext.seLinuxOptions`, ""),

@@ -1,4 +1,4 @@
-import { podRule } from "../util/rule";
+import { rule } from "../util/rule";
 import { containersOf, describeContainer } from "../util/podspec";
 
 /** Name fragments that mark a variable as carrying a credential. */
@@ -13,6 +13,18 @@ const EXPANSION = /^\$\([A-Za-z_][A-Za-z0-9_]*\)$/;
  */
 const MASKED = "[secret]";
 
+/** Values that are credentials whatever the variable is called. */
+const SECRET_CONTENT: readonly { what: string; pattern: RegExp }[] = [
+    { what: "a PEM private key", pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/ },
+    { what: "an AWS access key id", pattern: /\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b/ },
+    { what: "a JSON Web Token", pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/ },
+];
+
+/** What kind of credential `value` holds by its content, or undefined. */
+export function secretContent(value: string): string | undefined {
+    return SECRET_CONTENT.find((c) => c.pattern.test(value))?.what;
+}
+
 /** True for an env var name that looks like it holds a credential. */
 export function isSensitiveEnvName(name: string): boolean {
     const upper = name.toUpperCase();
@@ -20,19 +32,21 @@ export function isSensitiveEnvName(name: string): boolean {
 }
 
 /**
- * Prevents credentials written as literal env values: they sit in plain text in the pod
+ * Prevents credentials written as literal env values, recognised by the variable's name or by
+ * the value itself (PEM private keys, AWS access key ids, JWTs, under any name): they sit in plain text in the pod
  * spec (etcd, `kubectl get -o yaml`, Pulumi state and diffs) and in every log that dumps
  * the environment. Severity high, mandatory. Kubescape C-0012 "Applications credentials in
  * configuration files"; Polaris sensitiveContainerEnvVar.
  */
-export const sensitiveEnvVar = podRule(
+export const sensitiveEnvVar = rule(
     {
         name: "sensitive-env-var",
-        description: "Containers must not set credentials (PASSWORD, TOKEN, API_KEY, ...) as literal env values.",
+        description: "Containers must not set credentials (PASSWORD, TOKEN, API_KEY, ..., or values that are keys or tokens) as literal env values.",
         severity: "high",
         enforcementLevel: "mandatory",
-        controls: { kubescape: "C-0012" },
+        controls: { nsaCisa: "network-separation", kubescape: ["C-0012"] },
         remediationSteps: "Store the credential in a Kubernetes Secret and mount it as a file (or reference it with valueFrom.secretKeyRef); never put it in env[].value.",
+        scope: "pods",
     },
     (pod) =>
         containersOf(pod).flatMap((c) => {
@@ -41,6 +55,10 @@ export const sensitiveEnvVar = podRule(
                 const entry = e as { name?: unknown; value?: unknown } | null;
                 if (!entry || typeof entry.name !== "string" || typeof entry.value !== "string") return [];
                 if (entry.value === "" || entry.value === MASKED || EXPANSION.test(entry.value)) return [];
+                const content = secretContent(entry.value);
+                if (content) {
+                    return [`${describeContainer(c)} sets "${entry.name}" at ${c.path}.env[${i}].value to ${content}; move it to a Secret mounted as a file`];
+                }
                 if (!isSensitiveEnvName(entry.name)) return [];
                 return [
                     `${describeContainer(c)} sets credential "${entry.name}" as a literal at ${c.path}.env[${i}].value; ` +

@@ -1,4 +1,4 @@
-import { podRule } from "../util/rule";
+import { rule } from "../util/rule";
 
 /**
  * Prevents mounting the default ServiceAccount's API token into pods. A pod that needs the
@@ -6,14 +6,15 @@ import { podRule } from "../util/rule";
  * automountServiceAccountToken: false, so a compromised container holds no credentials.
  * Severity medium, mandatory. CIS Kubernetes 5.1.6, Kubescape C-0034.
  */
-export const serviceAccountToken = podRule(
+export const serviceAccountToken = rule(
     {
         name: "service-account-token",
         description: "Pods on the default ServiceAccount must set automountServiceAccountToken: false.",
         severity: "medium",
         enforcementLevel: "mandatory",
-        controls: { cis: "CIS-K8s-5.1.6", kubescape: "C-0034" },
+        controls: { cisKubernetes: ["5.1.6"], cisEks: ["4.1.6"], nsaCisa: "pod-security", kubescape: ["C-0034"] },
         remediationSteps: "Set automountServiceAccountToken: false, or give the pod a dedicated ServiceAccount if it calls the API.",
+        scope: "pods",
     },
     (pod) => {
         const sa = pod.spec.serviceAccountName ?? pod.spec.serviceAccount ?? "default";

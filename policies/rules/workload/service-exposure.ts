@@ -1,4 +1,4 @@
-import { kindRule } from "../util/rule";
+import { rule } from "../util/rule";
 
 /**
  * Prevents Services that open workloads to networks outside the cluster: NodePort opens a
@@ -6,16 +6,16 @@ import { kindRule } from "../util/rule";
  * a Service claim arbitrary IPs (CVE-2020-8554 traffic interception). Ingress goes through
  * the mesh gateway, whose namespace is exempt. Severity high, mandatory. Kubescape C-0256.
  */
-export const serviceExposure = kindRule(
+export const serviceExposure = rule(
     {
         name: "service-exposure",
         description: "Services must be ClusterIP without externalIPs; ingress goes through the mesh gateway.",
         severity: "high",
         enforcementLevel: "mandatory",
-        controls: { kubescape: "C-0256" },
+        controls: { nsaCisa: "network-separation", kubescape: ["C-0256"] },
         remediationSteps: "Use type ClusterIP without externalIPs and expose the service through the Istio ingress gateway.",
+        scope: { kinds: ["Service"] },
     },
-    ["Service"],
     (svc) => {
         const out: string[] = [];
         const type = svc.props.spec?.type;

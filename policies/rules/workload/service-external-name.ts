@@ -1,4 +1,4 @@
-import { kindRule } from "../util/rule";
+import { rule } from "../util/rule";
 
 /**
  * Discourages ExternalName Services: they turn a cluster DNS name into a CNAME to any host,
@@ -6,16 +6,16 @@ import { kindRule } from "../util/rule";
  * controller or mesh that trusts it, CVE-2021-25740) to a destination outside policy.
  * Severity medium, advisory. No benchmark control covers it.
  */
-export const serviceExternalName = kindRule(
+export const serviceExternalName = rule(
     {
         name: "service-external-name",
         description: "Services should not be of type ExternalName.",
         severity: "medium",
         enforcementLevel: "advisory",
-        controls: {},
+        controls: { nsaCisa: "network-separation" },
         remediationSteps: "Reach external hosts through an egress gateway or a ServiceEntry, or use a ClusterIP Service with explicit EndpointSlices.",
+        scope: { kinds: ["Service"] },
     },
-    ["Service"],
     (svc) => {
         if (svc.props.spec?.type !== "ExternalName") return [];
         return [`spec.type is ExternalName (spec.externalName "${String(svc.props.spec?.externalName ?? "")}"); use a ClusterIP Service or an egress gateway`];

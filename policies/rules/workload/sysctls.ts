@@ -1,4 +1,4 @@
-import { podRule } from "../util/rule";
+import { rule } from "../util/rule";
 import { podSecurityContext } from "../util/podspec";
 
 /** Namespaced sysctls PSS baseline treats as safe (the kubelet's safe set, Kubernetes 1.29+). */
@@ -19,14 +19,15 @@ export const SAFE_SYSCTLS: readonly string[] = [
  * Prevents unsafe sysctls, which can affect other pods on the node or the node itself.
  * Severity medium, mandatory. PSS baseline "Sysctls".
  */
-export const sysctls = podRule(
+export const sysctls = rule(
     {
         name: "sysctls",
         description: "Pods may set only the safe sysctl set.",
         severity: "medium",
         enforcementLevel: "mandatory",
-        controls: { pss: "baseline/sysctls" },
+        controls: { pss: { level: "baseline", control: "sysctls" }, nsaCisa: "pod-security" },
         remediationSteps: `Remove securityContext.sysctls entries outside ${SAFE_SYSCTLS.join(", ")}.`,
+        scope: "pods",
     },
     (pod) => {
         const list: unknown[] = Array.isArray(podSecurityContext(pod).sysctls) ? podSecurityContext(pod).sysctls : [];

@@ -1,13 +1,17 @@
-import { kindRule } from "../util/rule";
+import { rule } from "../util/rule";
 import { get } from "../util/podspec";
 
+/** One failure domain each: a node, and a zone. Both must be spread over. */
+const SPREAD_KEYS = ["kubernetes.io/hostname", "topology.kubernetes.io/zone"];
+
 /**
- * Requires replicated Deployments and StatefulSets to declare topologySpreadConstraints, so
+ * Requires replicated Deployments and StatefulSets to declare topologySpreadConstraints over both
+ * the node (kubernetes.io/hostname) and the zone (topology.kubernetes.io/zone) keys, so
  * their replicas land on different nodes and zones and one node or zone failure cannot take
  * them all; replicas alone do not guarantee that. Single-replica workloads are skipped.
  * Severity low, advisory. Polaris topologySpreadConstraint; no benchmark control covers it.
  */
-export const topologySpread = kindRule(
+export const topologySpread = rule(
     {
         name: "topology-spread",
         description: "Deployments and StatefulSets with more than one replica should set topologySpreadConstraints.",
@@ -15,13 +19,18 @@ export const topologySpread = kindRule(
         enforcementLevel: "advisory",
         controls: {},
         remediationSteps: "Add spec.template.spec.topologySpreadConstraints over kubernetes.io/hostname and topology.kubernetes.io/zone, selecting the workload's pod labels.",
+        scope: { kinds: ["Deployment", "StatefulSet"] },
     },
-    ["Deployment", "StatefulSet"],
     (workload) => {
         const replicas: unknown = get(workload.props, "spec", "replicas") ?? 1;
         if (typeof replicas !== "number" || replicas <= 1) return [];
         const spread = get(workload.props, "spec", "template", "spec", "topologySpreadConstraints");
-        if (Array.isArray(spread) && spread.length > 0) return [];
-        return [`spec.replicas is ${replicas} but spec.template.spec.topologySpreadConstraints is not set; spread the replicas over nodes and zones`];
+        const keys = new Set((Array.isArray(spread) ? spread : []).map((c: { topologyKey?: unknown }) => c?.topologyKey));
+        const missing = SPREAD_KEYS.filter((k) => !keys.has(k));
+        if (missing.length === 0) return [];
+        return [
+            `spec.replicas is ${replicas} but spec.template.spec.topologySpreadConstraints does not spread over ${missing.join(" and ")}; ` +
+                "add a constraint per key so one node or one zone failure cannot take every replica",
+        ];
     },
 );

@@ -1,4 +1,4 @@
-import { podRule } from "../util/rule";
+import { rule } from "../util/rule";
 
 /** Volume sources PSS restricted allows. */
 export const RESTRICTED_VOLUME_TYPES: readonly string[] = [
@@ -11,14 +11,15 @@ export const RESTRICTED_VOLUME_TYPES: readonly string[] = [
  * PSS restricted "Volume Types". hostPath is reported by host-path-volume, so one mistake
  * gives one finding.
  */
-export const volumeTypes = podRule(
+export const volumeTypes = rule(
     {
         name: "volume-types",
         description: "Volumes must use configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected or secret.",
         severity: "medium",
         enforcementLevel: "mandatory",
-        controls: { pss: "restricted/volume-types" },
+        controls: { pss: { level: "restricted", control: "volume-types" }, nsaCisa: "pod-security" },
         remediationSteps: `Replace the volume with one of ${RESTRICTED_VOLUME_TYPES.join(", ")} (use a PVC for network storage).`,
+        scope: "pods",
     },
     (pod) => {
         const volumes: unknown[] = Array.isArray(pod.spec.volumes) ? pod.spec.volumes : [];

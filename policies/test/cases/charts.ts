@@ -56,7 +56,7 @@ export const cases: RuleCase[] = [
             { name: "grafana on the host network", props: release({ grafana: { hostNetwork: true } }) },
             { name: "node exporter hostIPC is not exempt", props: release({ "prometheus-node-exporter": { hostIPC: true } }) },
             { name: "deeply nested hostPID", props: release({ prometheus: { prometheusSpec: { podTemplate: { spec: { hostPID: true } } } } }) },
-            { name: "node exporter host network without the default exemption", props: release(), config: { exemptions: [] } },
+            { name: "node exporter host network without the default exemption", props: release(), config: { chartExemptions: [] } },
         ],
     },
     {

@@ -37,7 +37,8 @@ function deployment(podMeta: { annotations?: Record<string, string>; labels?: Re
                     serviceAccountName: "web",
                     automountServiceAccountToken: false,
                     priorityClassName: "platform-apps",
-                    topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: { app: "web" } } }],
+                    topologySpreadConstraints: ["kubernetes.io/hostname", "topology.kubernetes.io/zone"].map((topologyKey) => (
+                        { maxSkew: 1, topologyKey, whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: { app: "web" } } })),
                     securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: "RuntimeDefault" } },
                     containers: [
                         {

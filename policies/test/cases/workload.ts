@@ -31,6 +31,7 @@ const podSpec = () => ({
     priorityClassName: "platform-service",
     topologySpreadConstraints: [
         { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: labels } },
+        { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: labels } },
     ],
     securityContext: {
         runAsNonRoot: true,
@@ -131,7 +132,10 @@ export const cases: RuleCase[] = [
     deploymentCase("host-path-volume", [
         deploy("hostPath volume", (d) => T(d).volumes.push({ name: "logs", hostPath: { path: "/var/log" } })),
     ]),
-    deploymentCase("host-ports", [deploy("hostPort on container", (d) => (main(d).ports[0].hostPort = 8000))]),
+    deploymentCase("host-ports", [
+        deploy("hostPort on container", (d) => (main(d).ports[0].hostPort = 8000)),
+        deploy("hostPort outside the allowed ranges", (d) => (main(d).ports[0].hostPort = 8000), { allowedHostPorts: ["9100", "30000-32767"] }),
+    ]),
     deploymentCase("capabilities-baseline", [
         deploy("adds SYS_ADMIN", (d) => (main(d).securityContext.capabilities.add = ["SYS_ADMIN"])),
         deploy("initContainer adds NET_ADMIN", (d) => (init(d).securityContext.capabilities.add = ["CAP_NET_ADMIN"])),
@@ -254,6 +258,7 @@ export const cases: RuleCase[] = [
             { name: "SECRET_NAME", value: "api-db" },
             { name: "DB_PASSWORD", value: "" },
             { name: "CONNECTION_TOKEN", value: "$(UPSTREAM_TOKEN)" },
+            { name: "GREETING", value: "eyJ is how a JWT starts; AKIA is how an access key starts" },
         ])),
         broken: [
             deploy("literal DB_PASSWORD", (d) => (main(d).env = [{ name: "DB_PASSWORD", value: "hunter2" }])),
@@ -262,6 +267,10 @@ export const cases: RuleCase[] = [
             deploy("GITHUB_TOKEN", (d) => (main(d).env = [{ name: "GITHUB_TOKEN", value: "ghp_abc" }])),
             deploy("PRIVATE_KEY", (d) => (main(d).env = [{ name: "JWT_PRIVATE_KEY", value: "-----BEGIN PRIVATE KEY-----" }])),
             deploy("CREDENTIALS", (d) => (main(d).env = [{ name: "GOOGLE_CREDENTIALS", value: "{}" }])),
+            // By content, under names that say nothing.
+            deploy("PEM private key in CONFIG", (d) => (main(d).env = [{ name: "CONFIG", value: "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIB\n-----END EC PRIVATE KEY-----" }])),
+            deploy("AWS access key id in UPSTREAM", (d) => (main(d).env = [{ name: "UPSTREAM", value: "AKIAIOSFODNN7EXAMPLE" }])),
+            deploy("JWT in HEADER_VALUE", (d) => (init(d).env = [{ name: "HEADER_VALUE", value: "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U" }])),
         ],
     },
     podCase("sensitive-env-var", [pod("ephemeralContainer PASSWORD", (p) => (eph(p).env = [{ name: "PGPASSWORD", value: "postgres" }]))]),
@@ -326,6 +335,8 @@ export const cases: RuleCase[] = [
     deploymentCase("topology-spread", [
         deploy("replicated without spread", (d) => delete T(d).topologySpreadConstraints),
         deploy("empty spread list", (d) => (T(d).topologySpreadConstraints = [])),
+        deploy("node key only", (d) => (T(d).topologySpreadConstraints = T(d).topologySpreadConstraints.slice(0, 1))),
+        deploy("zone key only", (d) => (T(d).topologySpreadConstraints = T(d).topologySpreadConstraints.slice(1))),
     ]),
     {
         rule: "service-external-name",
