@@ -107,9 +107,12 @@ export function startUp(ws: Workspace, env: NodeJS.ProcessEnv = {}): Started {
  * Resolves once the run's cluster layer has succeeded (so the policy pack has served it) and the
  * run has its layer workers and policy pack running; returns those processes.
  */
-export async function whenBusy(run: Started, infraPid: number, timeoutMs = 90_000): Promise<Proc[]> {
+export async function whenBusy(run: Started, infraPid: number, timeoutMs = 120_000): Promise<Proc[]> {
     const deadline = Date.now() + timeoutMs;
+    let ended: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+    void run.ended.then((e) => { ended = e; });
     for (;;) {
+        if (ended) throw new Error(`the run ended (${ended.signal ?? ended.code}) before it got busy; stdout:\n${run.stdout().slice(-2000)}\nstderr:\n${run.stderr().slice(-2000)}`);
         const kids = descendants(infraPid);
         const workers = kids.filter((p) => p.args.includes("automation/offline/runner.ts"));
         const pack = kids.filter((p) => p.args.includes("run-policy-pack"));
