@@ -106,7 +106,7 @@ describe("policy pack over the Analyzer protocol", function () {
             severity: "critical",
             enforcement: "mandatory",
             layer: "apps",
-            controls: ["PSS:baseline/privileged", "CIS-K8s-5.2.2", "CIS-EKS-4.2.1", "C-0057"],
+            controls: ["PSS:baseline/privileged", "CIS-K8s-5.2.2", "CIS-EKS-4.2.1", "NSA-CISA:pod-security", "C-0057"],
             remediation: "Remove securityContext.privileged or set it to false on every container.",
             urn: urnOf(DEPLOYMENT, "api"),
             resourceType: DEPLOYMENT,

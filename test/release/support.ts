@@ -95,6 +95,6 @@ export function summaryOf(env: string, statuses: Partial<Record<Layer, RunSummar
 export function sessionOf(engine: Engine, env: string, stateDir: string): Session {
     return {
         env, environment: loadEnvironment(env, process.env.INFRA_ENVIRONMENTS_DIR), engine, signal: new AbortController().signal,
-        state: statePaths(stateDir), args: { json: false, events: false }, parallel: 2,
+        state: statePaths(stateDir), args: { json: true, events: false }, parallel: 2,
     };
 }
