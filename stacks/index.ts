@@ -1,18 +1,62 @@
-/** The layer programs by layer (the stack-name convention is stacks/names.ts). */
+/**
+ * The layer programs by layer (the stack-name convention is stacks/names.ts).
+ *
+ * Each program is loaded on first use, and only that one: a module that throws while it loads
+ * (at its top level, or in something it imports) then breaks only its own layer, in the offline
+ * engine's workers and under `pulumi up -s <env>-<layer>` alike, instead of every layer that
+ * happens to share a process with it.
+ */
+import * as path from "path";
 import type { Environment } from "../environments/schema";
-import { appsLayer } from "./apps";
-import { clusterLayer } from "./cluster";
-import type { Layer } from "./graph";
-import { imagesLayer } from "./images";
-import { meshLayer } from "./mesh";
-import { monitoringLayer } from "./monitoring";
+import { LAYERS, type Layer } from "./graph";
 
 export type LayerProgram = (env: Environment) => Record<string, unknown>;
 
-export const LAYER_PROGRAMS: Readonly<Record<Layer, LayerProgram>> = {
-    cluster: clusterLayer,
-    images: imagesLayer,
-    monitoring: monitoringLayer,
-    mesh: meshLayer,
-    apps: appsLayer,
-};
+/** Where a layer's program lives: `stacks/<layer>.ts`, exporting `<layer>Layer` (the release fingerprint reads the same file). */
+export function layerProgramFile(layer: Layer): string {
+    return path.join(__dirname, `${layer}.ts`);
+}
+
+/** A layer program's module failed to load; the message says where it was thrown, the error's first line and the layer. */
+export class LayerLoadError extends Error {
+    constructor(readonly layer: Layer, cause: unknown) {
+        const e = cause instanceof Error ? cause : new Error(String(cause));
+        const where = throwSite(e);
+        // Where first, as a compiler puts it: the summary's note column keeps only the start of a message.
+        super(`${where ? `${where}: ` : ""}${e.message.split("\n")[0]} (while loading the ${layer} program)`, { cause });
+        this.name = "LayerLoadError";
+    }
+}
+
+/** file:line of the first stack frame in the project's own code, relative to the project. */
+function throwSite(err: Error): string | undefined {
+    const root = path.resolve(__dirname, "..");
+    for (const line of (err.stack ?? "").split("\n").slice(1)) {
+        const m = /\(?((?:file:\/\/)?\/[^():]+):(\d+):\d+\)?\s*$/.exec(line.trim());
+        if (!m) continue;
+        const file = m[1].replace(/^file:\/\//, "");
+        if (file.includes(`${path.sep}node_modules${path.sep}`) || !file.startsWith(root + path.sep)) continue;
+        return `${path.relative(root, file)}:${m[2]}`;
+    }
+    return undefined;
+}
+
+/** Loads one layer's program module (and nothing of the others); LayerLoadError when it throws. */
+export function loadLayerProgram(layer: Layer): LayerProgram {
+    let mod: Record<string, unknown>;
+    try {
+        mod = require(layerProgramFile(layer).replace(/\.ts$/, ""));
+    } catch (err) {
+        throw new LayerLoadError(layer, err);
+    }
+    const program = mod[`${layer}Layer`];
+    if (typeof program !== "function") throw new LayerLoadError(layer, new Error(`${path.relative(path.resolve(__dirname, ".."), layerProgramFile(layer))} does not export a function ${layer}Layer`));
+    return program as LayerProgram;
+}
+
+/** Every layer's program, each loaded when first read (see loadLayerProgram). */
+export const LAYER_PROGRAMS: Readonly<Record<Layer, LayerProgram>> = Object.freeze(
+    Object.defineProperties({} as Record<Layer, LayerProgram>, Object.fromEntries(
+        LAYERS.map((layer) => [layer, { enumerable: true, get: () => loadLayerProgram(layer) }]),
+    )),
+);

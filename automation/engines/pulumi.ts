@@ -274,6 +274,16 @@ export class PulumiEngine implements Engine {
             };
             // Ctrl-C reaches the CLI through `signal` alone, which lets it finish in-flight operations and
             // release the stack's lock; `stack.cancel()` would remove the lock under a running update.
+            // The CLI's lifetime, decided: infra never kills it mid-update, since an update cut off can leave
+            // pending operations in the stack's state. A graceful stop goes through `signal` (above); a
+            // forced exit of infra (second Ctrl-C or SIGTERM) sends it SIGTERM on the way out (the
+            // Automation API's child clean-up), which the CLI treats as its own Ctrl-C: it stops at the next
+            // safe point and releases the lock. After SIGKILL of infra nothing of ours can act, and the CLI
+            // does not live on: its output goes to pipes infra held, and Go ends a program whose stdout is a
+            // broken pipe (measured: it was gone 1 s after infra, mid-update, its stack lock left behind,
+            // naming its dead pid). That lock is cleared with `pulumi cancel -s <env>-<layer>`, safe then,
+            // followed by `infra refresh`. Keeping it alive to finish would need its output relayed by a
+            // process that outlives infra; not done.
             const packs = this.packDir ? { policyPacks: [this.packDir], policyPackConfigs: [this.policyConfigFile(req.env, req.environment)] } : {};
             const flags = passThroughFlags(stackName, req.passThrough);
             let changes: ChangeSummary;

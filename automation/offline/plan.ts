@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { loadEnvironment } from "../../environments/load";
 import type { Environment } from "../../environments/schema";
 import { LAYER_OUTPUTS, SECRET_OUTPUTS } from "../../stacks/contracts";
-import { LAYER_PROGRAMS } from "../../stacks";
+import { loadLayerProgram } from "../../stacks";
 import type { OutputValue } from "../engine";
 import { validateObjects } from "./k8s-schema";
 import { recordProgram, StackReferenceOutputs } from "./mock-runtime";
@@ -52,6 +52,8 @@ export async function resolveOutputs(result: Record<string, unknown>): Promise<R
 /** Plans one layer in this process: records its resources, checks its output contract and its Kubernetes objects. */
 export async function planLayer(req: RunnerRequest, onResource?: (done: number, urn: string) => void): Promise<Extract<RunnerMessage, { kind: "result" }>> {
     const env = loadEnvironment(req.env);
+    // Only this layer's program is loaded, here: one that throws while loading fails this layer alone.
+    const program = loadLayerProgram(req.layer);
     fabricateKubeconfig(env, req.scratchDir);
     const stackReferences: StackReferenceOutputs = {};
     for (const [layer, outputs] of Object.entries(req.upstream)) {
@@ -63,7 +65,7 @@ export async function planLayer(req: RunnerRequest, onResource?: (done: number, 
         }
         stackReferences[`${req.env}-${layer}`] = { outputs: values, secretOutputNames: secrets };
     }
-    const { resources, result } = await recordProgram(() => LAYER_PROGRAMS[req.layer](env), {
+    const { resources, result } = await recordProgram(() => program(env), {
         stack: `${req.env}-${req.layer}`,
         stackReferences,
         onResource: (r, n) => onResource?.(n, r.urn),

@@ -31,5 +31,5 @@ process.on("message", (req: RunnerRequest) => {
         process.exit(0);
     });
 });
-// The engine went away (it exited or was killed): nothing left to plan for.
-process.on("disconnect", () => process.exit(0));
+// The engine going away (exit, crash or SIGKILL) ends this worker: see processes/exit-with-parent.js,
+// which the engine preloads into it.

@@ -10,6 +10,7 @@ import { ChildProcess, fork } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { InputError, InterruptedError } from "../../common/errors";
+import { exitWithParent } from "../processes/exit-with-parent";
 import type { RunnerMessage, RunnerRequest } from "./protocol";
 
 const RUNNER = path.join(__dirname, "runner.ts");
@@ -88,9 +89,13 @@ export class LayerWorkers {
     }
 
     private spawn(): Worker {
+        // A worker outlives no run: it watches this process from its first instruction on
+        // (processes/exit-with-parent.js), before the seconds it spends loading the SDK.
+        const lifetime = exitWithParent();
         const child = fork(RUNNER, [], {
             cwd: this.cwd,
-            execArgv: ["--require", "tsx/cjs"],
+            execArgv: [...lifetime.execArgv, "--require", "tsx/cjs"],
+            env: { ...process.env, ...lifetime.env },
             stdio: ["ignore", "pipe", "pipe", "ipc"],
         });
         const worker: Worker = { child };

@@ -15,14 +15,13 @@ import * as analyzerrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzerproto from "@pulumi/pulumi/proto/analyzer_pb";
 import type { Enforcement, PolicyViolation, RecordedResource } from "../engine";
 import type { Layer } from "../../stacks/graph";
+import { exitWithParent } from "../processes/exit-with-parent";
 import { startEngineServer, type EngineServer } from "./engine-server";
 import {
     enforcementToProto, policyMetaOf, toAnalyzeRequest, toAnalyzerResource, toViolation, type PolicyMeta, wirePartsOf,
 } from "./convert";
 
 export type { PolicyMeta } from "./convert";
-
-const EXIT_SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 
 /** The repository's own pack. */
 export const DEFAULT_PACK_DIR = path.resolve(__dirname, "../../policies");
@@ -143,23 +142,22 @@ export async function startPolicyPack(packDir: string = DEFAULT_PACK_DIR, config
     const onLog = options.onLog ?? (() => undefined);
     const engine: EngineServer = await startEngineServer(onLog);
     const script = runPolicyPackScript(packDir);
-    const child = spawn(process.execPath, [script, engine.address, packDir], {
+    // The pack must not outlive this process, however it ends: the pack watches this process itself
+    // (processes/exit-with-parent.js, preloaded), which covers SIGKILL and crashes, where no hook of
+    // ours runs. Signals are left to their owners: Ctrl-C and SIGTERM stop the run gracefully
+    // (pipeline/signals.ts), which closes the pack through close(); the exit hook below only makes a
+    // forced exit stop it at once rather than a moment later.
+    const lifetime = exitWithParent();
+    const child = spawn(process.execPath, [...lifetime.execArgv, script, engine.address, packDir], {
         cwd: packDir,
         // The SDK in the pack sends its log calls to PULUMI_NODEJS_ENGINE.
-        env: { ...process.env, PULUMI_NODEJS_ENGINE: engine.address },
+        env: { ...process.env, ...lifetime.env, PULUMI_NODEJS_ENGINE: engine.address },
         stdio: ["ignore", "pipe", "pipe"],
     });
     const killNow = () => {
         if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
     };
-    // A parent that exits or is signalled must not leave the pack serving. A signal is
-    // re-raised only when nobody else handles it, so the default (exit) still happens.
-    const onSignal = (signal: NodeJS.Signals) => {
-        killNow();
-        if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-    };
     process.once("exit", killNow);
-    for (const sig of EXIT_SIGNALS) process.once(sig, onSignal);
     const stderrTail: string[] = [];
     readline.createInterface({ input: child.stderr! }).on("line", (line) => {
         stderrTail.push(line);
@@ -181,7 +179,6 @@ export async function startPolicyPack(packDir: string = DEFAULT_PACK_DIR, config
             clearTimeout(timer);
         }
         process.removeListener("exit", killNow);
-        for (const sig of EXIT_SIGNALS) process.removeListener(sig, onSignal);
         await engine.close();
     };
 
