@@ -9,8 +9,28 @@
 import * as path from "path";
 import type { Environment } from "../environments/schema";
 import { LAYERS, type Layer } from "./graph";
+import type { LayerProgramOutputs } from "./types";
 
-export type LayerProgram = (env: Environment) => Record<string, unknown>;
+/** A layer's program: the environment in, that layer's declared outputs (stacks/contracts.ts) out. */
+export type LayerProgram<L extends Layer = Layer> = (env: Environment) => LayerProgramOutputs<L>;
+
+/** Every layer's program, each typed by its own outputs. */
+export type LayerPrograms = { readonly [L in Layer]: LayerProgram<L> };
+
+/**
+ * Checked by the compiler, never run: each module's exported program returns its layer's
+ * contract outputs (the modules themselves are loaded lazily below, so only their types are named).
+ */
+type ProgramModules = {
+    cluster: typeof import("./cluster")["clusterLayer"];
+    images: typeof import("./images")["imagesLayer"];
+    monitoring: typeof import("./monitoring")["monitoringLayer"];
+    mesh: typeof import("./mesh")["meshLayer"];
+    apps: typeof import("./apps")["appsLayer"];
+};
+type ProgramsMatchContracts = ProgramModules extends LayerPrograms ? true : never;
+/** Fails to compile when a program's return type drifts from its layer's contract. */
+export const PROGRAMS_MATCH_CONTRACTS: ProgramsMatchContracts = true;
 
 /** Where a layer's program lives: `stacks/<layer>.ts`, exporting `<layer>Layer` (the release fingerprint reads the same file). */
 export function layerProgramFile(layer: Layer): string {
@@ -42,7 +62,7 @@ function throwSite(err: Error): string | undefined {
 }
 
 /** Loads one layer's program module (and nothing of the others); LayerLoadError when it throws. */
-export function loadLayerProgram(layer: Layer): LayerProgram {
+export function loadLayerProgram<L extends Layer>(layer: L): LayerProgram<L> {
     let mod: Record<string, unknown>;
     try {
         mod = require(layerProgramFile(layer).replace(/\.ts$/, ""));
@@ -51,12 +71,12 @@ export function loadLayerProgram(layer: Layer): LayerProgram {
     }
     const program = mod[`${layer}Layer`];
     if (typeof program !== "function") throw new LayerLoadError(layer, new Error(`${path.relative(path.resolve(__dirname, ".."), layerProgramFile(layer))} does not export a function ${layer}Layer`));
-    return program as LayerProgram;
+    return program as LayerProgram<L>;
 }
 
 /** Every layer's program, each loaded when first read (see loadLayerProgram). */
-export const LAYER_PROGRAMS: Readonly<Record<Layer, LayerProgram>> = Object.freeze(
-    Object.defineProperties({} as Record<Layer, LayerProgram>, Object.fromEntries(
+export const LAYER_PROGRAMS: LayerPrograms = Object.freeze(
+    Object.defineProperties({} as LayerPrograms, Object.fromEntries(
         LAYERS.map((layer) => [layer, { enumerable: true, get: () => loadLayerProgram(layer) }]),
     )),
 );

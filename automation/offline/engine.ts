@@ -17,6 +17,7 @@ import { statePaths } from "../state/workspace";
 import { LayerWorkers } from "./workers";
 import { diff, readState, removeState, toState, writeState } from "./state";
 import type { Environment } from "../../environments/schema";
+import { stackName } from "../../stacks/names";
 
 export interface OfflineEngineOptions {
     projectDir: string;
@@ -55,7 +56,7 @@ export class OfflineEngine implements Engine {
             removeState(this.stateDir, req.env, req.layer);
             return { env: req.env, layer: req.layer, operation: req.operation, resources: [], changes, outputs: {}, policy: [], schema: [], durationMs: Date.now() - started };
         }
-        const logFile = path.join(this.logDir, `${req.env}-${req.layer}.log`);
+        const logFile = path.join(this.logDir, `${stackName(req.env, req.layer)}.log`);
         // Start the policy pack now so its start-up overlaps the layer's planning.
         if (req.operation !== "refresh") this.policyServer(req.env, req.environment)?.catch(() => undefined);
         const recording = await this.record(req.env, req.layer, req.upstream, req.signal, logFile, (done, resource) =>
@@ -88,7 +89,7 @@ export class OfflineEngine implements Engine {
         if (saved && !saved.withheld?.length) return saved.outputs;
         const upstream: Partial<Record<Layer, Record<string, OutputValue>>> = {};
         for (const need of ancestors(layer)) upstream[need] = await this.outputs(env, need, signal);
-        const logFile = path.join(this.logDir, `${env}-${layer}.log`);
+        const logFile = path.join(this.logDir, `${stackName(env, layer)}.log`);
         return (await this.record(env, layer, upstream, signal ?? new AbortController().signal, logFile, () => undefined)).outputs;
     }
 

@@ -15,6 +15,8 @@ import type { OutputValue } from "../engine";
 import { validateObjects } from "./k8s-schema";
 import { recordProgram, StackReferenceOutputs } from "./mock-runtime";
 import type { RunnerMessage, RunnerRequest } from "./protocol";
+import type { Layer } from "../../stacks/graph";
+import { stackName } from "../../stacks/names";
 
 /**
  * An existing cluster's kubeconfig is what its "provider" would give; offline there is no
@@ -63,10 +65,10 @@ export async function planLayer(req: RunnerRequest, onResource?: (done: number, 
             values[k] = v.value;
             if (v.secret) secrets.push(k);
         }
-        stackReferences[`${req.env}-${layer}`] = { outputs: values, secretOutputNames: secrets };
+        stackReferences[stackName(req.env, layer as Layer)] = { outputs: values, secretOutputNames: secrets };
     }
     const { resources, result } = await recordProgram(() => program(env), {
-        stack: `${req.env}-${req.layer}`,
+        stack: stackName(req.env, req.layer),
         stackReferences,
         onResource: (r, n) => onResource?.(n, r.urn),
     });

@@ -12,6 +12,7 @@ import * as path from "path";
 import { InputError, InterruptedError } from "../../common/errors";
 import { exitWithParent } from "../processes/exit-with-parent";
 import type { RunnerMessage, RunnerRequest } from "./protocol";
+import { stackName } from "../../stacks/names";
 
 const RUNNER = path.join(__dirname, "runner.ts");
 
@@ -52,7 +53,7 @@ export class LayerWorkers {
         }
         fs.mkdirSync(path.dirname(opts.logFile), { recursive: true });
         const log = fs.openSync(opts.logFile, "w", 0o600);
-        const label = `${request.env}-${request.layer}`;
+        const label = stackName(request.env, request.layer);
         const outcome = await new Promise<Result | Error>((resolve) => {
             const onAbort = () => {
                 job.outcome = new InterruptedError(`${label} interrupted`);
