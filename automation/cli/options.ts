@@ -7,6 +7,7 @@ import { InputError } from "../../common/errors";
 import { PROVIDER_MODES, type ProviderMode } from "../engines/pulumi-cli";
 import type { PassThrough } from "../engine";
 import { ENGINES, type EngineName } from "../engines";
+import { layerOfStack } from "../../stacks/names";
 
 export { ENGINES, type EngineName } from "../engines";
 
@@ -88,11 +89,11 @@ const URN = /^urn:pulumi:([^:]+)::[^:]+::.+::.+$/;
  * Checks the pass-through flags (each resource must be a URN of one of the environment's stacks)
  * and returns them with the layers --target names, if any.
  */
-export function passThroughOf(env: string, args: PassThroughArgs, layerOfStack: (stack: string) => string | undefined): { passThrough: PassThrough; targetLayers?: string[] } {
+export function passThroughOf(env: string, args: PassThroughArgs, layerOf: (stack: string) => string | undefined = (stack) => layerOfStack(env, stack)): { passThrough: PassThrough; targetLayers?: string[] } {
     for (const flag of ["target", "replace", "exclude"] as const) {
         for (const urn of args[flag] ?? []) {
             const stack = URN.exec(urn)?.[1];
-            if (!stack || !stack.startsWith(`${env}-`) || !layerOfStack(stack)) {
+            if (!stack || !stack.startsWith(`${env}-`) || !layerOf(stack)) {
                 throw new InputError(`--${flag} ${urn} is not a resource URN of ${env}'s stacks; copy it from \`pulumi stack --show-urns -s ${env}-<layer>\``);
             }
         }
@@ -100,7 +101,7 @@ export function passThroughOf(env: string, args: PassThroughArgs, layerOfStack: 
     if (args.resourceParallel !== undefined && (!Number.isInteger(args.resourceParallel) || args.resourceParallel < 1)) {
         throw new InputError(`--resource-parallel ${args.resourceParallel} is not valid; pass a whole number of 1 or more`);
     }
-    const targetLayers = args.target?.length ? [...new Set(args.target.map((u) => layerOfStack(URN.exec(u)![1])!))] : undefined;
+    const targetLayers = args.target?.length ? [...new Set(args.target.map((u) => layerOf(URN.exec(u)![1])!))] : undefined;
     const { target, replace, exclude, refresh, diff, message, resourceParallel } = args;
     return { passThrough: { target, replace, exclude, refresh, diff, message, resourceParallel }, targetLayers };
 }

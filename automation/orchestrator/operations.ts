@@ -5,7 +5,7 @@
  */
 import type { Operation, PassThrough } from "../engine";
 import type { Layer } from "../../stacks/graph";
-import { layerOfStack, stackName } from "../../stacks/names";
+import { stackName } from "../../stacks/names";
 import { DriftError, InputError, InterruptedError } from "../../common/errors";
 import type { RunSummary } from "../pipeline/runner";
 import { layersLeft, unfinishedRelease } from "../release/progress";
@@ -32,11 +32,6 @@ function targeted(selected: Layer[], pass: PassThroughSelection): Layer[] {
     const narrowed = selected.filter((l) => pass.targetLayers!.includes(l));
     if (narrowed.length === 0) throw new InputError(`--target names resources of ${pass.targetLayers.join(", ")}, which the layer selection leaves out; drop --layer or select them`);
     return narrowed;
-}
-
-/** A function from a stack name to the layer of `env` it names (for checking URNs). */
-export function layerResolver(env: string): (stack: string) => string | undefined {
-    return (stack) => layerOfStack(env, stack);
 }
 
 /** `preview` and `refresh`: run, print, exit non-zero on failure. */

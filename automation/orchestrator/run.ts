@@ -13,16 +13,16 @@ import type { Layer } from "../../stacks/graph";
 import { DeploymentError, EXIT, InputError, InterruptedError, PolicyError } from "../../common/errors";
 import { createEngine, type EngineName } from "../engines";
 import type { ProviderMode } from "../engines/pulumi-cli";
-import { runPipeline, type PipelineEvent, type RunSummary } from "../pipeline/runner";
+import { runPipeline, type LayerStatus, type PipelineEvent, type RunSummary } from "../pipeline/runner";
 import { selectLayers } from "../pipeline/selection";
 import { installSignalHandlers } from "../pipeline/signals";
 import { colorWanted, createProgress } from "../pipeline/progress";
 import { errorText } from "../reports/model";
 import { settleRelease } from "../release/progress";
 import { pauseAt } from "../state/fault-points";
-import { fingerprintStore, fingerprintUnchanged, recordFingerprints, recordLayerFingerprint } from "../state/fingerprint";
+import { FingerprintRecorder, fingerprintStore, fingerprintUnchanged } from "../state/fingerprint";
 import { acquireLock, type LockHandle } from "../state/lock";
-import { startRun } from "../state/runs";
+import { endsLayer, startRun } from "../state/runs";
 import { statePaths, type StatePaths } from "../state/workspace";
 import { PROJECT_DIR } from "../../stacks/settings";
 import { emit, type OutputArgs } from "./output";
@@ -126,8 +126,6 @@ export interface LayerRunOptions {
     settle?: boolean;
 }
 
-const FINAL_STATES: ReadonlySet<string> = new Set(["succeeded", "unchanged", "failed", "skipped", "cancelled"]);
-
 /**
  * Runs the selected layers and returns the summary (it never throws for layer failures). Layers
  * change detection left out have the status "unchanged" in the summary.
@@ -138,20 +136,15 @@ export async function runLayers(s: Session, opts: LayerRunOptions): Promise<RunS
     const live = s.args.json || s.args.events ? undefined : createProgress({ layers: opts.selected, stream: process.stderr, color: s.args.color !== false && colorWanted() });
     const journal = record ? startRun(s.state.root, { env: s.env, operation: opts.operation, engine: s.engine.name, layers: opts.selected }) : undefined;
     // Each finished layer's fingerprint is stored as it finishes, before the journal says it did.
-    const fingerprinted = new Set<Layer>();
+    const fingerprints = new FingerprintRecorder(s.state.root, environment, s.engine);
     let recording: Promise<unknown> = Promise.resolve();
     const onEvent = (e: PipelineEvent) => {
         emit(s.args, { env: s.env, ...e });
         live?.onEvent(e);
-        if (e.kind === "layer-state" && FINAL_STATES.has(e.status) && journal) {
-            const status = e.status as Parameters<typeof journal.layerEnded>[1];
-            if (opts.operation === "up" && status === "succeeded") {
-                recording = recording.then(() => recordLayerFingerprint(s.state.root, environment, e.layer, s.engine))
-                    .then(() => fingerprinted.add(e.layer), () => undefined)
-                    .then(() => journal.layerEnded(e.layer, status, e.error));
-            } else {
-                recording = recording.then(() => journal.layerEnded(e.layer, status, e.error));
-            }
+        if (journal && e.kind === "layer-state" && endsLayer(e.status)) {
+            const { layer, status, error } = e as typeof e & { status: LayerStatus };
+            const stored = opts.operation === "up" && status === "succeeded" ? () => fingerprints.succeeded(layer) : async () => undefined;
+            recording = recording.then(stored).catch(() => undefined).then(() => journal.layerEnded(layer, status, error));
         }
         if (e.kind === "layer-state" && e.status === "running" && opts.operation === "up") pauseAt(`layer-running:${e.layer}`);
     };
@@ -175,7 +168,7 @@ export async function runLayers(s: Session, opts: LayerRunOptions): Promise<RunS
     if (journal) {
         await recording;
         journal.finish(summary);
-        await recordFingerprints(s.state.root, environment, summary, s.engine, fingerprinted);
+        await fingerprints.finish(summary);
         if (opts.operation === "up" && opts.settle !== false) settleRelease(s.state.root, s.env);
     }
     return summary;

@@ -12,7 +12,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { appendLine } from "../files";
-import { processAlive } from "../state/lock";
+import { runningHere } from "../state/lock";
 import { environmentsDir, type PinChange, type Pins } from "./pins";
 
 export type ReleaseKind = "promote" | "rollback" | "forced-promote";
@@ -112,11 +112,6 @@ export function readRecords(env: string, dir: string = environmentsDir()): (Rele
     return out;
 }
 
-/** True when an applying record names a process still running on this host. */
-function stillApplying(rec: StatusRecord): boolean {
-    return rec.pid !== undefined && rec.hostname === os.hostname() && processAlive(rec.pid);
-}
-
 /**
  * Releases oldest first, each with its true state: its latest status, where a release left
  * pending, or applying by a process that is gone, reads "interrupted".
@@ -136,7 +131,7 @@ export function listReleases(env: string, dir: string = environmentsDir()): Rele
     }
     return [...byId.values()].map((r) => {
         const last = lastStatus.get(r.id);
-        const died = r.status === "pending" || (r.status === "applying" && !(last && stillApplying(last)));
+        const died = r.status === "pending" || (r.status === "applying" && !runningHere(last?.pid, last?.hostname));
         return died ? { ...r, status: "interrupted" as const } : r;
     });
 }

@@ -185,51 +185,54 @@ export function fingerprintStore(stateDir: string, engine?: Engine): Fingerprint
 }
 
 /**
- * After a run: stores the fingerprint of every layer an `up` finished, computed from the
- * upstream outputs it ran with, and forgets those a destroy removed and those whose state a
- * refresh found different from the code (the next `up` must apply them). Previews change nothing.
+ * Keeps one run's fingerprints: each layer's the moment its `up` succeeds (so a run killed later
+ * still leaves the layers it finished known as applied), then, at the run's end, whatever is left.
+ * Upstream outputs are read from the engine, not from the run results (they may carry masked
+ * secrets), each layer's once per run however many finished layers build on it.
  */
-export async function recordFingerprints(stateDir: string, env: Environment, summary: RunSummary, engine: Engine, alreadyRecorded: ReadonlySet<Layer> = new Set()): Promise<void> {
-    const store = fingerprintStore(stateDir, engine);
-    const ok = summary.outcomes.filter((o) => o.status === "succeeded");
-    if (summary.operation === "destroy") {
-        await store.forget(env.name, ok.map((o) => o.layer));
-        return;
+export class FingerprintRecorder {
+    private readonly store: FingerprintStore;
+    private readonly read: Partial<Record<Layer, Promise<Record<string, OutputValue>>>> = {};
+    private readonly recorded = new Set<Layer>();
+
+    constructor(stateDir: string, private readonly env: Environment, private readonly engine: Engine) {
+        this.store = fingerprintStore(stateDir, engine);
     }
-    if (summary.operation === "refresh") {
-        const c = (o: (typeof ok)[number]) => o.result?.changes;
-        await store.forget(env.name, ok.filter((o) => { const x = c(o); return x !== undefined && x.create + x.update + x.replace + x.delete > 0; }).map((o) => o.layer));
-        return;
-    }
-    if (summary.operation !== "up") return;
-    // A layer that failed part-way may be half applied: it must run again whatever its inputs.
-    await store.forget(env.name, summary.outcomes.filter((x) => x.status === "failed" || x.status === "cancelled").map((x) => x.layer));
-    // Upstream read from the engine, not from the run results (they may carry masked secrets);
-    // each layer's outputs once, however many finished layers build on it.
-    const read: Partial<Record<Layer, Record<string, OutputValue>>> = {};
-    for (const o of ok) {
-        if (alreadyRecorded.has(o.layer)) continue;
+
+    /** Stores the fingerprint of a layer whose `up` just succeeded; without its upstream outputs, forgets it instead. */
+    async succeeded(layer: Layer): Promise<void> {
+        if (this.recorded.has(layer)) return;
+        this.recorded.add(layer);
         const upstream: Partial<Record<Layer, Record<string, OutputValue>>> = {};
         try {
-            for (const need of ancestors(o.layer)) upstream[need] = read[need] ??= await engine.outputs(env.name, need);
+            for (const need of ancestors(layer)) upstream[need] = await (this.read[need] ??= this.engine.outputs(this.env.name, need));
         } catch {
             // Without the upstream outputs there is no trustworthy fingerprint: the layer simply runs next time.
-            await store.forget(env.name, [o.layer]);
-            continue;
+            await this.store.forget(this.env.name, [layer]);
+            return;
         }
-        await store.write(env.name, o.layer, layerFingerprint(env, o.layer, upstream));
+        await this.store.write(this.env.name, layer, layerFingerprint(this.env, layer, upstream));
+    }
+
+    /**
+     * After the run: stores what an `up` finished and was not stored yet, and forgets the layers a
+     * destroy removed, those an `up` left failed or cancelled (half applied: they must run again),
+     * and those whose state a refresh found different from the code. Previews change nothing.
+     */
+    async finish(summary: RunSummary): Promise<void> {
+        const ok = summary.outcomes.filter((o) => o.status === "succeeded");
+        const changed = (o: (typeof ok)[number]) => { const c = o.result?.changes; return c !== undefined && c.create + c.update + c.replace + c.delete > 0; };
+        if (summary.operation === "destroy") return this.store.forget(this.env.name, ok.map((o) => o.layer));
+        if (summary.operation === "refresh") return this.store.forget(this.env.name, ok.filter(changed).map((o) => o.layer));
+        if (summary.operation !== "up") return;
+        await this.store.forget(this.env.name, summary.outcomes.filter((x) => x.status === "failed" || x.status === "cancelled").map((x) => x.layer));
+        for (const o of ok) await this.succeeded(o.layer);
     }
 }
 
-/**
- * Stores one layer's fingerprint the moment its `up` succeeds, so a run killed later still
- * leaves the layers it finished known as applied (the run's end only fills in what is missing).
- */
-export async function recordLayerFingerprint(stateDir: string, env: Environment, layer: Layer, engine: Engine): Promise<void> {
-    const store = fingerprintStore(stateDir, engine);
-    const upstream: Partial<Record<Layer, Record<string, OutputValue>>> = {};
-    for (const need of ancestors(layer)) upstream[need] = await engine.outputs(env.name, need);
-    await store.write(env.name, layer, layerFingerprint(env, layer, upstream));
+/** Records the fingerprints of a finished run at once (see FingerprintRecorder.finish). */
+export function recordFingerprints(stateDir: string, env: Environment, summary: RunSummary, engine: Engine): Promise<void> {
+    return new FingerprintRecorder(stateDir, env, engine).finish(summary);
 }
 
 /**

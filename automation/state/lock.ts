@@ -75,6 +75,14 @@ export function isStale(holder: LockInfo, hostname = os.hostname()): boolean {
     return holder.hostname === hostname && !processAlive(holder.pid);
 }
 
+/**
+ * True when a record written by process `pid` on `hostname` names a process still running here.
+ * A record from another host is never known to be running (nor, for a lock, to be stale).
+ */
+export function runningHere(pid: number | undefined, hostname: string | undefined): boolean {
+    return pid !== undefined && hostname === os.hostname() && processAlive(pid);
+}
+
 function createExclusive(file: string, info: LockInfo): boolean {
     let fd: number;
     try {

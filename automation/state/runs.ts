@@ -13,7 +13,7 @@ import { appendLine } from "../files";
 import { InputError } from "../../common/errors";
 import type { LayerStatus, RunSummary } from "../pipeline/runner";
 import type { Layer } from "../../stacks/graph";
-import { processAlive } from "./lock";
+import { runningHere } from "./lock";
 import { statePaths } from "./workspace";
 
 export interface RunRecord {
@@ -38,6 +38,11 @@ interface LayerLine { type: "layer"; id: string; layer: Layer; status: LayerStat
 
 /** Statuses that end a layer's part in a run. */
 const FINAL: ReadonlySet<string> = new Set<LayerStatus>(["succeeded", "unchanged", "failed", "skipped", "cancelled"]);
+
+/** True for a pipeline state that ends a layer's part in a run (not queued, running or retrying). */
+export function endsLayer(status: string): status is LayerStatus {
+    return FINAL.has(status);
+}
 /** Statuses `--resume` runs again. */
 const UNFINISHED: ReadonlySet<string> = new Set<LayerStatus>(["failed", "skipped", "cancelled"]);
 
@@ -78,7 +83,7 @@ export function startRun(stateDir: string, run: { env: string; operation: Operat
     return {
         id,
         layerEnded(layer, status, error) {
-            if (!FINAL.has(status)) return;
+            if (!endsLayer(status)) return;
             const line: LayerLine = { type: "layer", id, layer, status, ...(error ? { error: firstLine(error) } : {}) };
             appendLine(file, JSON.stringify(line));
         },
@@ -122,8 +127,7 @@ export function listRuns(stateDir: string, env: string): RunRecord[] {
         } else if (!("type" in line)) {
             const started = line.id ? open.get(line.id) : undefined;
             if (started) {
-                Object.assign(started.record, line, { running: undefined });
-                delete started.record.running;
+                Object.assign(started.record, line);
                 open.delete(line.id!);
             } else {
                 runs.push(line);
@@ -131,7 +135,7 @@ export function listRuns(stateDir: string, env: string): RunRecord[] {
         }
     }
     for (const { start, record } of open.values()) {
-        record.running = start.hostname === os.hostname() && start.pid !== process.pid && processAlive(start.pid);
+        record.running = start.pid !== process.pid && runningHere(start.pid, start.hostname);
     }
     return runs;
 }

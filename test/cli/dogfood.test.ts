@@ -5,11 +5,11 @@
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { listEnvironments } from "../../environments/load";
 import { LAYERS } from "../../stacks/graph";
-import { lines, PROJECT_DIR, runCli } from "./run-cli";
+import { lines, runCli } from "./run-cli";
+import { copyEnvironments } from "../support/environments";
 
 interface CheckJson {
     environments?: { env: string; layers: { layer: string; status: string; violations: { rule: string; enforcement: string }[]; schemaIssues: unknown[] }[] }[];
@@ -17,10 +17,7 @@ interface CheckJson {
 
 /** A copy of environments/ with one file edited, for INFRA_ENVIRONMENTS_DIR. */
 function editedEnvironments(file: string, edit: (text: string) => string): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "infra-envs-"));
-    for (const f of fs.readdirSync(path.join(PROJECT_DIR, "environments")).filter((f) => f.endsWith(".yaml"))) {
-        fs.copyFileSync(path.join(PROJECT_DIR, "environments", f), path.join(dir, f));
-    }
+    const dir = copyEnvironments();
     const target = path.join(dir, file);
     fs.writeFileSync(target, edit(fs.readFileSync(target, "utf8")));
     return dir;

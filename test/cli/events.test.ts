@@ -6,7 +6,8 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { PROJECT_DIR, runCli, type CliResult } from "./run-cli";
+import { runCli, type CliResult } from "./run-cli";
+import { copyEnvironments } from "../support/environments";
 
 /** Each stdout line as a parsed event; fails on any line that is not a JSON object with a time. */
 function events(r: CliResult): Array<Record<string, unknown>> {
@@ -28,9 +29,7 @@ describe("--events: only NDJSON on stdout, for every command", function () {
 
     before(async () => {
         root = fs.mkdtempSync(path.join(os.tmpdir(), "infra-events-"));
-        const envDir = path.join(root, "environments");
-        fs.mkdirSync(envDir);
-        for (const f of fs.readdirSync(path.join(PROJECT_DIR, "environments")).filter((x) => x.endsWith(".yaml"))) fs.copyFileSync(path.join(PROJECT_DIR, "environments", f), path.join(envDir, f));
+        const envDir = copyEnvironments(path.join(root, "environments"));
         env = { INFRA_ENVIRONMENTS_DIR: envDir, INFRA_STATE_DIR: path.join(root, "state") };
         const up = await runCli(["up", "--env", "dev", "--engine", "offline"], { env, timeoutMs: 200_000 });
         assert.equal(up.code, 0, up.stderr);

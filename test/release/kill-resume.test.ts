@@ -12,23 +12,20 @@ import * as os from "os";
 import * as path from "path";
 import { BIN, PROJECT_DIR, runCli, type CliResult } from "../cli/run-cli";
 import type { FaultPoint } from "../../automation/state/fault-points";
+import { copyEnvironments, ENVIRONMENTS } from "../support/environments";
 
 interface Sandbox { envDir: string; stateDir: string; env: NodeJS.ProcessEnv }
 
 function sandbox(): Sandbox {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "infra-kill-"));
-    const envDir = path.join(root, "environments");
-    fs.mkdirSync(envDir);
-    for (const f of fs.readdirSync(path.join(PROJECT_DIR, "environments")).filter((x) => x.endsWith(".yaml"))) {
-        fs.copyFileSync(path.join(PROJECT_DIR, "environments", f), path.join(envDir, f));
-    }
+    const envDir = copyEnvironments(path.join(root, "environments"));
     const stateDir = path.join(root, "state");
     return { envDir, stateDir, env: { INFRA_ENVIRONMENTS_DIR: envDir, INFRA_STATE_DIR: stateDir } };
 }
 
 /** Staging as it was before any promotion: its file, history, state, fingerprints and run records. */
 function resetStaging(sb: Sandbox): void {
-    fs.copyFileSync(path.join(PROJECT_DIR, "environments", "staging.yaml"), path.join(sb.envDir, "staging.yaml"));
+    fs.copyFileSync(path.join(ENVIRONMENTS, "staging.yaml"), path.join(sb.envDir, "staging.yaml"));
     fs.rmSync(path.join(sb.envDir, "history", "staging.jsonl"), { force: true });
     for (const dir of ["offline", "fingerprints"]) {
         const full = path.join(sb.stateDir, dir);

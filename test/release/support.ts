@@ -9,6 +9,7 @@ import { LAYERS, type Layer } from "../../stacks/graph";
 import type { RunSummary } from "../../automation/pipeline/runner";
 import type { Session } from "../../automation/orchestrator/run";
 import { statePaths } from "../../automation/state/workspace";
+import { copyEnvironments } from "../support/environments";
 
 export const REPO = path.resolve(__dirname, "..", "..");
 
@@ -21,13 +22,9 @@ export interface Sandbox {
 /** Copies environments/*.yaml to a temp dir and points INFRA_ENVIRONMENTS_DIR at it. */
 export function sandbox(): Sandbox {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "infra-release-"));
-    const envDir = path.join(root, "environments");
+    const envDir = copyEnvironments(path.join(root, "environments"));
     const projectDir = path.join(root, "project");
-    fs.mkdirSync(envDir);
     fs.mkdirSync(projectDir);
-    for (const f of fs.readdirSync(path.join(REPO, "environments")).filter((x) => x.endsWith(".yaml"))) {
-        fs.copyFileSync(path.join(REPO, "environments", f), path.join(envDir, f));
-    }
     const before = process.env.INFRA_ENVIRONMENTS_DIR;
     process.env.INFRA_ENVIRONMENTS_DIR = envDir;
     return {

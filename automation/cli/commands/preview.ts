@@ -1,7 +1,7 @@
 /** `infra preview`: Show what up would change, with the policy pack, without changing anything */
 import type { ArgumentsCamelCase, Argv } from "yargs";
 import { CommonArgs, envOptions, passThroughOf, passThroughOptions, type PassThroughArgs } from "../options";
-import { layerResolver, runOperation } from "../../orchestrator/operations";
+import { runOperation } from "../../orchestrator/operations";
 
 export const command = "preview";
 export const describe = "Show what up would change, with the policy pack, without changing anything";
@@ -16,5 +16,5 @@ export function builder(y: Argv) {
 }
 
 export async function handler(argv: ArgumentsCamelCase<CommonArgs & PassThroughArgs>): Promise<void> {
-    await runOperation(argv, "preview", passThroughOf(argv.env, argv, layerResolver(argv.env)));
+    await runOperation(argv, "preview", passThroughOf(argv.env, argv));
 }

@@ -1,7 +1,7 @@
 /** `infra up`: Create or update every selected layer of an environment, in dependency order */
 import type { ArgumentsCamelCase, Argv } from "yargs";
 import { CommonArgs, envOptions, passThroughOf, passThroughOptions, type PassThroughArgs } from "../options";
-import { layerResolver, runUp } from "../../orchestrator/operations";
+import { runUp } from "../../orchestrator/operations";
 
 export const command = "up";
 export const describe = "Create or update every selected layer of an environment, in dependency order";
@@ -24,5 +24,5 @@ export function builder(y: Argv) {
 }
 
 export async function handler(argv: ArgumentsCamelCase<CommonArgs & PassThroughArgs & { yes: boolean; resume: boolean; forceAll: boolean; skipPreview: boolean }>): Promise<void> {
-    await runUp(argv, passThroughOf(argv.env, argv, layerResolver(argv.env)));
+    await runUp(argv, passThroughOf(argv.env, argv));
 }
