@@ -22,7 +22,7 @@ import { settleRelease } from "../release/progress";
 import { pauseAt } from "../state/fault-points";
 import { FingerprintRecorder, fingerprintStore, fingerprintUnchanged } from "../state/fingerprint";
 import { acquireLock, type LockHandle } from "../state/lock";
-import { endsLayer, startRun } from "../state/runs";
+import { endsLayer, layersKilledMidRun, startRun } from "../state/runs";
 import { statePaths, type StatePaths } from "../state/workspace";
 import { PROJECT_DIR } from "../../stacks/settings";
 import { emit, type OutputArgs } from "./output";
@@ -134,6 +134,9 @@ export async function runLayers(s: Session, opts: LayerRunOptions): Promise<RunS
     const environment = opts.environment ?? s.environment;
     const record = opts.record ?? true;
     const live = s.args.json || s.args.events ? undefined : createProgress({ layers: opts.selected, stream: process.stderr, color: s.args.color !== false && colorWanted() });
+    // Read before this run journals itself: the layers a killed up left unfinished run again, whatever
+    // their fingerprints say (a layer it never reached runs once more too, which changes nothing).
+    const halfApplied = opts.skipUnchanged ? layersKilledMidRun(s.state.root, s.env) : new Set<Layer>();
     const journal = record ? startRun(s.state.root, { env: s.env, operation: opts.operation, engine: s.engine.name, layers: opts.selected }) : undefined;
     // Each finished layer's fingerprint is stored as it finishes, before the journal says it did.
     const fingerprints = new FingerprintRecorder(s.state.root, environment, s.engine);
@@ -161,7 +164,7 @@ export async function runLayers(s: Session, opts: LayerRunOptions): Promise<RunS
         passThrough: opts.passThrough,
         logDir: s.state.logs,
         // Compared under the lock, so no other run changes the state between the check and the run.
-        isUnchanged: opts.skipUnchanged ? (layer, upstream) => fingerprintUnchanged(store, environment, layer, upstream) : undefined,
+        isUnchanged: opts.skipUnchanged ? async (layer, upstream) => !halfApplied.has(layer) && fingerprintUnchanged(store, environment, layer, upstream) : undefined,
         onEvent,
     });
     live?.stop();

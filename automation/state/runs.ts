@@ -170,6 +170,17 @@ export function resumeSelection(run: RunRecord | undefined, env?: string): Layer
 }
 
 /**
+ * The layers the last `up` of `env` may have left half applied: those it had not finished when
+ * its process died (killed before writing its final record). Their stored fingerprints predate
+ * whatever the killed apply changed, so change detection must not trust them.
+ */
+export function layersKilledMidRun(stateDir: string, env: string): Set<Layer> {
+    const run = lastRun(stateDir, env, ["up"]);
+    if (!run || run.running !== false) return new Set();
+    return new Set(run.outcomes.filter((o) => o.status === "cancelled").map((o) => o.layer));
+}
+
+/**
  * For each layer, its status in the latest `up` that ran it after `since` (an ISO time), runs
  * killed part-way included: what the environment has applied since a release was written.
  */

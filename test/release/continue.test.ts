@@ -10,7 +10,9 @@ import { readPins } from "../../automation/release/pins";
 import { planPromotion } from "../../automation/release/promote";
 import { planRollback } from "../../automation/release/rollback";
 import { writeRelease } from "../../automation/release/write";
-import { recordRun } from "../../automation/state/runs";
+import { recordRun, startRun } from "../../automation/state/runs";
+import { runLayers } from "../../automation/orchestrator/run";
+import { LAYERS } from "../../stacks/graph";
 import { ref, sandbox, ScriptedEngine, sessionOf, summaryOf, type Sandbox } from "./support";
 
 const CLEAN = { cluster: "succeeded", images: "succeeded", monitoring: "succeeded", mesh: "succeeded", apps: "succeeded" } as const;
@@ -67,5 +69,17 @@ describe("continuing an unfinished release", () => {
         assert.equal(rerun.status, "applied");
         assert.deepEqual(readPins("staging").images, { app: ref("dev", "v1") });
         assert.deepEqual(listReleases("staging").map((r) => `${r.kind}:${r.status}`), ["promote:applied", "promote:interrupted", "rollback:applied"]);
+    });
+
+    it("an up killed part-way leaves its unfinished layers to run again, even where their fingerprints still match", async () => {
+        // The journal of an up whose process died after cluster finished: no final record.
+        const killed = startRun(sb.projectDir, { env: "staging", operation: "up", engine: engine.name, layers: [...LAYERS] });
+        killed.layerEnded("cluster", "succeeded");
+        engine.ran.length = 0;
+        await runLayers(session("staging"), { operation: "up", selected: [...LAYERS], skipUnchanged: true });
+        assert.deepEqual(engine.ran.filter((r) => r.startsWith("staging-")).sort(), ["staging-apps", "staging-images", "staging-mesh", "staging-monitoring"], "cluster finished; the rest may be half applied");
+        engine.ran.length = 0;
+        await runLayers(session("staging"), { operation: "up", selected: [...LAYERS], skipUnchanged: true });
+        assert.deepEqual(engine.ran, [], "once a run has finished, change detection is trusted again");
     });
 });
