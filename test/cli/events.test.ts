@@ -72,6 +72,10 @@ describe("--events: only NDJSON on stdout, for every command", function () {
             assert.equal(r.code, 0, `${args.join(" ")}: ${r.stderr}`);
             assert.equal(events(r).at(-1)?.kind, "result", args.join(" "));
         }
+        const graph = events(await run(["graph"])).find((x) => x.kind === "graph") as { waves: string[][] } | undefined;
+        assert.deepEqual(graph?.waves[0], ["cluster", "images"], "the graph itself is an event, not only stderr text");
+        const config = events(await run(["policy-config", "--env", "dev"])).find((x) => x.kind === "policy-config") as { config: Record<string, unknown> } | undefined;
+        assert.ok(config && Object.keys(config.config).length > 0, "the configuration itself is an event");
         const bad = await run(["up", "--env", "nope", "--engine", "offline"]);
         assert.equal(bad.code, 2);
         assert.match(String(events(bad).at(-1)?.error), /unknown environment "nope"/);

@@ -3,7 +3,7 @@ import type { ArgumentsCamelCase, Argv } from "yargs";
 import { GRAPH_FORMATS, GraphFormat, renderGraph } from "../../reports/graph";
 import { LAYER_NEEDS, waves } from "../../../stacks/graph";
 
-import { print } from "../../orchestrator/output";
+import { emit, print } from "../../orchestrator/output";
 import { resolveEnvironment } from "../../orchestrator/run";
 
 export const command = "graph";
@@ -30,5 +30,6 @@ export function builder(y: Argv) {
 
 export async function handler(argv: ArgumentsCamelCase<GraphArgs>): Promise<void> {
     if (argv.env !== undefined) resolveEnvironment(argv.env);
+    emit(argv, { kind: "graph", waves: waves(), needs: LAYER_NEEDS });
     print(argv, argv.json ? JSON.stringify({ waves: waves(), needs: LAYER_NEEDS }, null, 2) : renderGraph(argv.format));
 }

@@ -5,7 +5,7 @@
 import type { ArgumentsCamelCase, Argv } from "yargs";
 import { policyConfig } from "../../policy/config";
 import { envOption } from "../options";
-import { print } from "../../orchestrator/output";
+import { emit, print } from "../../orchestrator/output";
 import { resolveEnvironment } from "../../orchestrator/run";
 
 export const command = "policy-config";
@@ -20,5 +20,7 @@ export function builder(y: Argv) {
 }
 
 export async function handler(argv: ArgumentsCamelCase<{ env: string; events: boolean }>): Promise<void> {
-    print(argv, JSON.stringify(policyConfig(resolveEnvironment(argv.env)), null, 2));
+    const config = policyConfig(resolveEnvironment(argv.env));
+    emit(argv, { kind: "policy-config", env: argv.env, config });
+    print(argv, JSON.stringify(config, null, 2));
 }
