@@ -123,7 +123,7 @@ export function writeStoredState(dir: string, stored: StoredState): void {
 export function storedStateProblem(data: unknown, env: string, layer: Layer): string | undefined {
     const s = data as Partial<StoredState> | null;
     if (!s || typeof s !== "object" || Array.isArray(s)) return "is not an offline state object";
-    if (s.env !== env || s.layer !== layer) return `holds the state of ${String(s.env)}-${String(s.layer)}, not ${stackName(env, layer)}`;
+    if (s.env !== env || s.layer !== layer) return `holds the state of ${stackName(String(s.env), s.layer as Layer)}, not ${stackName(env, layer)}`;
     if (!Array.isArray(s.resources) || !s.outputs || typeof s.outputs !== "object") return "has no resources list or outputs";
     for (const [key, o] of Object.entries(s.outputs)) {
         if (!o || typeof o !== "object") return `output ${key} is not an output`;
