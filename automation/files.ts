@@ -1,6 +1,7 @@
 /** File writes shared across the orchestrator. */
 import * as fs from "fs";
 import * as path from "path";
+import { processAlive } from "./state/lock";
 
 export interface WriteOptions {
     /** Permission bits of the file, applied whatever the umask and whatever the old file had. */
@@ -17,16 +18,6 @@ export function tempName(file: string, pid: number = process.pid): string {
     return path.join(path.dirname(file), `.${path.basename(file)}.${pid}.tmp`);
 }
 
-function alive(pid: number): boolean {
-    try {
-        process.kill(pid, 0);
-        return true;
-    } catch (err) {
-        // EPERM: the process exists under another user.
-        return (err as NodeJS.ErrnoException).code === "EPERM";
-    }
-}
-
 /**
  * Removes the temporary files a killed writer left in `dir` (those whose writer process is gone),
  * only those of `file` when it is given; a live writer's file is left alone. Returns the names removed.
@@ -37,7 +28,7 @@ export function removeStaleTemps(dir: string, file?: string): string[] {
     const removed: string[] = [];
     for (const name of names) {
         const m = TEMP.exec(name);
-        if (!m || (file !== undefined && m[1] !== file) || Number(m[2]) === process.pid || alive(Number(m[2]))) continue;
+        if (!m || (file !== undefined && m[1] !== file) || Number(m[2]) === process.pid || processAlive(Number(m[2]))) continue;
         fs.rmSync(path.join(dir, name), { force: true });
         removed.push(name);
     }

@@ -36,8 +36,8 @@ function exactQuantity(q: string): { num: bigint; den: bigint } | undefined {
 
 /** Parses a Kubernetes quantity ("250m" -> 0.25, "1Gi" -> 1073741824); undefined if malformed. */
 export function parseQuantity(q: string): number | undefined {
-    const m = QUANTITY.exec(q);
-    return m ? Number(m[2] ? `${m[1]}.${m[2]}` : m[1]) * (Number(SUFFIX[m[3] ?? ""][0]) / Number(SUFFIX[m[3] ?? ""][1])) : undefined;
+    const exact = exactQuantity(q);
+    return exact && Number(exact.num) / Number(exact.den);
 }
 
 /** Compares two quantities exactly: negative when a < b, 0 when equal, positive when a > b; undefined if either is malformed. */

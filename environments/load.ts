@@ -78,7 +78,12 @@ export const BUILD_CONTEXT_ROOT = path.resolve(__dirname, "..");
  * refuses a context without its Dockerfile; checked here so no other layer has run by then.
  */
 function checkBuildContexts(env: Environment, file: string): void {
-    const is = (p: string, kind: "dir" | "file") => fs.existsSync(p) && (kind === "dir" ? fs.statSync(p).isDirectory() : fs.statSync(p).isFile());
+    // One stat per path; any failure (missing, ENOTDIR under a file, no access) means "not there".
+    const is = (p: string, kind: "dir" | "file") => {
+        let stat: fs.Stats;
+        try { stat = fs.statSync(p); } catch { return false; }
+        return kind === "dir" ? stat.isDirectory() : stat.isFile();
+    };
     env.images.forEach((img, i) => {
         if (env.release?.images?.[img.name]) return;
         const context = path.resolve(BUILD_CONTEXT_ROOT, img.context);

@@ -11,7 +11,7 @@ import type { ChangeSummary, OutputValue, RecordedResource } from "../engine";
 import { emptyChanges } from "../engine";
 import { writeAtomically } from "../files";
 import { InputError } from "../../common/errors";
-import { isSealed, passphraseFrom, seal, unseal } from "../secrets/at-rest";
+import { isSealed, passphraseFrom, seal, unseal, type Passphrase } from "../secrets/at-rest";
 import { hash } from "./fabricate";
 import type { Layer } from "../../stacks/graph";
 import { stackName } from "../../stacks/names";
@@ -59,9 +59,14 @@ export function readState(dir: string, env: string, layer: Layer): OfflineState 
     const file = statePath(dir, env, layer);
     const outputs: Record<string, OutputValue> = {};
     const withheld: string[] = [];
+    // Looked up once per file (it may read PULUMI_CONFIG_PASSPHRASE_FILE), and only when a secret is sealed.
+    let pass: { value: Passphrase | undefined } | undefined;
     for (const [key, o] of Object.entries(stored.outputs ?? {})) {
         if ("withheld" in o) withheld.push(key);
-        else if ("sealed" in o) outputs[key] = { value: unseal(o.sealed, passphraseFrom(), context(env, layer, key), file), secret: true };
+        else if ("sealed" in o) {
+            pass ??= { value: passphraseFrom() };
+            outputs[key] = { value: unseal(o.sealed, pass.value, context(env, layer, key), file), secret: true };
+        }
         // A file from before secrets were sealed: read as it is; the next write seals it.
         else outputs[key] = { value: o.value, secret: o.secret };
     }
@@ -118,7 +123,7 @@ export function writeStoredState(dir: string, stored: StoredState): void {
 export function storedStateProblem(data: unknown, env: string, layer: Layer): string | undefined {
     const s = data as Partial<StoredState> | null;
     if (!s || typeof s !== "object" || Array.isArray(s)) return "is not an offline state object";
-    if (s.env !== env || s.layer !== layer) return `holds the state of ${String(s.env)}-${String(s.layer)}, not ${stackName(env, layer)}`;
+    if (s.env !== env || s.layer !== layer) return `holds the state of ${stackName(String(s.env), s.layer as Layer)}, not ${stackName(env, layer)}`;
     if (!Array.isArray(s.resources) || !s.outputs || typeof s.outputs !== "object") return "has no resources list or outputs";
     for (const [key, o] of Object.entries(s.outputs)) {
         if (!o || typeof o !== "object") return `output ${key} is not an output`;

@@ -93,11 +93,16 @@ const SCHEMA_RULE: SarifRule = {
 
 /** One environment's run: its rules, indexed in this run only, and its results. */
 function runOf(s: RunSummary, opts: SarifOptions): Record<string, unknown> {
-    const rules = new Map<string, SarifRule>();
+    const rules: SarifRule[] = [];
+    const indexOf = new Map<string, number>();
     // The first finding of a rule defines it; later ones point at the same index.
     const ruleIndex = (id: string, make: () => SarifRule) => {
-        if (!rules.has(id)) rules.set(id, make());
-        return [...rules.keys()].indexOf(id);
+        let index = indexOf.get(id);
+        if (index === undefined) {
+            index = rules.push(make()) - 1;
+            indexOf.set(id, index);
+        }
+        return index;
     };
     const results: Record<string, unknown>[] = [];
     for (const v of violationsOf(s)) {
@@ -139,7 +144,7 @@ function runOf(s: RunSummary, opts: SarifOptions): Record<string, unknown> {
                 version: opts.toolVersion ?? "0.0.0",
                 semanticVersion: opts.toolVersion ?? "0.0.0",
                 ...(opts.informationUri ? { informationUri: opts.informationUri } : {}),
-                rules: [...rules.values()],
+                rules,
             },
         },
         originalUriBaseIds: { "%SRCROOT%": { description: { text: "The repository root." } } },

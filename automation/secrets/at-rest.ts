@@ -49,8 +49,9 @@ const sessionSalts = new Map<string, Buffer>();
 
 const fingerprint = (pass: string): string => createHash("sha256").update(pass).digest("hex");
 
-function deriveKey(pass: string, salt: Buffer, cost: { N: number; r: number; p: number }): Buffer {
-    const id = `${fingerprint(pass)}:${cost.N}:${cost.r}:${cost.p}:${salt.toString("base64")}`;
+/** The key for `pass` (whose fingerprint is `fp`, the cache key) and `salt`, derived once per process. */
+function deriveKey(pass: string, fp: string, salt: Buffer, cost: { N: number; r: number; p: number }): Buffer {
+    const id = `${fp}:${cost.N}:${cost.r}:${cost.p}:${salt.toString("base64")}`;
     let key = keys.get(id);
     if (!key) {
         key = scryptSync(pass, salt, KEY_BYTES, { ...cost, maxmem: 256 * cost.N * cost.r });
@@ -72,7 +73,7 @@ export function seal(value: unknown, pass: Passphrase, context: string): string 
     const fp = fingerprint(pass.value);
     let salt = sessionSalts.get(fp);
     if (!salt) { salt = randomBytes(16); sessionSalts.set(fp, salt); }
-    const key = deriveKey(pass.value, salt, COST);
+    const key = deriveKey(pass.value, fp, salt, COST);
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv("aes-256-gcm", key, iv);
     cipher.setAAD(Buffer.from(context, "utf8"));
@@ -93,7 +94,7 @@ export function unseal(text: string, pass: Passphrase | undefined, context: stri
         throw new InputError(`${where}: an encrypted secret (${context}) is not in the ${VERSION} format; the file was edited, restore it from a backup`);
     }
     try {
-        const decipher = createDecipheriv("aes-256-gcm", deriveKey(pass.value, Buffer.from(salt, "base64"), cost), Buffer.from(iv, "base64"));
+        const decipher = createDecipheriv("aes-256-gcm", deriveKey(pass.value, fingerprint(pass.value), Buffer.from(salt, "base64"), cost), Buffer.from(iv, "base64"));
         decipher.setAAD(Buffer.from(context, "utf8"));
         decipher.setAuthTag(Buffer.from(tag, "base64"));
         const plain = Buffer.concat([decipher.update(Buffer.from(data, "base64")), decipher.final()]);
