@@ -50,6 +50,16 @@ describe("exemptions", () => {
         assert.deepStrictEqual(rulesOf(await run(privileged("agent-x"), otherImage)), ["privileged-container"]);
     });
 
+    it("lists every object it exempts, also one that relies on the default namespace and its resource name", async () => {
+        const unnamed = variant(privileged("x"), (d) => {
+            delete d.metadata.name;
+            delete d.metadata.namespace;
+        });
+        const findings = await run(unnamed, { exemptions: [{ namespace: "default", reason: "legacy apps" }] }, "legacy");
+        assert.deepStrictEqual(rulesOf(findings), ["policy-exemptions"], "exempted from privileged-container, and said so");
+        assert.strictEqual(findings[0].message, 'Deployment "legacy": exempt from every rule that honours exemptions: legacy apps');
+    });
+
     it("applies only to the rules an entry names", async () => {
         const onlyHostNetwork = { exemptions: [{ namespace: "apps", rules: ["host-network"], reason: "CNI agent" }] };
         const findings = await run(privileged("agent-x"), onlyHostNetwork);

@@ -16,12 +16,11 @@ import type { PolicyConfigSchema, ReportViolation, ResourceValidationArgs, Stack
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { configSchema, readConfig, type ConfigKey, type PackConfig } from "../../config";
 import type { Controls, ResourceRule, StackRule } from "../types";
-import { exemptionFor, imagesOf, isExempt, type ExemptionTarget } from "./exemptions";
-import { metaOf } from "./kind";
+import { exemptionFor, exemptionTargetOf, imagesOf, isExempt, type ExemptionTarget } from "./exemptions";
 import { kindOf, namespaceOf, objectNameOf, podViewOf, type Obj, type PodView } from "./podspec";
 import { stackViewOf, type StackObject, type StackView } from "./stack";
 
-export { exemptionFor, exemptionMatches, imagesOf, isExempt, type ExemptionTarget } from "./exemptions";
+export { exemptionFor, exemptionMatches, exemptionTargetOf, imagesOf, isExempt, type ExemptionTarget } from "./exemptions";
 
 /** The object a kinds rule sees. */
 export interface ObjectView {
@@ -74,13 +73,6 @@ export function subject(kind: string, name: string): string {
     return `${kind} "${name}"`;
 }
 
-/** The exemption target of a resource: its Kubernetes namespace and name when it has them. */
-function targetOf(r: { type: string; name: string; urn: string; props: Obj }): ExemptionTarget {
-    const md = metaOf(r.props);
-    const k8s = r.type.startsWith("kubernetes:");
-    return { namespace: k8s ? namespaceOf(r.props) : md.namespace, name: md.name ?? r.name, urn: r.urn, images: imagesOf(podViewOf(r.type, r.props, r.name)) };
-}
-
 /**
  * True when `config` exempts the target from `rule`. Rules over Kubernetes objects ("pods",
  * kinds, "stack") also skip exemptNamespaces and exemptObjects; the raw scopes keep their own
@@ -99,7 +91,7 @@ function skippedResource(rule: string, r: { type: string; name: string; urn: str
         if (raw || !r.type.startsWith("kubernetes:")) return false;
         return isExempt(namespaceOf(r.props), objectNameOf(r.props, r.name), config);
     }
-    return skipped(rule, targetOf(r), config, honours, raw);
+    return skipped(rule, exemptionTargetOf(r), config, honours, raw);
 }
 
 function isRaw(scope: Scope): boolean {
@@ -160,7 +152,7 @@ export function rule(meta: RuleMeta, check: (...args: any[]) => any): ResourceRu
             }
             if (scope === "resource") {
                 const config = readConfig(args);
-                if (config.exemptions.length > 0 && skipped(meta.name, targetOf(args), config, honours, true)) return;
+                if (config.exemptions.length > 0 && skipped(meta.name, exemptionTargetOf(args), config, honours, true)) return;
                 return check(args, report);
             }
             const kind = kindOf(args.type, args.props);
