@@ -10,7 +10,9 @@
  * never mutate their inputs (test/support.ts freezes them to prove it), so sharing is safe.
  *
  * Only the validation form (`proxySecrets === false`) is shared; remediation keeps its own copy.
- * Against an SDK whose module layout differs, this does nothing and says so to the caller.
+ * Sharing is safe only while the SDK calls deserializeProperties through the module's exports at
+ * call time and never changes the plain form between rules; that was checked for SDK_VERSION
+ * alone, so against any other version (or module layout) this does nothing and says so.
  */
 
 interface DeserializeModule {
@@ -19,10 +21,14 @@ interface DeserializeModule {
 
 const PATCHED = Symbol.for("platform-policies.shared-inputs");
 
+/** The @pulumi/policy version whose server.js was read for the conditions above; re-check them before bumping. */
+export const SDK_VERSION = "1.21.0";
+
 /** Installs the cache; returns false when the SDK does not have the expected shape. Idempotent. */
 export function shareDeserializedInputs(): boolean {
     let mod: DeserializeModule & { [PATCHED]?: boolean };
     try {
+        if (String(require("@pulumi/policy/package.json").version).replace(/^v/, "") !== SDK_VERSION) return false;
         mod = require("@pulumi/policy/deserialize");
     } catch {
         return false;

@@ -10,6 +10,7 @@ import { loadEnvironment } from "../../environments/load";
 import { buildPackConfig, parseConfig } from "../config";
 import { allRules } from "../rules";
 import { policyExemptions } from "../rules/stack/policy-exemptions";
+import { defaultNamespace } from "../rules/workload/default-namespace";
 import { hostPorts } from "../rules/workload/host-ports";
 import { privilegedContainer } from "../rules/workload/privileged-container";
 import { compliantDeployment } from "./cases/workload";
@@ -48,6 +49,27 @@ describe("exemptions", () => {
         assert.deepStrictEqual(rulesOf(await run(privileged("agent-x", "other"), config)), ["privileged-container"]);
         const otherImage = { exemptions: [{ image: "quay.io/prometheus", reason: "upstream image" }] };
         assert.deepStrictEqual(rulesOf(await run(privileged("agent-x"), otherImage)), ["privileged-container"]);
+    });
+
+    it("lists every object it exempts, also one that relies on the default namespace and its resource name", async () => {
+        const unnamed = variant(privileged("x"), (d) => {
+            delete d.metadata.name;
+            delete d.metadata.namespace;
+        });
+        const findings = await run(unnamed, { exemptions: [{ namespace: "default", reason: "legacy apps" }] }, "legacy");
+        assert.deepStrictEqual(rulesOf(findings), ["policy-exemptions"], "exempted from privileged-container, and said so");
+        assert.strictEqual(findings[0].message, 'Deployment "legacy": exempt from every rule that honours exemptions: legacy apps');
+    });
+
+    it("default-namespace skips exemptNamespaces and exemptObjects like every other workload rule", async () => {
+        const inDefault = variant(compliantDeployment, (d) => {
+            d.metadata.name = "legacy";
+            d.metadata.namespace = "default";
+        });
+        const check = (config: Record<string, unknown>) => runRules([defaultNamespace], [{ type: DEPLOYMENT, name: "r", props: inDefault }], config);
+        assert.deepStrictEqual(rulesOf(await check({})), ["default-namespace"]);
+        assert.deepStrictEqual(rulesOf(await check({ exemptObjects: ["default/legacy"] })), [], "exemptObjects");
+        assert.deepStrictEqual(rulesOf(await check({ exemptNamespaces: ["default"] })), [], "exemptNamespaces");
     });
 
     it("applies only to the rules an entry names", async () => {

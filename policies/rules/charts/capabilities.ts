@@ -1,6 +1,5 @@
-import { rule } from "../util/rule";
 import { BASELINE_CAPABILITIES, normalizeCapability } from "../util/capabilities";
-import { chartExemptionsSchema, reportValues } from "./util";
+import { chartValuesRule } from "./util";
 
 /** The added capabilities outside the baseline set, normalised ("cap_sys_admin" -> "SYS_ADMIN"). */
 export function dangerousCapabilities(value: unknown): string[] {
@@ -14,23 +13,18 @@ export function dangerousCapabilities(value: unknown): string[] {
  * Each one hands the container a piece of root: mounting, network reconfiguration, tracing.
  * Severity high; Pod Security Standards baseline/capabilities, CIS Kubernetes 5.2.9, Kubescape C-0046.
  */
-export const chartNoDangerousCapabilities = rule(
+export const chartNoDangerousCapabilities = chartValuesRule(
     {
         name: "chart-no-dangerous-capabilities",
         description: "Helm values must not add capabilities beyond the Pod Security Standards baseline set.",
         severity: "high",
         enforcementLevel: "mandatory",
         controls: { pss: { level: "baseline", control: "capabilities" }, cisKubernetes: ["5.2.9"], cisEks: ["4.2.8"], nsaCisa: "pod-security", kubescape: ["C-0046"] },
-        settings: { ...chartExemptionsSchema },
         remediationSteps: "Remove the added capabilities from the values (keep drop: [ALL]), or add a reviewed { chart, path } entry to chartExemptions.",
-        scope: "resource",
     },
-    (args, reportViolation) =>
-        reportValues(
-            args,
-            reportViolation,
-            (h) => h.key === "add" && h.parentKey === "capabilities" && dangerousCapabilities(h.value).length > 0,
-            "which adds capabilities outside the baseline set",
-            "drop ALL and add back only NET_BIND_SERVICE (or another baseline capability) if needed.",
-        ),
+    {
+        matches: (h) => h.key === "add" && h.parentKey === "capabilities" && dangerousCapabilities(h.value).length > 0,
+        what: "which adds capabilities outside the baseline set",
+        fix: "drop ALL and add back only NET_BIND_SERVICE (or another baseline capability) if needed.",
+    },
 );

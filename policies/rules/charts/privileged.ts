@@ -1,5 +1,4 @@
-import { rule } from "../util/rule";
-import { chartExemptionsSchema, reportValues, truthy } from "./util";
+import { chartValuesRule, truthy } from "./util";
 
 /**
  * Prevents Helm releases whose values turn on privileged containers (any `privileged: true` in
@@ -7,23 +6,18 @@ import { chartExemptionsSchema, reportValues, truthy } from "./util";
  * root on the node.
  * Severity critical; Pod Security Standards baseline/privileged, CIS Kubernetes 5.2.2, Kubescape C-0057.
  */
-export const chartNoPrivileged = rule(
+export const chartNoPrivileged = chartValuesRule(
     {
         name: "chart-no-privileged",
         description: "Helm values must not enable privileged containers.",
         severity: "critical",
         enforcementLevel: "mandatory",
         controls: { pss: { level: "baseline", control: "privileged" }, cisKubernetes: ["5.2.2"], cisEks: ["4.2.1"], nsaCisa: "pod-security", kubescape: ["C-0057"] },
-        settings: { ...chartExemptionsSchema },
         remediationSteps: "Set privileged: false in the values, or add a reviewed { chart, path } entry to chartExemptions.",
-        scope: "resource",
     },
-    (args, reportViolation) =>
-        reportValues(
-            args,
-            reportViolation,
-            (h) => h.key === "privileged" && truthy(h.value),
-            "which runs a privileged container",
-            "set it to false, or add a reviewed { chart, path } entry to chartExemptions.",
-        ),
+    {
+        matches: (h) => h.key === "privileged" && truthy(h.value),
+        what: "which runs a privileged container",
+        fix: "set it to false, or add a reviewed { chart, path } entry to chartExemptions.",
+    },
 );

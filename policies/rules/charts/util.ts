@@ -4,6 +4,8 @@
  * and value path.
  */
 import type { ReportViolation, ResourceValidationArgs } from "@pulumi/policy";
+import type { ResourceRule } from "../types";
+import { rule, type RuleMeta } from "../util/rule";
 
 /** One value found in a values tree: its dotted path ("a.b[0].c"), own key, parent key and value. */
 export interface ValueHit {
@@ -95,7 +97,7 @@ export { isTrue as truthy } from "../util/values";
  * The shared body of the values rules: for a Helm release or chart, reports each non-exempt
  * value that `matches`, naming its path, what it does (`what`) and the `fix`.
  */
-export function reportValues(
+function reportValues(
     args: ResourceValidationArgs,
     reportViolation: ReportViolation,
     matches: (hit: ValueHit) => boolean,
@@ -111,4 +113,21 @@ export function reportValues(
             `Helm release ${args.name} (chart ${chart || "unknown"}) sets values.${hit.path}=${JSON.stringify(hit.value)}, ${what}: ${fix}`,
         );
     }
+}
+
+/** What a values rule looks for: which values match, what a match does, and the fix messages suggest. */
+export interface ValuesCheck {
+    matches: (hit: ValueHit) => boolean;
+    what: string;
+    fix: string;
+}
+
+/**
+ * A rule over Helm releases that reports each value of the values tree `check.matches`, outside
+ * the chartExemptions it takes as its setting (see reportValues).
+ */
+export function chartValuesRule(meta: Omit<RuleMeta<"resource">, "scope" | "settings">, check: ValuesCheck): ResourceRule {
+    return rule({ ...meta, settings: { ...chartExemptionsSchema }, scope: "resource" }, (args, reportViolation) =>
+        reportValues(args, reportViolation, check.matches, check.what, check.fix),
+    );
 }

@@ -1,6 +1,5 @@
-import { rule } from "../util/rule";
 import { EXEC } from "./dangerous";
-import { exemptRolesSchema, reportRoleGrants } from "./util";
+import { roleGrantRule } from "./util";
 
 /**
  * Prevents Roles and ClusterRoles that allow exec or attach into pods. Exec runs arbitrary
@@ -8,23 +7,18 @@ import { exemptRolesSchema, reportRoleGrants } from "./util";
  * kubectl uses POST (create) and the WebSocket protocol uses GET (get), so both verbs count.
  * Severity high; Kubescape C-0002 (exec into container).
  */
-export const rbacNoPodExec = rule(
+export const rbacNoPodExec = roleGrantRule(
     {
         name: "rbac-no-pod-exec",
         description: "Roles must not grant create or get on pods/exec or pods/attach.",
         severity: "high",
         enforcementLevel: "mandatory",
         controls: { kubescape: ["C-0002"] },
-        settings: { ...exemptRolesSchema },
         remediationSteps: "Remove create/get on pods/exec and pods/attach; give break-glass access outside the stack.",
-        scope: "resource",
     },
-    (args, reportViolation) =>
-        reportRoleGrants(
-            args,
-            reportViolation,
-            EXEC,
-            "exec/attach into pods",
-            "remove pods/exec and pods/attach; debug through logs, metrics or an audited break-glass role.",
-        ),
+    {
+        perms: EXEC,
+        what: "exec/attach into pods",
+        fix: "remove pods/exec and pods/attach; debug through logs, metrics or an audited break-glass role.",
+    },
 );

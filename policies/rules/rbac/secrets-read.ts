@@ -1,6 +1,5 @@
-import { rule } from "../util/rule";
 import { SECRETS } from "./dangerous";
-import { exemptRolesSchema, reportRoleGrants } from "./util";
+import { roleGrantRule } from "./util";
 
 /**
  * Prevents Roles and ClusterRoles that can get, list or watch Secrets without a resourceNames
@@ -8,23 +7,18 @@ import { exemptRolesSchema, reportRoleGrants } from "./util";
  * all credentials in the namespace" (or the cluster, for a ClusterRole).
  * Severity high; CIS Kubernetes 5.1.2, Kubescape C-0186.
  */
-export const rbacNoSecretsRead = rule(
+export const rbacNoSecretsRead = roleGrantRule(
     {
         name: "rbac-no-secrets-read",
         description: "Roles must not read Secrets (get/list/watch) unless limited to named Secrets with resourceNames.",
         severity: "high",
         enforcementLevel: "mandatory",
         controls: { cisKubernetes: ["5.1.2"], cisEks: ["4.1.2"], kubescape: ["C-0186"] },
-        settings: { ...exemptRolesSchema },
         remediationSteps: "Drop get/list/watch on secrets, or limit get to the needed Secrets with resourceNames.",
-        scope: "resource",
     },
-    (args, reportViolation) =>
-        reportRoleGrants(
-            args,
-            reportViolation,
-            SECRETS,
-            "read access to Secrets",
-            "drop get/list/watch on secrets, or limit get to the needed Secrets with resourceNames.",
-        ),
+    {
+        perms: SECRETS,
+        what: "read access to Secrets",
+        fix: "drop get/list/watch on secrets, or limit get to the needed Secrets with resourceNames.",
+    },
 );

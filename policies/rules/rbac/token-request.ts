@@ -1,5 +1,4 @@
-import { rule } from "../util/rule";
-import { exemptRolesSchema, reportRoleGrants } from "./util";
+import { roleGrantRule } from "./util";
 
 /**
  * Prevents Roles and ClusterRoles that can create service account tokens (the TokenRequest API,
@@ -7,23 +6,18 @@ import { exemptRolesSchema, reportRoleGrants } from "./util";
  * act with that account's permissions.
  * Severity high; CIS Kubernetes 5.1.13, Kubescape C-0282.
  */
-export const rbacNoTokenRequest = rule(
+export const rbacNoTokenRequest = roleGrantRule(
     {
         name: "rbac-no-token-request",
         description: "Roles must not grant create on serviceaccounts/token.",
         severity: "high",
         enforcementLevel: "mandatory",
         controls: { cisKubernetes: ["5.1.13"], kubescape: ["C-0282"] },
-        settings: { ...exemptRolesSchema },
         remediationSteps: "Remove create on serviceaccounts/token; workloads get their own token through a projected volume.",
-        scope: "resource",
     },
-    (args, reportViolation) =>
-        reportRoleGrants(
-            args,
-            reportViolation,
-            [{ verbs: ["create"], group: "", resource: "serviceaccounts/token" }],
-            "create on serviceaccounts/token",
-            "remove it, or limit it with resourceNames to the one service account whose token is needed.",
-        ),
+    {
+        perms: [{ verbs: ["create"], group: "", resource: "serviceaccounts/token" }],
+        what: "create on serviceaccounts/token",
+        fix: "remove it, or limit it with resourceNames to the one service account whose token is needed.",
+    },
 );

@@ -7,6 +7,8 @@
 import type { ReportViolation, ResourceValidationArgs } from "@pulumi/policy";
 import { configWithDefaults } from "../../config";
 import { k8sKind, metaOf, qualifiedName } from "../util/kind";
+import { rule, type RuleMeta } from "../util/rule";
+import type { ResourceRule } from "../types";
 
 /** A Kubernetes RBAC PolicyRule as it appears in resource inputs. */
 export interface PolicyRule {
@@ -130,19 +132,6 @@ export function reportRoleRules(
     }
 }
 
-/** The "role grants X" rules: reports each PolicyRule granting any of `perms`, naming `what` it grants and the `fix`. */
-export function reportRoleGrants(
-    args: ResourceValidationArgs,
-    reportViolation: ReportViolation,
-    perms: Permission[],
-    what: string,
-    fix: string,
-): void {
-    reportRoleRules(args, reportViolation, (rule) =>
-        perms.some((p) => ruleGrants(rule, p)) ? `grants ${what} in rule ${describeRule(rule)}: ${fix}` : undefined,
-    );
-}
-
 /**
  * The shared body of the subject rules: for a RoleBinding/ClusterRoleBinding, reports
  * `finding(subject)` for each subject it returns one for, prefixed with the binding
@@ -160,4 +149,23 @@ export function reportBindingSubjects(
         const message = finding(s);
         if (message) reportViolation(`${label} ${message}`);
     }
+}
+
+/** What a "role grants X" rule looks for: the permissions, how messages name them, and the fix they suggest. */
+export interface RoleGrant {
+    perms: Permission[];
+    what: string;
+    fix: string;
+}
+
+/**
+ * A rule over Roles and ClusterRoles that reports each PolicyRule granting any of `grant.perms`,
+ * naming what it grants and the fix; it takes the exemptRoles setting (see reportRoleRules).
+ */
+export function roleGrantRule(meta: Omit<RuleMeta<"resource">, "scope" | "settings">, grant: RoleGrant): ResourceRule {
+    return rule({ ...meta, settings: { ...exemptRolesSchema }, scope: "resource" }, (args, reportViolation) =>
+        reportRoleRules(args, reportViolation, (r) =>
+            grant.perms.some((p) => ruleGrants(r, p)) ? `grants ${grant.what} in rule ${describeRule(r)}: ${grant.fix}` : undefined,
+        ),
+    );
 }

@@ -1,5 +1,5 @@
 import { rule, type StackFinding } from "../util/rule";
-import type { StackObject, Workload } from "../util/stack";
+import { pushTo, type StackObject, type Workload } from "../util/stack";
 
 /** True when a PDB spec lets at least one of `replicas` pods be evicted, as the disruption controller computes it. */
 export function allowsDisruption(spec: { minAvailable?: unknown; maxUnavailable?: unknown }, replicas: number): boolean {
@@ -34,7 +34,7 @@ export const pdbCoverage = rule(
     (stack) => {
         const covering = new Map<Workload, StackObject[]>();
         for (const pdb of stack.ofKind("PodDisruptionBudget", "policy")) {
-            for (const w of stack.selected(pdb.namespace, pdb.props.spec?.selector)) covering.set(w, [...(covering.get(w) ?? []), pdb]);
+            for (const w of stack.selected(pdb.namespace, pdb.props.spec?.selector)) pushTo(covering, w, pdb);
         }
         const out: StackFinding[] = [];
         for (const w of stack.workloads) {

@@ -1,7 +1,5 @@
 import { EXEMPTIONS_RULE } from "../../config";
-import { metaOf } from "../util/kind";
-import { podViewOf } from "../util/podspec";
-import { exemptionMatches, imagesOf, rule, type StackFinding } from "../util/rule";
+import { exemptionMatches, exemptionTargetOf, rule, type StackFinding } from "../util/rule";
 
 /**
  * Makes exemptions visible: for every resource an `exemptions` entry covers, one advisory
@@ -24,9 +22,7 @@ export const policyExemptions = rule(
         if (config.exemptions.length === 0) return [];
         const out: StackFinding[] = [];
         for (const resource of stack.resources) {
-            const md = metaOf(resource.props);
-            const pod = podViewOf(resource.type, resource.props, resource.name);
-            const target = { namespace: md.namespace ?? (md.name ? "default" : undefined), name: md.name ?? resource.name, urn: resource.urn, images: imagesOf(pod) };
+            const target = exemptionTargetOf(resource);
             for (const e of config.exemptions) {
                 if (!exemptionMatches(e, target)) continue;
                 const kind = typeof resource.props.kind === "string" ? resource.props.kind : resource.type.split(":").pop()!;

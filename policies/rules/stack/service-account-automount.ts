@@ -1,6 +1,6 @@
 import { rule, type StackFinding } from "../util/rule";
 import { bindingKind, subjectsOf } from "../rbac/util";
-import type { Workload } from "../util/stack";
+import { pushTo, type Workload } from "../util/stack";
 
 /**
  * Flags ServiceAccounts that leave automountServiceAccountToken unset or true when no pod that
@@ -31,11 +31,10 @@ export const serviceAccountAutomount = rule(
         // Pods by the account they name and by the resources their spec depends on: one pass, not one per account.
         const byName = new Map<string, Workload[]>();
         const byDependency = new Map<unknown, Workload[]>();
-        const add = <K>(map: Map<K, Workload[]>, key: K, w: Workload) => map.set(key, [...(map.get(key) ?? []), w]);
         for (const w of stack.workloads) {
             const name = w.pod.spec.serviceAccountName ?? w.pod.spec.serviceAccount;
-            if (typeof name === "string") add(byName, `${w.namespace}/${name}`, w);
-            for (const dep of new Set(Object.values(w.resource.propertyDependencies ?? {}).flat())) add(byDependency, dep, w);
+            if (typeof name === "string") pushTo(byName, `${w.namespace}/${name}`, w);
+            for (const dep of new Set(Object.values(w.resource.propertyDependencies ?? {}).flat())) pushTo(byDependency, dep, w);
         }
         const out: StackFinding[] = [];
         for (const sa of stack.ofKind("ServiceAccount", "")) {

@@ -1,5 +1,5 @@
 import { rule, type StackFinding } from "../util/rule";
-import type { StackObject, Workload } from "../util/stack";
+import { pushTo, type StackObject, type Workload } from "../util/stack";
 import { isEmptySelector } from "../util/labels";
 import { ANYWHERE } from "../aws/util";
 
@@ -40,7 +40,7 @@ export const serviceIngressScoped = rule(
     (stack) => {
         const policiesOf = new Map<Workload, StackObject[]>();
         for (const policy of stack.ofKind("NetworkPolicy", "networking.k8s.io")) {
-            for (const w of stack.selected(policy.namespace, policy.props.spec?.podSelector ?? {})) policiesOf.set(w, [...(policiesOf.get(w) ?? []), policy]);
+            for (const w of stack.selected(policy.namespace, policy.props.spec?.podSelector ?? {})) pushTo(policiesOf, w, policy);
         }
         const out: StackFinding[] = [];
         for (const svc of stack.ofKind("Service", "")) {

@@ -4,7 +4,8 @@
  */
 import type { Exemption, PackConfig } from "../../config";
 import { isAllowedRegistry, parseImage } from "./image";
-import { containersOf, type PodView } from "./podspec";
+import { metaOf } from "./kind";
+import { containersOf, namespaceOf, podViewOf, type Obj, type PodView } from "./podspec";
 
 /** What an exemption is matched against. */
 export interface ExemptionTarget {
@@ -13,6 +14,17 @@ export interface ExemptionTarget {
     urn: string;
     /** Container images, for workloads. */
     images: readonly string[];
+}
+
+/**
+ * The exemption target of a resource: its Kubernetes namespace ("default" when unset) and name
+ * when it is a Kubernetes object. The rules skip by this and policy-exemptions lists by it, so
+ * what is reported exempt is exactly what is skipped.
+ */
+export function exemptionTargetOf(r: { type: string; name: string; urn: string; props: Obj }): ExemptionTarget {
+    const md = metaOf(r.props);
+    const k8s = r.type.startsWith("kubernetes:");
+    return { namespace: k8s ? namespaceOf(r.props) : md.namespace, name: md.name ?? r.name, urn: r.urn, images: imagesOf(podViewOf(r.type, r.props, r.name)) };
 }
 
 /** True when every selector `e` sets matches the target. */

@@ -24,6 +24,8 @@ export interface PodView {
     name: string;
     /** metadata.namespace, else "default". */
     namespace: string;
+    /** metadata.namespace as the program wrote it; undefined when unset (the provider's namespace applies). */
+    declaredNamespace: string | undefined;
     /** The PodSpec. */
     spec: Obj;
     /** Field path of the PodSpec, e.g. "spec.template.spec". */
@@ -130,6 +132,7 @@ function findPodView(type: string, props: Obj, resourceName: string): PodView | 
             kind,
             name: objectNameOf(props, resourceName),
             namespace: namespaceOf(props),
+            declaredNamespace: isObj(props.metadata) && typeof props.metadata.namespace === "string" ? props.metadata.namespace : undefined,
             spec: template.spec,
             specPath: `${prefix}spec`,
             annotations: isObj(metadata.annotations) ? metadata.annotations : {},

@@ -16,12 +16,11 @@ import type { PolicyConfigSchema, ReportViolation, ResourceValidationArgs, Stack
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { configSchema, readConfig, type ConfigKey, type PackConfig } from "../../config";
 import type { Controls, ResourceRule, StackRule } from "../types";
-import { exemptionFor, imagesOf, isExempt, type ExemptionTarget } from "./exemptions";
-import { metaOf } from "./kind";
+import { exemptionFor, exemptionTargetOf, imagesOf, isExempt, type ExemptionTarget } from "./exemptions";
 import { kindOf, namespaceOf, objectNameOf, podViewOf, type Obj, type PodView } from "./podspec";
 import { stackViewOf, type StackObject, type StackView } from "./stack";
 
-export { exemptionFor, exemptionMatches, imagesOf, isExempt, type ExemptionTarget } from "./exemptions";
+export { exemptionFor, exemptionMatches, exemptionTargetOf, imagesOf, isExempt, type ExemptionTarget } from "./exemptions";
 
 /** The object a kinds rule sees. */
 export interface ObjectView {
@@ -74,32 +73,23 @@ export function subject(kind: string, name: string): string {
     return `${kind} "${name}"`;
 }
 
-/** The exemption target of a resource: its Kubernetes namespace and name when it has them. */
-function targetOf(r: { type: string; name: string; urn: string; props: Obj }): ExemptionTarget {
-    const md = metaOf(r.props);
-    const k8s = r.type.startsWith("kubernetes:");
-    return { namespace: k8s ? namespaceOf(r.props) : md.namespace, name: md.name ?? r.name, urn: r.urn, images: imagesOf(podViewOf(r.type, r.props, r.name)) };
-}
-
 /**
  * True when `config` exempts the target from `rule`. Rules over Kubernetes objects ("pods",
  * kinds, "stack") also skip exemptNamespaces and exemptObjects; the raw scopes keep their own
  * namespace semantics (mesh, RBAC) and honour only the reasoned `exemptions`.
  */
-function skipped(rule: string, t: ExemptionTarget, config: PackConfig, honours: boolean, raw = false): boolean {
-    if (!honours) return false;
+function skipped(rule: string, t: ExemptionTarget, config: PackConfig, raw = false): boolean {
     if (!raw && t.namespace !== undefined && isExempt(t.namespace, t.name, config)) return true;
     return config.exemptions.length > 0 && exemptionFor(rule, t, config) !== undefined;
 }
 
 /** `skipped` for a resource, building its exemption target only when something could exempt it. */
-function skippedResource(rule: string, r: { type: string; name: string; urn: string; props: Obj }, config: PackConfig, honours: boolean, raw: boolean): boolean {
-    if (!honours) return false;
+function skippedResource(rule: string, r: { type: string; name: string; urn: string; props: Obj }, config: PackConfig, raw: boolean): boolean {
     if (config.exemptions.length === 0) {
         if (raw || !r.type.startsWith("kubernetes:")) return false;
         return isExempt(namespaceOf(r.props), objectNameOf(r.props, r.name), config);
     }
-    return skipped(rule, targetOf(r), config, honours, raw);
+    return skipped(rule, exemptionTargetOf(r), config, raw);
 }
 
 function isRaw(scope: Scope): boolean {
@@ -136,7 +126,7 @@ export function rule(meta: RuleMeta, check: (...args: any[]) => any): ResourceRu
                 const byUrn = new Map(args.resources.map((r) => [r.urn, r] as const));
                 const guarded: ReportViolation = (message, urn) => {
                     const r = urn ? byUrn.get(urn) : undefined;
-                    if (r && skippedResource(meta.name, r, config, honours, scope === "stack-args")) return;
+                    if (honours && r && skippedResource(meta.name, r, config, scope === "stack-args")) return;
                     report(message, urn);
                 };
                 if (scope === "stack-args") return check(args, guarded);
@@ -154,20 +144,20 @@ export function rule(meta: RuleMeta, check: (...args: any[]) => any): ResourceRu
                 if (!pod) return;
                 const config = readConfig(args);
                 const target = { namespace: pod.namespace, name: pod.name, urn: args.urn, images: config.exemptions.length > 0 ? imagesOf(pod) : [] };
-                if (skipped(meta.name, target, config, honours)) return;
+                if (honours && skipped(meta.name, target, config)) return;
                 for (const finding of check(pod, config) as string[]) report(`${subject(pod.kind, pod.name)}: ${finding}`);
                 return;
             }
             if (scope === "resource") {
                 const config = readConfig(args);
-                if (config.exemptions.length > 0 && skipped(meta.name, targetOf(args), config, honours, true)) return;
+                if (honours && skippedResource(meta.name, args, config, true)) return;
                 return check(args, report);
             }
             const kind = kindOf(args.type, args.props);
             if (!kind || !(scope as { kinds: readonly string[] }).kinds.includes(kind)) return;
             const config = readConfig(args);
+            if (honours && skippedResource(meta.name, args, config, false)) return;
             const obj: ObjectView = { kind, name: objectNameOf(args.props, args.name), namespace: namespaceOf(args.props), props: args.props };
-            if (skippedResource(meta.name, args, config, honours, false)) return;
             for (const finding of check(obj, config) as string[]) report(`${subject(kind, obj.name)}: ${finding}`);
         },
     };

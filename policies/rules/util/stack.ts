@@ -55,6 +55,13 @@ function podLabelsOf(props: Obj, pod: PodView): Record<string, string> {
     return stringMap((cur as Obj | undefined)?.metadata?.labels);
 }
 
+/** Appends `value` to the list of `key` in a multimap, creating the list on first use. */
+export function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+    const list = map.get(key);
+    if (list) list.push(value);
+    else map.set(key, [value]);
+}
+
 const views = new WeakMap<object, { raws: object[]; view: StackView }>();
 
 /**
@@ -78,11 +85,6 @@ function indexStack(resources: readonly PolicyResource[]): StackView {
     const byNamespace = new Map<string, Workload[]>();
     const byLabel = new Map<string, Workload[]>();
     const byName = new Map<string, Workload>();
-    const push = <T>(map: Map<string, T[]>, key: string, value: T) => {
-        const list = map.get(key);
-        if (list) list.push(value);
-        else map.set(key, [value]);
-    };
     for (const resource of resources) {
         const props = resource.props as Obj;
         const k = k8sKind(resource.type, props);
@@ -94,13 +96,13 @@ function indexStack(resources: readonly PolicyResource[]): StackView {
             labels: stringMap(props.metadata?.labels),
         };
         objects.push(obj);
-        push(byKind, k.kind, obj);
+        pushTo(byKind, k.kind, obj);
         const pod = podViewOf(resource.type, props, resource.name);
         if (!pod) continue;
         const w: Workload = { ...obj, pod, podLabels: podLabelsOf(props, pod) };
         workloads.push(w);
-        push(byNamespace, w.namespace, w);
-        for (const [key, value] of Object.entries(w.podLabels)) push(byLabel, `${w.namespace}\u0000${key}=${value}`, w);
+        pushTo(byNamespace, w.namespace, w);
+        for (const [key, value] of Object.entries(w.podLabels)) pushTo(byLabel, `${w.namespace}\u0000${key}=${value}`, w);
         byName.set(`${w.namespace}\u0000${w.kind}\u0000${w.name}`, w);
     }
     return {

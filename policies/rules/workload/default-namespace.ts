@@ -1,5 +1,4 @@
-import { rule, subject } from "../util/rule";
-import { get, podViewOf } from "../util/podspec";
+import { rule } from "../util/rule";
 
 /**
  * Discourages workloads in the `default` namespace, which every ServiceAccount and user
@@ -17,11 +16,7 @@ export const defaultNamespace = rule(
         enforcementLevel: "advisory",
         controls: { nsaCisa: "network-separation", kubescape: ["C-0061"] },
         remediationSteps: "Set metadata.namespace to a namespace of the application's own, with its own RBAC, NetworkPolicies and quotas.",
-        scope: "resource",
+        scope: "pods",
     },
-    (args, report) => {
-        const pod = podViewOf(args.type, args.props, args.name);
-        if (!pod || get(args.props, "metadata", "namespace") !== "default") return;
-        report(`${subject(pod.kind, pod.name)}: metadata.namespace is "default"; deploy it to a namespace of its own`);
-    },
+    (pod) => (pod.declaredNamespace === "default" ? ['metadata.namespace is "default"; deploy it to a namespace of its own'] : []),
 );
