@@ -31,6 +31,7 @@ import { locatePulumi, standinEnv, type ProviderMode } from "./pulumi-cli";
 import { PulumiEventMapper } from "./pulumi-events";
 import type { Environment } from "../../environments/schema";
 import { statePaths } from "../state/workspace";
+import { ensurePackBuilt } from "../policy/build";
 
 export interface PulumiEngineOptions {
     projectDir: string;
@@ -194,6 +195,8 @@ export class PulumiEngine implements Engine {
             this.note = "providers: the provider stand-in (tools/provider-standin) answers for aws, kubernetes, docker-build and random; nothing is created in any cloud";
         }
         this.packDir = opts.policyPackDir === undefined ? path.join(opts.projectDir, "policies") : opts.policyPackDir;
+        // The CLI runs the pack's compiled main; a pack edited since its build is rebuilt first.
+        if (this.packDir) ensurePackBuilt(this.packDir);
         this.logDir = opts.logDir ?? statePaths().engineLogs;
         this.setup = pulumiSetup(opts.projectDir, env, opts.providers);
         this.setup.catch(() => undefined);

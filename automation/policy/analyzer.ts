@@ -20,6 +20,7 @@ import { startEngineServer, type EngineServer } from "./engine-server";
 import {
     enforcementToProto, policyMetaOf, toAnalyzeRequest, toAnalyzerResource, toViolation, type PolicyMeta, wirePartsOf,
 } from "./convert";
+import { ensurePackBuilt } from "./build";
 
 export type { PolicyMeta } from "./convert";
 
@@ -140,6 +141,7 @@ export function buildConfigureRequest(config: PolicyPackConfig, policies: Readon
 /** Starts the pack in `packDir`, connects, reads its policies and applies `config`. */
 export async function startPolicyPack(packDir: string = DEFAULT_PACK_DIR, config: PolicyPackConfig = {}, options: PolicyServerOptions = {}): Promise<PolicyServer> {
     const onLog = options.onLog ?? (() => undefined);
+    if (ensurePackBuilt(packDir)) onLog(`policy pack ${packDir}: sources changed since its build; rebuilt it`);
     const engine: EngineServer = await startEngineServer(onLog);
     const script = runPolicyPackScript(packDir);
     // The pack must not outlive this process, however it ends: the pack watches this process itself

@@ -12,6 +12,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { startPolicyPack, type PolicyServer } from "../../automation/policy/analyzer";
+import { ensurePackBuilt, packBuildIsStale } from "../../automation/policy/build";
 import { compliantDeployment } from "./cases/workload";
 import { urnOf, variant } from "./support";
 
@@ -32,11 +33,13 @@ describe("policy pack published on its own", function () {
     let files: string[];
 
     before(() => {
+        ensurePackBuilt(PACK_DIR); // as `npm pack` runs the pack's prepare script
         files = packedFiles();
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-pack-alone-"));
         for (const f of files) {
             fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
-            fs.copyFileSync(path.join(PACK_DIR, f), path.join(dir, f));
+            // Times kept, as in a tarball: the shipped build must be current, so the pack starts from it as is.
+            fs.cpSync(path.join(PACK_DIR, f), path.join(dir, f), { preserveTimestamps: true });
         }
     });
     after(async () => {
@@ -45,7 +48,7 @@ describe("policy pack published on its own", function () {
     });
 
     it("ships the pack's sources and nothing of its tests", () => {
-        for (const f of ["PulumiPolicy.yaml", "package.json", "index.ts", "config.ts", "tsconfig.json", "rules/index.ts"]) {
+        for (const f of ["PulumiPolicy.yaml", "package.json", "bin/index.js", "bin/rules/index.js", "index.ts", "config.ts", "tsconfig.json", "rules/index.ts"]) {
             assert.ok(files.includes(f), `${f} is not in the package; add it to "files" in policies/package.json`);
         }
         assert.deepStrictEqual(files.filter((f) => f.startsWith("test/") || f.startsWith("node_modules/")), []);
@@ -59,6 +62,7 @@ describe("policy pack published on its own", function () {
         fs.copyFileSync(path.join(PACK_DIR, "package-lock.json"), path.join(dir, "package-lock.json"));
         execFileSync(NPM, ["ci", "--offline", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: dir, stdio: "ignore" });
         assert.ok(fs.existsSync(path.join(dir, "node_modules", "@pulumi", "policy")), "dependencies installed in the copy");
+        assert.strictEqual(packBuildIsStale(dir), false, "the package ships a current build of its sources");
         const logs: string[] = [];
         server = await startPolicyPack(dir, {}, { onLog: (l) => logs.push(l) });
         assert.strictEqual(server.name, "platform-security");
