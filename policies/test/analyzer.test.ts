@@ -142,6 +142,27 @@ describe("policy pack over the Analyzer protocol", function () {
         assert.deepStrictEqual(await analyzeOne({ type: DEPLOYMENT, name: "api", props }), []);
     });
 
+    it("a value unknown during preview stops only the rules that read it, with the SDK's advisory", async () => {
+        // The engine's sentinel for an unknown string, as `pulumi preview` sends an image built in the same run.
+        const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+        const props = variant(compliantDeployment, (d) => {
+            d.spec.template.spec.containers[0].image = UNKNOWN;
+            d.spec.template.spec.containers[0].securityContext.privileged = true;
+        });
+        const violations = await analyzeOne({ type: DEPLOYMENT, name: "api", props });
+        const byRule = new Map(violations.map((v) => [v.rule, v] as const));
+        assert.strictEqual(byRule.get("privileged-container")?.enforcement, "mandatory", "a rule that does not read the unknown value still checks the object");
+        for (const rule of ["image-tag", "allowed-registries"]) {
+            const v = byRule.get(rule);
+            assert.ok(v, `${rule} reads the image: ${JSON.stringify(violations, null, 1)}`);
+            assert.strictEqual(v.enforcement, "advisory", rule);
+            assert.match(v.message, /can't run policy .* during preview: string value at \.spec\.template\.spec\.containers\.0\.image/, rule);
+        }
+        // The same object with the image known is read without the SDK's proxy and checked as before.
+        const known = variant(compliantDeployment, (d) => (d.spec.template.spec.containers[0].securityContext.privileged = true));
+        assert.deepStrictEqual(fired(await analyzeOne({ type: DEPLOYMENT, name: "api", props: known })), ["privileged-container"]);
+    });
+
     // Mocha runs a suite's own tests before its child suites; as the last child suite this runs last.
     describe("shutdown", () => {
         it("close() stops the pack process", async () => {

@@ -16,9 +16,9 @@ export const ecrImmutableTags = rule(
         controls: { awsFsbp: ["ECR.2"] },
         remediationSteps: "Set imageTagMutability = \"IMMUTABLE\" on the repository and deploy by digest.",
         scope: "resource",
+        types: ["aws:ecr/repository:Repository"],
     },
     (args, reportViolation) => {
-        if (args.type !== "aws:ecr/repository:Repository") return;
         const mutability = String(args.props.imageTagMutability ?? "MUTABLE");
         if (mutability.startsWith("IMMUTABLE")) return;
         reportViolation(`${label(args)} has imageTagMutability ${mutability}: set imageTagMutability = "IMMUTABLE".`);

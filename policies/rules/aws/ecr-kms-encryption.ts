@@ -15,9 +15,9 @@ export const ecrKmsEncryption = rule(
         controls: {},
         remediationSteps: "Set encryptionConfigurations = [{ encryptionType: \"KMS\", kmsKey: <key ARN> }] on the repository.",
         scope: "resource",
+        types: ["aws:ecr/repository:Repository"],
     },
     (args, reportViolation) => {
-        if (args.type !== "aws:ecr/repository:Repository") return;
         const type = asObject(asList(args.props.encryptionConfigurations)[0]).encryptionType;
         if (typeof type === "string" && type.toUpperCase().startsWith("KMS")) return;
         reportViolation(

@@ -15,9 +15,9 @@ export const ecrScanOnPush = rule(
         controls: { cisEks: ["5.1.1"], nsaCisa: "pod-security", awsFsbp: ["ECR.1"], kubescape: ["C-0221"] },
         remediationSteps: "Set imageScanningConfiguration.scanOnPush = true on the repository (or enable registry-wide enhanced scanning).",
         scope: "resource",
+        types: ["aws:ecr/repository:Repository"],
     },
     (args, reportViolation) => {
-        if (args.type !== "aws:ecr/repository:Repository") return;
         const scanning = asObject(asList(args.props.imageScanningConfiguration)[0]);
         if (scanning.scanOnPush === true) return;
         reportViolation(`${label(args)} does not scan images on push: set imageScanningConfiguration.scanOnPush = true.`);

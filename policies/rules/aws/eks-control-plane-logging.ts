@@ -26,9 +26,9 @@ export const eksControlPlaneLogging = rule(
         },
         remediationSteps: "Set enabledClusterLogTypes = [\"api\", \"audit\", \"authenticator\", \"controllerManager\", \"scheduler\"] on the cluster.",
         scope: "resource",
+        types: ["aws:eks/cluster:Cluster"],
     },
     (args, reportViolation) => {
-        if (args.type !== "aws:eks/cluster:Cluster") return;
         const { requiredLogTypes } = configWithDefaults(args, { requiredLogTypes: ALL_LOG_TYPES });
         const enabled = asList<string>(args.props.enabledClusterLogTypes);
         const missing = requiredLogTypes.filter((t) => !enabled.includes(t));

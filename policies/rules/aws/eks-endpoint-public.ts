@@ -16,9 +16,9 @@ export const eksEndpointNotPublic = rule(
         controls: { cisEks: ["5.4.1"], nsaCisa: "network-separation", awsFsbp: ["EKS.1"], kubescape: ["C-0227"] },
         remediationSteps: "Set vpcConfig.endpointPublicAccess = false, or list the office/VPN CIDRs in vpcConfig.publicAccessCidrs.",
         scope: "resource",
+        types: ["aws:eks/cluster:Cluster"],
     },
     (args, reportViolation) => {
-        if (args.type !== "aws:eks/cluster:Cluster") return;
         // vpcConfig is one block in current providers and was a one-element list in older ones.
         const vpc = asObject(asList(args.props.vpcConfig)[0]);
         if (vpc.endpointPublicAccess === false) return;

@@ -16,9 +16,9 @@ export const eksSecretsEncryption = rule(
         controls: { cisEks: ["5.3.1"], nsaCisa: "network-separation", awsFsbp: ["EKS.3"], kubescape: ["C-0066"] },
         remediationSteps: "Add encryptionConfig { resources: [\"secrets\"], provider.keyArn: <customer KMS key ARN> } to the cluster.",
         scope: "resource",
+        types: ["aws:eks/cluster:Cluster"],
     },
     (args, reportViolation) => {
-        if (args.type !== "aws:eks/cluster:Cluster") return;
         // encryptionConfig is one block in current providers and was a list in older ones.
         const ok = asList<Record<string, unknown>>(args.props.encryptionConfig).some((c) => {
             const resources = asList<string>(asObject(c).resources);

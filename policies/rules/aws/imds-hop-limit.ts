@@ -19,9 +19,9 @@ export const ec2ImdsHopLimit = rule(
         settings: { maxHopLimit: { type: "integer", minimum: 1, default: 1, description: "Largest httpPutResponseHopLimit allowed." } },
         remediationSteps: "Set metadataOptions.httpPutResponseHopLimit = 1 on node launch templates (pods get AWS access through IRSA or Pod Identity).",
         scope: "resource",
+        types: IMDS_TYPES,
     },
     (args, reportViolation) => {
-        if (!IMDS_TYPES.includes(args.type)) return;
         const { maxHopLimit } = configWithDefaults(args, { maxHopLimit: 1 });
         const hops = Number(asObject(asList(args.props.metadataOptions)[0]).httpPutResponseHopLimit);
         if (!Number.isFinite(hops) || hops <= maxHopLimit) return;

@@ -19,9 +19,9 @@ export const ec2ImdsV2Required = rule(
         controls: { cisAws: ["5.6"], nsaCisa: "network-separation", awsFsbp: ["EC2.8"] },
         remediationSteps: "Set metadataOptions.httpTokens = \"required\" on launch templates and instances.",
         scope: "resource",
+        types: IMDS_TYPES,
     },
     (args, reportViolation) => {
-        if (!IMDS_TYPES.includes(args.type)) return;
         const md = asObject(asList(args.props.metadataOptions)[0]);
         if (md.httpEndpoint === "disabled" || md.httpTokens === "required") return;
         reportViolation(

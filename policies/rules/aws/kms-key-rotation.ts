@@ -15,9 +15,9 @@ export const kmsKeyRotation = rule(
         controls: { cisAws: ["3.6"], awsFsbp: ["KMS.4"] },
         remediationSteps: "Set enableKeyRotation = true on the key.",
         scope: "resource",
+        types: ["aws:kms/key:Key"],
     },
     (args, reportViolation) => {
-        if (args.type !== "aws:kms/key:Key") return;
         const spec = String(args.props.customerMasterKeySpec ?? args.props.keySpec ?? "SYMMETRIC_DEFAULT");
         if (spec !== "SYMMETRIC_DEFAULT") return;
         if (args.props.enableKeyRotation === true) return;

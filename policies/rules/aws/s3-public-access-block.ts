@@ -19,9 +19,9 @@ export const s3PublicAccessBlock = rule(
         controls: { cisAws: ["2.1.4"], awsFsbp: ["S3.8"] },
         remediationSteps: "Set blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets to true.",
         scope: "resource",
+        types: TYPES,
     },
     (args, reportViolation) => {
-        if (!TYPES.includes(args.type)) return;
         const off = FLAGS.filter((f) => args.props[f] !== true);
         if (off.length === 0) return;
         reportViolation(`${label(args)} does not enable ${off.join(", ")}: set all four of ${FLAGS.join(", ")} to true.`);

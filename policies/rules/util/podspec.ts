@@ -103,6 +103,48 @@ export function rawTarget(props: Obj): object {
     return target && typeof target === "object" ? target : props;
 }
 
+/**
+ * The policy SDK's sentinels for values unknown during preview (strings in the deserialized
+ * inputs), read from the SDK so they cannot drift; empty when its module layout changes, and
+ * then `knownInputs` never skips the proxy.
+ */
+const UNKNOWN_SENTINELS: ReadonlySet<string> = (() => {
+    try {
+        const proxy = require("@pulumi/policy/proxy") as Record<string, unknown>;
+        const values = Object.entries(proxy).filter(([k, v]) => /^unknown[A-Z]\w*Value$/.test(k) && typeof v === "string").map(([, v]) => v as string);
+        return new Set(values.length === 7 ? values : []);
+    } catch {
+        return new Set<string>();
+    }
+})();
+
+function holdsUnknown(value: unknown): boolean {
+    if (typeof value === "string") return UNKNOWN_SENTINELS.has(value);
+    if (typeof value !== "object" || value === null) return false;
+    for (const v of Array.isArray(value) ? value : Object.values(value)) if (holdsUnknown(v)) return true;
+    return false;
+}
+
+const fullyKnown = new WeakMap<object, boolean>();
+
+/**
+ * The inputs a rule may read directly: the plain object behind the SDK's unknown-checking
+ * proxy when nothing in it is unknown (always during an update, and for most resources in a
+ * preview), else the proxy itself, so a rule that reads an unknown value still stops with the
+ * SDK's "can't run during preview" advisory. Reading through the proxy allocates a new proxy
+ * per nested read, which was most of the rules' own time; the scan runs once per request.
+ */
+export function knownInputs(props: Obj): Obj {
+    const raw = rawTarget(props);
+    if (raw === props || UNKNOWN_SENTINELS.size === 0) return props;
+    let known = fullyKnown.get(raw);
+    if (known === undefined) {
+        known = !holdsUnknown(raw);
+        fullyKnown.set(raw, known);
+    }
+    return known ? (raw as Obj) : props;
+}
+
 const podViews = new WeakMap<object, { type: string; name: string; view: PodView | undefined }>();
 
 /**

@@ -17,7 +17,7 @@ import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { configSchema, readConfig, type ConfigKey, type PackConfig } from "../../config";
 import type { Controls, ResourceRule, StackRule } from "../types";
 import { exemptionFor, exemptionTargetOf, imagesOf, isExempt, type ExemptionTarget } from "./exemptions";
-import { kindOf, namespaceOf, objectNameOf, podViewOf, type Obj, type PodView } from "./podspec";
+import { kindOf, knownInputs, namespaceOf, objectNameOf, podViewOf, type Obj, type PodView } from "./podspec";
 import { stackViewOf, type StackObject, type StackView } from "./stack";
 
 export { exemptionFor, exemptionMatches, exemptionTargetOf, imagesOf, isExempt, type ExemptionTarget } from "./exemptions";
@@ -64,6 +64,12 @@ export interface RuleMeta<S extends Scope = Scope> {
     configKeys?: ConfigKey[];
     /** Settings of this rule alone, as JSON schema (read them with configWithDefaults). */
     settings?: Record<string, PolicyConfigJSONSchema>;
+    /**
+     * "resource" scope only: the Pulumi types the rule checks; others never reach `check`. With
+     * one type the policy SDK skips the rule for every other type before it builds the rule's
+     * arguments, the cheapest way a rule can say "not mine".
+     */
+    types?: S extends "resource" ? readonly string[] : never;
     /** False only for the rule that reports exemptions themselves. Default true. */
     honoursExemptions?: boolean;
 }
@@ -136,29 +142,33 @@ export function rule(meta: RuleMeta, check: (...args: any[]) => any): ResourceRu
             },
         };
     }
-    return {
-        ...base,
-        validateResource: async (args: ResourceValidationArgs, report: ReportViolation) => {
-            if (scope === "pods") {
-                const pod = podViewOf(args.type, args.props, args.name);
-                if (!pod) return;
-                const config = readConfig(args);
-                const target = { namespace: pod.namespace, name: pod.name, urn: args.urn, images: config.exemptions.length > 0 ? imagesOf(pod) : [] };
-                if (honours && skipped(meta.name, target, config)) return;
-                for (const finding of check(pod, config) as string[]) report(`${subject(pod.kind, pod.name)}: ${finding}`);
-                return;
-            }
-            if (scope === "resource") {
-                const config = readConfig(args);
-                if (honours && skippedResource(meta.name, args, config, true)) return;
-                return check(args, report);
-            }
-            const kind = kindOf(args.type, args.props);
-            if (!kind || !(scope as { kinds: readonly string[] }).kinds.includes(kind)) return;
+    const types = scope === "resource" ? meta.types : undefined;
+    const validateResource = async (args: ResourceValidationArgs, report: ReportViolation) => {
+        if (scope === "pods") {
+            const pod = podViewOf(args.type, knownInputs(args.props), args.name);
+            if (!pod) return;
             const config = readConfig(args);
-            if (honours && skippedResource(meta.name, args, config, false)) return;
-            const obj: ObjectView = { kind, name: objectNameOf(args.props, args.name), namespace: namespaceOf(args.props), props: args.props };
-            for (const finding of check(obj, config) as string[]) report(`${subject(kind, obj.name)}: ${finding}`);
-        },
+            const target = { namespace: pod.namespace, name: pod.name, urn: args.urn, images: config.exemptions.length > 0 ? imagesOf(pod) : [] };
+            if (honours && skipped(meta.name, target, config)) return;
+            for (const finding of check(pod, config) as string[]) report(`${subject(pod.kind, pod.name)}: ${finding}`);
+            return;
+        }
+        if (scope === "resource") {
+            if (types && !types.includes(args.type)) return;
+            const config = readConfig(args);
+            if (honours && skippedResource(meta.name, args, config, true)) return;
+            const props = knownInputs(args.props);
+            return check(props === args.props ? args : { ...args, props }, report);
+        }
+        const props = knownInputs(args.props);
+        const kind = kindOf(args.type, props);
+        if (!kind || !(scope as { kinds: readonly string[] }).kinds.includes(kind)) return;
+        const config = readConfig(args);
+        if (honours && skippedResource(meta.name, { ...args, props }, config, false)) return;
+        const obj: ObjectView = { kind, name: objectNameOf(props, args.name), namespace: namespaceOf(props), props };
+        for (const finding of check(obj, config) as string[]) report(`${subject(kind, obj.name)}: ${finding}`);
     };
+    // The SDK's own per-type filter (what validateResourceOfType sets).
+    if (types?.length === 1) Object.assign(validateResource, { __pulumiType: types[0] });
+    return { ...base, validateResource };
 }

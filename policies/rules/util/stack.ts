@@ -8,7 +8,7 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { k8sKind } from "./kind";
 import { isEmptySelector, selects, type LabelSelector } from "./labels";
-import { namespaceOf, objectNameOf, podViewOf, rawTarget, type Obj, type PodView } from "./podspec";
+import { knownInputs, namespaceOf, objectNameOf, podViewOf, rawTarget, type Obj, type PodView } from "./podspec";
 
 /** A Kubernetes object of the stack. */
 export interface StackObject {
@@ -86,7 +86,7 @@ function indexStack(resources: readonly PolicyResource[]): StackView {
     const byLabel = new Map<string, Workload[]>();
     const byName = new Map<string, Workload>();
     for (const resource of resources) {
-        const props = resource.props as Obj;
+        const props = knownInputs(resource.props as Obj);
         const k = k8sKind(resource.type, props);
         if (!k || k.kind.endsWith("List")) continue;
         const obj: StackObject = {
