@@ -4,7 +4,7 @@ const js = require("@eslint/js");
 const tseslint = require("typescript-eslint");
 
 module.exports = tseslint.config(
-    { ignores: ["node_modules/", "policies/node_modules/", "policies/bin/", "policies/bin.*/", "dist/", ".infra/", ".pulumi-state/", "scratch/"] },
+    { ignores: [".stryker-tmp/", "reports/", "node_modules/", "policies/node_modules/", "policies/bin/", "policies/bin.*/", "dist/", ".infra/", ".pulumi-state/", "scratch/"] },
     js.configs.recommended,
     ...tseslint.configs.recommended,
     {

@@ -75,6 +75,7 @@ export function createProgress(opts: ProgressOptions): Progress {
 
     const color = opts.color ?? false;
     const draw = logUpdate.create(stream);
+    // Stryker disable next-line BooleanLiteral: equivalent; onEvent sets dirty before it starts the timer and stop() renders regardless
     let dirty = true;
     let timer: NodeJS.Timeout | undefined;
     const render = () => {
@@ -88,6 +89,7 @@ export function createProgress(opts: ProgressOptions): Progress {
             // A fixed-rate tick bounds redraws regardless of how many events arrive; it also keeps
             // elapsed times moving while a layer is quiet.
             timer ??= setInterval(() => (dirty || anyRunning(rows) ? render() : undefined), opts.intervalMs ?? 100);
+            // Stryker disable next-line OptionalChaining: equivalent; Node timers always have unref
             timer.unref?.();
         },
         stop() {

@@ -41,6 +41,7 @@ export const s3BucketEncryption = rule(
         const sse = args.resources.filter((r) => SSE.includes(r.type));
         for (const b of args.resources.filter((r) => BUCKETS.includes(r.type))) {
             if (Object.keys(asObject(b.props.serverSideEncryptionConfiguration)).length > 0) continue;
+            // Stryker disable next-line ArrayDeclaration: the fallback list holds no PolicyResource, so includes(b) stays false
             const covered = sse.some((s) => (s.propertyDependencies?.bucket ?? []).includes(b) || refersTo(b, s.props.bucket));
             if (covered) continue;
             reportViolation(

@@ -30,6 +30,7 @@ export const meshStrictMtlsMeshWide = rule(
         scope: "stack-args",
     },
     (args, reportViolation) => {
+        // Stryker disable next-line ObjectLiteral: the only default is undefined, which an absent key reads as too
         const cfg = configWithDefaults(args, { rootNamespace: undefined as string | undefined });
         const istiod = args.resources.find((r) => helmChartName(r.type, r.props) === "istiod");
         const peerAuths = args.resources.filter((r) => isKind(r.type, r.props, PEER_AUTHENTICATION.group, PEER_AUTHENTICATION.kind));

@@ -32,7 +32,10 @@ export const hpaTarget = rule(
             const ref = hpa.props.spec?.scaleTargetRef ?? {};
             const target = typeof ref.name === "string" ? stack.workload(hpa.namespace, String(ref.kind), ref.name) : undefined;
             if (!target) {
-                out.push({ object: hpa, message: `spec.scaleTargetRef names ${ref.kind} "${ref.name}", which this stack does not define in namespace ${hpa.namespace}; fix the kind and name` });
+                const named = typeof ref.kind === "string" && ref.name !== undefined && ref.name !== null
+                    ? `names ${ref.kind} "${String(ref.name)}", which this stack does not define in namespace ${hpa.namespace}`
+                    : "does not name a workload (kind and name)";
+                out.push({ object: hpa, message: `spec.scaleTargetRef ${named}; fix the kind and name` });
                 continue;
             }
             if (!scalesOnCpu(hpa.props.spec ?? {})) continue;

@@ -51,6 +51,7 @@ function podLabelsOf(props: Obj, pod: PodView): Record<string, string> {
     if (pod.specPath === "spec") return stringMap(props.metadata?.labels);
     const templatePath = pod.specPath.replace(/\.spec$/, "").split(".");
     let cur: unknown = props;
+    // Stryker disable next-line OptionalChaining: the pod view was found along this very path, so every step is an object
     for (const key of templatePath) cur = (cur as Obj | undefined)?.[key];
     return stringMap((cur as Obj | undefined)?.metadata?.labels);
 }
@@ -117,8 +118,10 @@ function indexStack(resources: readonly PolicyResource[]): StackView {
             // Start from the label pair with the fewest workloads; check the whole selector on those only.
             const pairs = Object.entries(selector.matchLabels ?? {});
             let candidates = byNamespace.get(namespace) ?? [];
+            // Stryker disable next-line BlockStatement: picking the smallest candidate list only saves work; the full selector is checked on the candidates either way
             for (const [key, value] of pairs) {
                 const list = byLabel.get(`${namespace}\u0000${key}=${value}`) ?? [];
+                // Stryker disable next-line ConditionalExpression,EqualityOperator: any candidate list that holds every selected workload gives the same answer after the filter below
                 if (list.length < candidates.length) candidates = list;
             }
             return candidates.filter((w) => selects(selector, w.podLabels));

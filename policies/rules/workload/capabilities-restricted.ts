@@ -23,10 +23,12 @@ export const capabilitiesRestricted = rule(
         const out: string[] = [];
         for (const c of containersOf(pod)) {
             const caps = c.securityContext.capabilities ?? {};
+            // Stryker disable next-line ArrayDeclaration: the fallback only feeds includes("ALL"); ["Stryker was here"] holds no ALL either, so the finding is the same
             const drop: unknown[] = Array.isArray(caps.drop) ? caps.drop : [];
             if (!drop.map(normalizeCapability).includes("ALL")) {
                 out.push(`${describeContainer(c)} does not drop ALL at ${c.path}.securityContext.capabilities.drop; set it to ["ALL"]`);
             }
+            // Stryker disable next-line ArrayDeclaration: the fallback only feeds a filter on baseline capabilities; "STRYKER WAS HERE" is not one, so nothing is reported either way
             const add: unknown[] = Array.isArray(caps.add) ? caps.add : [];
             const extra = add
                 .map(normalizeCapability)

@@ -17,6 +17,7 @@ export const serviceAccountToken = rule(
         scope: "pods",
     },
     (pod) => {
+        // Stryker disable next-line StringLiteral: "" and "default" are both treated as the default ServiceAccount below, and sa is not printed
         const sa = pod.spec.serviceAccountName ?? pod.spec.serviceAccount ?? "default";
         if (pod.spec.automountServiceAccountToken === false || (sa !== "default" && sa !== "")) return [];
         return [

@@ -18,6 +18,7 @@ export const serviceExternalName = rule(
     },
     (svc) => {
         if (svc.props.spec?.type !== "ExternalName") return [];
+        // Stryker disable next-line OptionalChaining: spec is an object here, as spec?.type was ExternalName
         return [`spec.type is ExternalName (spec.externalName "${String(svc.props.spec?.externalName ?? "")}"); use a ClusterIP Service or an egress gateway`];
     },
 );

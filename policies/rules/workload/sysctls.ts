@@ -35,7 +35,7 @@ export const sysctls = rule(
         list.forEach((s, i) => {
             const name = (s as { name?: unknown })?.name;
             if (typeof name !== "string" || !SAFE_SYSCTLS.includes(name)) {
-                out.push(`${pod.specPath}.securityContext.sysctls[${i}] sets unsafe sysctl "${String(name)}"; remove it`);
+                out.push(`${pod.specPath}.securityContext.sysctls[${i}] sets ${typeof name === "string" ? `unsafe sysctl "${name}"` : "a sysctl without a name"}; remove it`);
             }
         });
         return out;
