@@ -45,8 +45,9 @@ export function acquireLock(dir: string, env: string, info: Partial<Omit<LockInf
         token: randomUUID(),
     };
     let staleCleared: LockInfo | undefined;
-    // Two tries: the second follows clearing a stale lock, and loses cleanly to a racing run.
-    for (let round = 0; round < 2; round++) {
+    // Three tries: one may only remove an abandoned clearing guard, the next clears the stale lock,
+    // and the last takes it or loses cleanly to a racing run.
+    for (let round = 0; round < 3; round++) {
         if (createExclusive(file, mine)) {
             return { file, info: mine, staleCleared, release: () => release(file, mine) };
         }
