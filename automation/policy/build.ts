@@ -54,12 +54,15 @@ function newestSource(packDir: string, outDir: string): number {
     return newest;
 }
 
+function isStale(packDir: string, layout: BuildLayout): boolean {
+    if (!fs.existsSync(layout.main)) return true;
+    return fs.statSync(layout.main).mtimeMs < newestSource(packDir, layout.outDir);
+}
+
 /** True when the compiled pack is missing or older than a source. */
 export function packBuildIsStale(packDir: string): boolean {
     const layout = buildLayoutOf(packDir);
-    if (!layout) return false;
-    if (!fs.existsSync(layout.main)) return true;
-    return fs.statSync(layout.main).mtimeMs < newestSource(packDir, layout.outDir);
+    return layout !== undefined && isStale(packDir, layout);
 }
 
 /** Removes build folders of runs that were killed mid-build (their pid is gone). */
@@ -84,7 +87,7 @@ function removeLeftovers(outDir: string): void {
  */
 export function ensurePackBuilt(packDir: string): boolean {
     const layout = buildLayoutOf(packDir);
-    if (!layout || !packBuildIsStale(packDir)) return false;
+    if (!layout || !isStale(packDir, layout)) return false;
     let tsc: string;
     try {
         tsc = require.resolve("typescript/bin/tsc", { paths: [packDir] });

@@ -160,3 +160,13 @@ export function variant(base: Record<string, unknown>, edit: (copy: any) => void
     edit(copy);
     return copy;
 }
+
+/**
+ * What a rule publishes besides its name, as metadata tests compare it: its own settings, without
+ * the exemption settings every rule shares.
+ */
+export function publishedMeta(r: Rule): Record<string, unknown> {
+    const settings = { ...(r.configSchema?.properties ?? {}) } as Record<string, unknown>;
+    for (const k of ["exemptions", "exemptNamespaces", "exemptObjects"]) delete settings[k];
+    return { description: r.description, severity: r.severity, enforcementLevel: r.enforcementLevel, controls: r.controls, remediationSteps: r.remediationSteps, settings };
+}

@@ -184,6 +184,29 @@ function findPodView(type: string, props: Obj, resourceName: string): PodView | 
     return undefined;
 }
 
+/** One volume of a pod, with the name messages use and the field path they point at. */
+export interface VolumeView {
+    index: number;
+    /** volume.name, else "#<index>". */
+    name: string;
+    volume: Obj;
+    /** e.g. "spec.template.spec.volumes[2]". */
+    path: string;
+}
+
+/** The pod's volumes that are objects, in order (an absent or malformed list has none). */
+export function volumesOf(pod: PodView): VolumeView[] {
+    const items: unknown = pod.spec.volumes;
+    if (!Array.isArray(items)) return [];
+    const out: VolumeView[] = [];
+    items.forEach((volume: unknown, index: number) => {
+        if (typeof volume !== "object" || volume === null) return;
+        const v = volume as Obj;
+        out.push({ index, name: typeof v.name === "string" ? v.name : `#${index}`, volume: v, path: `${pod.specPath}.volumes[${index}]` });
+    });
+    return out;
+}
+
 /** Iterates the containers of the given lists, in order. */
 export function containersOf(pod: PodView, lists: readonly ContainerList[] = ALL_CONTAINER_LISTS): ContainerView[] {
     const out: ContainerView[] = [];

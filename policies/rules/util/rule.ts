@@ -165,7 +165,7 @@ export function rule(meta: RuleMeta, check: (...args: any[]) => any): ResourceRu
         const kind = kindOf(args.type, props);
         if (!kind || !(scope as { kinds: readonly string[] }).kinds.includes(kind)) return;
         const config = readConfig(args);
-        if (honours && skippedResource(meta.name, { ...args, props }, config, false)) return;
+        if (honours && skippedResource(meta.name, { type: args.type, name: args.name, urn: args.urn, props }, config, false)) return;
         const obj: ObjectView = { kind, name: objectNameOf(props, args.name), namespace: namespaceOf(props), props };
         for (const finding of check(obj, config) as string[]) report(`${subject(kind, obj.name)}: ${finding}`);
     };

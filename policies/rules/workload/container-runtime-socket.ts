@@ -1,4 +1,5 @@
 import { posix } from "path";
+import { volumesOf } from "../util/podspec";
 import { rule } from "../util/rule";
 
 /** Sockets of the container runtimes a node may run; whoever reaches one controls every container on the node. */
@@ -43,19 +44,12 @@ export const containerRuntimeSocket = rule(
         scope: "pods",
     },
     (pod) => {
-        // Stryker disable next-line ArrayDeclaration: a string entry in the fallback has no hostPath, so it is skipped like an empty list
-        const volumes: unknown[] = Array.isArray(pod.spec.volumes) ? pod.spec.volumes : [];
         const out: string[] = [];
-        volumes.forEach((v, i) => {
-            const vol = v as { name?: string; hostPath?: { path?: unknown } } | null;
-            const path = vol?.hostPath?.path;
-            if (typeof path !== "string" || !exposesRuntimeSocket(path)) return;
-            out.push(
-                // Stryker disable next-line OptionalChaining: vol is non-null here (its hostPath.path was read as a string above)
-                `volume "${typeof vol?.name === "string" ? vol.name : `#${i}`}" at ${pod.specPath}.volumes[${i}].hostPath.path mounts "${path}", ` +
-                    "which exposes the container runtime socket; remove it",
-            );
-        });
+        for (const { name, volume, path } of volumesOf(pod)) {
+            const hostPath: unknown = volume.hostPath?.path;
+            if (typeof hostPath !== "string" || !exposesRuntimeSocket(hostPath)) continue;
+            out.push(`volume "${name}" at ${path}.hostPath.path mounts "${hostPath}", which exposes the container runtime socket; remove it`);
+        }
         return out;
     },
 );

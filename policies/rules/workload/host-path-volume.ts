@@ -1,3 +1,4 @@
+import { volumesOf } from "../util/podspec";
 import { rule } from "../util/rule";
 
 /**
@@ -16,18 +17,14 @@ export const hostPathVolume = rule(
         scope: "pods",
     },
     (pod) => {
-        // Stryker disable next-line ArrayDeclaration: a string entry in the fallback has no hostPath, so it is skipped like an empty list
-        const volumes: unknown[] = Array.isArray(pod.spec.volumes) ? pod.spec.volumes : [];
         const out: string[] = [];
-        volumes.forEach((v, i) => {
-            const vol = v as { name?: string; hostPath?: { path?: string } };
-            if (vol && vol.hostPath !== undefined && vol.hostPath !== null) {
-                out.push(
-                    `volume "${typeof vol.name === "string" ? vol.name : `#${i}`}" at ${pod.specPath}.volumes[${i}].hostPath mounts host path ` +
-                        `"${vol.hostPath.path ?? ""}"; use emptyDir, a ConfigMap/Secret or a PVC instead`,
-                );
-            }
-        });
+        for (const { name, volume, path } of volumesOf(pod)) {
+            if (volume.hostPath === undefined || volume.hostPath === null) continue;
+            out.push(
+                `volume "${name}" at ${path}.hostPath mounts host path ` +
+                    `"${volume.hostPath.path ?? ""}"; use emptyDir, a ConfigMap/Secret or a PVC instead`,
+            );
+        }
         return out;
     },
 );

@@ -1,3 +1,4 @@
+import { volumesOf } from "../util/podspec";
 import { rule } from "../util/rule";
 
 /** Volume sources PSS restricted allows. */
@@ -22,18 +23,14 @@ export const volumeTypes = rule(
         scope: "pods",
     },
     (pod) => {
-        // Stryker disable next-line ArrayDeclaration: the fallback's contents never matter: non-object volumes are skipped
-        const volumes: unknown[] = Array.isArray(pod.spec.volumes) ? pod.spec.volumes : [];
         const out: string[] = [];
-        volumes.forEach((v, i) => {
-            if (typeof v !== "object" || v === null) return;
-            const vol = v as Record<string, unknown>;
-            const sources = Object.keys(vol).filter((k) => k !== "name" && vol[k] !== undefined && vol[k] !== null);
+        for (const { name, volume, path } of volumesOf(pod)) {
+            const sources = Object.keys(volume).filter((k) => k !== "name" && volume[k] !== undefined && volume[k] !== null);
             for (const source of sources) {
                 if (source === "hostPath" || RESTRICTED_VOLUME_TYPES.includes(source)) continue;
-                out.push(`volume "${typeof vol.name === "string" ? vol.name : `#${i}`}" at ${pod.specPath}.volumes[${i}] uses ${source}; use a PersistentVolumeClaim or another allowed type`);
+                out.push(`volume "${name}" at ${path} uses ${source}; use a PersistentVolumeClaim or another allowed type`);
             }
-        });
+        }
         return out;
     },
 );
