@@ -3,7 +3,7 @@
  * They mirror the single-role rules in this folder so a binding is reported for exactly what
  * those rules would report on the role it reaches.
  */
-import { ruleGrants, type Permission, type PolicyRule } from "./util";
+import { ruleGrants, stringList, type Permission, type PolicyRule } from "./util";
 
 const RBAC = "rbac.authorization.k8s.io";
 
@@ -17,8 +17,7 @@ export const EXEC: Permission[] = ["pods/exec", "pods/attach"].map((resource) =>
 
 /** Name of each dangerous grant, and whether a rule makes it. */
 export const DANGEROUS_GRANTS: { name: string; test: (rule: PolicyRule) => boolean }[] = [
-    // Stryker disable next-line ArrayDeclaration: a fallback list with an element other than "*" includes no "*", like the empty one
-    { name: "wildcard", test: (r) => (r.verbs ?? []).includes("*") || (r.resources ?? []).includes("*") },
+    { name: "wildcard", test: (r) => stringList(r.verbs).includes("*") || stringList(r.resources).includes("*") },
     // Stryker disable next-line MethodExpression: SECRETS has a single entry, so some() and every() agree
     { name: "secrets read", test: (r) => SECRETS.some((p) => ruleGrants(r, p)) },
     { name: "escalate/bind/impersonate", test: (r) => ESCALATION.some((p) => ruleGrants(r, p)) },

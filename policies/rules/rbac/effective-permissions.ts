@@ -4,7 +4,7 @@ import { BUILTIN_CLUSTER_ROLES } from "./builtin-roles";
 import { DANGEROUS_GRANTS } from "./dangerous";
 import { configWithDefaults } from "../../config";
 import { metaOf } from "../util/kind";
-import { selects, type LabelSelector } from "../util/labels";
+import { isLabelSelector, selects, type LabelSelector } from "../util/labels";
 import { bindingKind, describeRule, roleKind, rulesOf, subjectsOf, type PolicyRule } from "./util";
 
 interface Config {
@@ -34,12 +34,22 @@ function namedBy(role: RoleEntry, refName: string): boolean {
     return role.autonamed && refName.startsWith(`${role.name}-`) && /^[0-9a-f]{7,8}$/.test(refName.slice(role.name.length + 1));
 }
 
+/**
+ * The selectors of a ClusterRole's aggregationRule. The API server rejects an aggregationRule
+ * that is not an object, selectors that are not a list and entries that are not LabelSelectors,
+ * so none of those ever folds a role in: they are dropped and the well-formed rest is kept.
+ */
+function aggregationSelectors(props: Record<string, unknown>): LabelSelector[] {
+    const agg = props.aggregationRule;
+    const selectors = agg && typeof agg === "object" ? (agg as { clusterRoleSelectors?: unknown }).clusterRoleSelectors : undefined;
+    return Array.isArray(selectors) ? selectors.filter(isLabelSelector) : [];
+}
+
 /** Rules a ClusterRole really grants: its own, plus those of the stack ClusterRoles its aggregationRule selects. */
 function effectiveRules(role: RoleEntry, clusterRoles: RoleEntry[], seen = new Set<RoleEntry>()): PolicyRule[] {
     seen.add(role);
     const own = rulesOf(role.resource.props);
-    const agg = role.resource.props.aggregationRule as { clusterRoleSelectors?: LabelSelector[] } | undefined;
-    const selectors = role.kind === "ClusterRole" ? agg?.clusterRoleSelectors ?? [] : [];
+    const selectors = role.kind === "ClusterRole" ? aggregationSelectors(role.resource.props) : [];
     const folded = clusterRoles
         .filter((c) => !seen.has(c) && selectors.some((s) => selects(s, metaOf(c.resource.props).labels)))
         .flatMap((c) => effectiveRules(c, clusterRoles, seen));
@@ -48,8 +58,9 @@ function effectiveRules(role: RoleEntry, clusterRoles: RoleEntry[], seen = new S
 
 /** Rules of a built-in ClusterRole plus the stack ClusterRoles that aggregate into it by label. */
 function builtinRules(name: string, clusterRoles: RoleEntry[]): PolicyRule[] | undefined {
+    // Own keys only: a roleRef named "constructor" must not find Object.prototype's.
+    if (!Object.prototype.hasOwnProperty.call(BUILTIN_CLUSTER_ROLES, name)) return undefined;
     const builtin = BUILTIN_CLUSTER_ROLES[name];
-    if (!builtin) return undefined;
     const label = builtin.aggregateLabel;
     const folded = label
         ? clusterRoles.filter((c) => metaOf(c.resource.props).labels[label] === "true").flatMap((c) => effectiveRules(c, clusterRoles))
@@ -112,23 +123,26 @@ export const rbacEffectivePermissions = rule(
         for (const b of args.resources) {
             const kind = bindingKind(b.type, b.props);
             if (!kind) continue;
-            const roleRef = (b.props.roleRef ?? {}) as { kind?: string; name?: string };
-            if (!roleRef.name || (roleRef.kind !== "Role" && roleRef.kind !== "ClusterRole")) continue;
-            if (isExempt(b, kind, cfg, roleRef.name)) continue;
+            const roleRef = (b.props.roleRef ?? {}) as { kind?: unknown; name?: unknown };
+            // A name that is not a string is rejected by the API server: such a binding grants nothing.
+            if (typeof roleRef.name !== "string" || !roleRef.name || (roleRef.kind !== "Role" && roleRef.kind !== "ClusterRole")) continue;
+            const refName = roleRef.name;
+            const refKind = roleRef.kind;
+            if (isExempt(b, kind, cfg, refName)) continue;
             const bindingNs = metaOf(b.props).namespace;
             // A roleRef computed from the role's output is linked by property dependency even before names are known.
             // Stryker disable next-line ArrayDeclaration: a string in the set is never a role resource, so linked.has() stays false
             const linked = new Set(b.propertyDependencies?.roleRef ?? []);
             const target = roles.find(
                 (r) =>
-                    r.kind === roleRef.kind &&
-                    (linked.has(r.resource) || namedBy(r, roleRef.name!)) &&
+                    r.kind === refKind &&
+                    (linked.has(r.resource) || namedBy(r, refName)) &&
                     (r.kind === "ClusterRole" || (r.namespace ?? "default") === (bindingNs ?? "default")),
             );
             const rules = target
                 ? effectiveRules(target, clusterRoles)
-                : roleRef.kind === "ClusterRole"
-                  ? builtinRules(roleRef.name, clusterRoles)
+                : refKind === "ClusterRole"
+                  ? builtinRules(refName, clusterRoles)
                   : undefined;
             if (!rules) continue;
             const found = DANGEROUS_GRANTS.map((g) => ({ name: g.name, rules: rules.filter(g.test) })).filter((g) => g.rules.length > 0);
@@ -138,7 +152,7 @@ export const rbacEffectivePermissions = rule(
             const origin = target ? "" : " (built-in)";
             reportViolation(
                 `${kind} ${metaOf(b.props).name ?? b.name} gives its subjects ${found.map((g) => g.name).join(", ")}${scope} ` +
-                    `through ${roleRef.kind} ${roleRef.name}${origin}, whose rules are ${quoted}: ` +
+                    `through ${refKind} ${refName}${origin}, whose rules are ${quoted}: ` +
                     `bind a narrower role that lists only the verbs and resources the subjects need.`,
                 b.urn,
             );

@@ -61,7 +61,13 @@ export function subjectsOf(props: Record<string, unknown>): Subject[] {
     return Array.isArray(props.subjects) ? (props.subjects.filter((s) => s && typeof s === "object") as Subject[]) : [];
 }
 
-function list(v: unknown): string[] {
+/**
+ * A PolicyRule field as the list of strings it holds. The API server rejects a scalar where a
+ * list belongs, but a security rule reads `verbs: "*"` as the one-element list its author meant
+ * (a wildcard grant) rather than wave it through; anything else that is not a list holds nothing.
+ */
+export function stringList(v: unknown): string[] {
+    if (typeof v === "string") return [v];
     return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
 }
 
@@ -80,23 +86,24 @@ export function resourceMatches(entry: string, resource: string): boolean {
  * which is what the RBAC good-practices guide recommends, so they do not count.
  */
 export function ruleGrants(rule: PolicyRule, perm: Permission): boolean {
-    if (list(rule.resourceNames).length > 0) return false;
-    const verbs = list(rule.verbs);
+    if (stringList(rule.resourceNames).length > 0) return false;
+    const verbs = stringList(rule.verbs);
     if (!verbs.includes("*") && !perm.verbs.some((v) => verbs.includes(v))) return false;
     // An omitted apiGroups is invalid for the API server; treat it as the core group rather than miss a grant.
-    const groups = rule.apiGroups === undefined ? [""] : list(rule.apiGroups);
+    const groups = rule.apiGroups === undefined ? [""] : stringList(rule.apiGroups);
     if (!groups.includes("*") && !groups.includes(perm.group)) return false;
-    return list(rule.resources).some((r) => resourceMatches(r, perm.resource));
+    return stringList(rule.resources).some((r) => resourceMatches(r, perm.resource));
 }
 
 /** A rule as one compact line, for messages: `[apiGroups=[""] resources=[secrets] verbs=[get,list]]`. */
 export function describeRule(rule: PolicyRule): string {
     const parts: string[] = [];
-    if (rule.apiGroups) parts.push(`apiGroups=[${list(rule.apiGroups).map((g) => (g === "" ? '""' : g)).join(",")}]`);
-    if (rule.resources) parts.push(`resources=[${list(rule.resources).join(",")}]`);
-    if (rule.nonResourceURLs) parts.push(`nonResourceURLs=[${list(rule.nonResourceURLs).join(",")}]`);
-    if (rule.resourceNames) parts.push(`resourceNames=[${list(rule.resourceNames).join(",")}]`);
-    parts.push(`verbs=[${list(rule.verbs).join(",")}]`);
+    // Present means set at all: a scalar "" (the core group) is quoted too.
+    if (rule.apiGroups !== undefined && rule.apiGroups !== null) parts.push(`apiGroups=[${stringList(rule.apiGroups).map((g) => (g === "" ? '""' : g)).join(",")}]`);
+    if (rule.resources) parts.push(`resources=[${stringList(rule.resources).join(",")}]`);
+    if (rule.nonResourceURLs) parts.push(`nonResourceURLs=[${stringList(rule.nonResourceURLs).join(",")}]`);
+    if (rule.resourceNames) parts.push(`resourceNames=[${stringList(rule.resourceNames).join(",")}]`);
+    parts.push(`verbs=[${stringList(rule.verbs).join(",")}]`);
     return `{${parts.join(" ")}}`;
 }
 

@@ -1,10 +1,11 @@
 import { rule } from "../util/rule";
-import { describeRule, exemptRolesSchema, reportRoleRules } from "./util";
+import { describeRule, exemptRolesSchema, reportRoleRules, stringList } from "./util";
 
 /**
  * Prevents Roles and ClusterRoles that use "*" for verbs or resources: a wildcard grants every
  * present and future verb or resource type (CRDs included), so the role silently grows with the
- * cluster. A rule with apiGroups "*" and resources "*" is the cluster-admin shape.
+ * cluster. A rule with apiGroups "*" and resources "*" is the cluster-admin shape. A scalar
+ * `verbs: "*"` (which the API server would reject) still counts as a wildcard (see stringList).
  * Severity high; CIS Kubernetes 5.1.3, Kubescape C-0187.
  */
 export const rbacNoWildcardPermissions = rule(
@@ -20,10 +21,8 @@ export const rbacNoWildcardPermissions = rule(
     },
     (args, reportViolation) =>
         reportRoleRules(args, reportViolation, (rule) => {
-            // Stryker disable next-line ArrayDeclaration: a fallback list with an element other than "*" includes no "*", like the empty one
-            const wildVerbs = (rule.verbs ?? []).includes("*");
-            // Stryker disable next-line ArrayDeclaration: a fallback list with an element other than "*" includes no "*", like the empty one
-            const wildResources = (rule.resources ?? []).includes("*");
+            const wildVerbs = stringList(rule.verbs).includes("*");
+            const wildResources = stringList(rule.resources).includes("*");
             if (!wildVerbs && !wildResources) return undefined;
             const what = [wildVerbs ? "verbs" : "", wildResources ? "resources" : ""].filter(Boolean).join(" and ");
             return `uses "*" in ${what} in rule ${describeRule(rule)}: list the exact verbs and resources the subject needs.`;

@@ -5,6 +5,23 @@ export interface LabelSelector {
     matchExpressions?: { key: string; operator: string; values?: string[] }[];
 }
 
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const isStrings = (v: unknown): boolean => Array.isArray(v) && v.every((x) => typeof x === "string");
+
+/**
+ * True when `v` has the shape the API server accepts for a LabelSelector: string matchLabels,
+ * and matchExpressions with a string key and operator and a list of string values. Inputs that
+ * fail it are rejected at apply time, so a rule reading them treats them as selecting nothing.
+ */
+export function isLabelSelector(v: unknown): v is LabelSelector {
+    if (!isPlainObject(v)) return false;
+    const { matchLabels, matchExpressions } = v;
+    if (matchLabels !== undefined && matchLabels !== null && !(isPlainObject(matchLabels) && Object.values(matchLabels).every((x) => typeof x === "string"))) return false;
+    if (matchExpressions === undefined || matchExpressions === null) return true;
+    return Array.isArray(matchExpressions) && matchExpressions.every((e) =>
+        isPlainObject(e) && typeof e.key === "string" && typeof e.operator === "string" && (e.values === undefined || e.values === null || isStrings(e.values)));
+}
+
 /** True when `selector` (matchLabels and matchExpressions) selects an object with `labels`. */
 export function selects(selector: LabelSelector, labels: Record<string, string>): boolean {
     const byLabels = Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);

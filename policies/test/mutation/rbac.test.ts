@@ -264,6 +264,16 @@ describe("rbac (mutation): tables", () => {
         );
     });
 
+    it("DANGEROUS_GRANTS: non-list fields grant nothing and do not throw; a scalar string is a one-element list", () => {
+        const odd = (rule: Record<string, unknown>) => DANGEROUS_GRANTS.filter((g) => g.test(rule as PolicyRule)).map((g) => g.name);
+        assert.deepStrictEqual(odd({ apiGroups: [""], resources: ["secrets"], verbs: 5 }), []);
+        assert.deepStrictEqual(odd({ apiGroups: [""], resources: 5, verbs: ["*"] }), ["wildcard"]);
+        assert.deepStrictEqual(odd({ apiGroups: ["apps"], resources: ["deployments"], verbs: "*" }), ["wildcard"]);
+        assert.deepStrictEqual(odd({ apiGroups: ["apps"], resources: "*", verbs: "get" }), ["wildcard"]);
+        assert.deepStrictEqual(odd({ apiGroups: ["apps"], resources: "deployments/*", verbs: "get" }), []);
+        assert.deepStrictEqual(odd({ apiGroups: "", resources: "secrets", verbs: "list" }), ["secrets read"]);
+    });
+
     it("BUILTIN_CLUSTER_ROLES: cluster-admin, admin, edit, view as Kubernetes ships them", () => {
         const powerful = [
             { apiGroups: [""], resources: ["secrets"], verbs: ALL_VERBS },
@@ -338,7 +348,8 @@ describe("rbac (mutation): util helpers", () => {
             [{ apiGroups: ["*"], resources: ["secrets"], verbs: ["get"] }, true],
             [{ apiGroups: ["apps"], resources: ["secrets"], verbs: ["get"] }, false],
             [{ resources: ["secrets"], verbs: ["get"] }, true],
-            [{ apiGroups: "" as unknown as string[], resources: ["secrets"], verbs: ["get"] }, false],
+            [{ apiGroups: "" as unknown as string[], resources: ["secrets"], verbs: ["get"] }, true],
+            [{ apiGroups: 5 as unknown as string[], resources: ["secrets"], verbs: ["get"] }, false],
             [{ apiGroups: [""], resources: ["configmaps", "secrets"], verbs: ["get"] }, true],
             [{ apiGroups: [""], resources: ["configmaps"], verbs: ["get"] }, false],
             [{ apiGroups: [""], verbs: ["get"] }, false],
@@ -346,7 +357,9 @@ describe("rbac (mutation): util helpers", () => {
             [{ apiGroups: [""], resources: ["secrets"], resourceNames: ["tls"], verbs: ["get"] }, false],
             [{ apiGroups: [""], resources: ["secrets"], resourceNames: [], verbs: ["get"] }, true],
             [{ apiGroups: [""], resources: ["secrets"], resourceNames: [5 as unknown as string], verbs: ["get"] }, true],
-            [{ apiGroups: [""], resources: ["secrets"], verbs: "get" as unknown as string[] }, false],
+            [{ apiGroups: [""], resources: ["secrets"], verbs: "get" as unknown as string[] }, true],
+            [{ apiGroups: [""], resources: "secrets" as unknown as string[], verbs: "watch" as unknown as string[] }, false],
+            [{ apiGroups: [""], resources: { secrets: true } as unknown as string[], verbs: 5 as unknown as string[] }, false],
         ];
         assert.deepStrictEqual(cases.map(([r]) => ruleGrants(r, perm)), cases.map(([, want]) => want));
     });
@@ -359,6 +372,8 @@ describe("rbac (mutation): util helpers", () => {
         assert.strictEqual(describeRule({ nonResourceURLs: ["/healthz", "/metrics"], verbs: ["get"] }), "{nonResourceURLs=[/healthz,/metrics] verbs=[get]}");
         assert.strictEqual(describeRule({}), "{verbs=[]}");
         assert.strictEqual(describeRule({ verbs: ["get", 5 as unknown as string] }), "{verbs=[get]}");
+        assert.strictEqual(describeRule({ apiGroups: "" as unknown as string[], resources: "pods" as unknown as string[], verbs: "*" as unknown as string[] }), '{apiGroups=[""] resources=[pods] verbs=[*]}');
+        assert.strictEqual(describeRule({ apiGroups: null as unknown as string[], verbs: 5 as unknown as string[] }), "{verbs=[]}");
     });
 });
 
@@ -419,6 +434,19 @@ describe("rbac (mutation): rbac-no-wildcard-permissions", () => {
         assert.deepStrictEqual(await runOne(r, "aws:iam/role:Role", { rules: wild }), []);
         assert.deepStrictEqual(await runOne(r, CLUSTER_ROLE, clusterRoleProps("x", "not-a-list")), []);
         assert.deepStrictEqual(await runOne(r, CLUSTER_ROLE, clusterRoleProps("x", [null, 5, {}, { apiGroups: [""] }])), []);
+    });
+
+    it("non-list verbs and resources do not crash it; a scalar string is read as a one-element list", async () => {
+        for (const odd of [5, true, { "*": "*" }, null]) {
+            assert.deepStrictEqual(await runOne(r, ROLE, roleProps("ops", [{ apiGroups: [""], resources: odd, verbs: odd }], "team")), [], JSON.stringify(odd));
+        }
+        // The API server rejects a string where a list belongs; read as the list its author meant, "*" is still a wildcard grant.
+        assert.deepStrictEqual(await runOne(r, ROLE, roleProps("ops", [{ apiGroups: "", resources: "pods", verbs: "*" }, { apiGroups: [""], resources: "*", verbs: ["get"] }], "team")), [
+            at(r, ROLE, `Role team/ops uses "*" in verbs in rule {apiGroups=[""] resources=[pods] verbs=[*]}: ${fix}`),
+            at(r, ROLE, `Role team/ops uses "*" in resources in rule {apiGroups=[""] resources=[*] verbs=[get]}: ${fix}`),
+        ]);
+        // ... and a string is one entry, not characters: "pods/*" and "get,*" are not "*".
+        assert.deepStrictEqual(await runOne(r, ROLE, roleProps("ops", [{ apiGroups: [""], resources: "pods/*", verbs: "get,*" }], "team")), []);
     });
 });
 
@@ -1041,6 +1069,61 @@ describe("rbac (mutation): rbac-effective-permissions", () => {
             res(CLUSTER_ROLE_BINDING, "crb-b", bindingProps("ClusterRoleBinding", "crb-b", ref("ClusterRole", "b"))),
         ]);
         assert.deepStrictEqual(findings, [found(CLUSTER_ROLE_BINDING, "crb-b", msg("ClusterRoleBinding crb-b", "secrets read", " cluster-wide", "ClusterRole b", [SECRET_LIST]))]);
+    });
+
+    it("roleRefs named like Object.prototype keys are neither built-ins nor a crash", async () => {
+        for (const name of ["constructor", "toString", "__proto__", "hasOwnProperty", "valueOf"]) {
+            assert.deepStrictEqual(await run([res(ROLE_BINDING, "rb", bindingProps("RoleBinding", "rb", ref("ClusterRole", name)))]), [], name);
+            // A stack role of that name is still followed.
+            assert.deepStrictEqual(await run([
+                res(CLUSTER_ROLE, "cr", clusterRoleProps(name, [SECRET_LIST])),
+                res(ROLE_BINDING, "rb", bindingProps("RoleBinding", "rb", ref("ClusterRole", name))),
+            ]), [found(ROLE_BINDING, "rb", msg("RoleBinding rb", "secrets read", " in namespace apps", `ClusterRole ${name}`, [SECRET_LIST]))], name);
+        }
+    });
+
+    it("a non-string roleRef.name is no name: the binding is skipped, even next to auto-named roles", async () => {
+        const autoRole = res(CLUSTER_ROLE, "auto", { apiVersion: API, kind: "ClusterRole", rules: [SECRET_LIST] });
+        for (const name of [5, true, ["auto"], { name: "auto" }]) {
+            const binding = res(CLUSTER_ROLE_BINDING, "crb", bindingProps("ClusterRoleBinding", "crb", { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name }));
+            assert.deepStrictEqual(await run([autoRole, binding]), [], JSON.stringify(name));
+        }
+    });
+
+    it("a malformed aggregationRule folds only its well-formed selectors; the role's own rules are still reported", async () => {
+        const part = res(CLUSTER_ROLE, "part", clusterRoleProps("part", [EXEC_RULE], { tier: "debug" }));
+        const crb = res(CLUSTER_ROLE_BINDING, "crb", bindingProps("ClusterRoleBinding", "crb", ref("ClusterRole", "ops")));
+        const agg = (aggregationRule: unknown) => res(CLUSTER_ROLE, "ops", clusterRoleProps("ops", [SECRET_LIST], undefined, { aggregationRule }));
+        const own = [found(CLUSTER_ROLE_BINDING, "crb", msg("ClusterRoleBinding crb", "secrets read", " cluster-wide", "ClusterRole ops", [SECRET_LIST]))];
+        // The API server rejects these, so they aggregate nothing.
+        for (const aggregationRule of [
+            "tier=debug",
+            5,
+            null,
+            { clusterRoleSelectors: "tier=debug" },
+            { clusterRoleSelectors: { matchLabels: { tier: "debug" } } },
+            { clusterRoleSelectors: 7 },
+            { clusterRoleSelectors: [null, 5, "x", [], [{ matchLabels: { tier: "debug" } }]] },
+            { clusterRoleSelectors: [{ matchLabels: "tier=debug" }, { matchLabels: ["debug"] }, { matchLabels: { tier: 5 } }] },
+            { clusterRoleSelectors: [{ matchExpressions: "tier In (debug)" }, { matchExpressions: [null] }, { matchExpressions: [{ key: "tier", operator: "In", values: "xdebugx" }] }] },
+            { clusterRoleSelectors: [{ matchExpressions: [{ key: 5, operator: "Exists" }] }, { matchExpressions: [{ key: "tier", operator: ["Exists"] }] }] },
+        ]) {
+            assert.deepStrictEqual(await run([agg(aggregationRule), part, crb]), own, JSON.stringify(aggregationRule));
+        }
+        // A well-formed selector next to malformed ones still folds.
+        assert.deepStrictEqual(await run([agg({ clusterRoleSelectors: [null, { matchLabels: "x" }, { matchExpressions: [{ key: "tier", operator: "In", values: ["debug"] }] }] }), part, crb]), [
+            found(CLUSTER_ROLE_BINDING, "crb", msg("ClusterRoleBinding crb", "secrets read, exec/attach", " cluster-wide", "ClusterRole ops", [SECRET_LIST, EXEC_RULE])),
+        ]);
+    });
+
+    it("a role with scalar or non-list rule fields is read like the role rules read it", async () => {
+        const findings = await run([
+            res(CLUSTER_ROLE, "cr", clusterRoleProps("cr", [{ apiGroups: [""], resources: ["secrets"], verbs: 5 }, { apiGroups: "", resources: "pods", verbs: "*" }])),
+            res(CLUSTER_ROLE_BINDING, "crb", bindingProps("ClusterRoleBinding", "crb", ref("ClusterRole", "cr"))),
+        ]);
+        assert.deepStrictEqual(findings.map((f) => f.message), [
+            `ClusterRoleBinding crb gives its subjects wildcard cluster-wide through ClusterRole cr, whose rules are {apiGroups=[""] resources=[pods] verbs=[*]}: ${fix}`,
+        ]);
     });
 
     describe("roleRef linked by property dependency (names unknown in preview)", () => {

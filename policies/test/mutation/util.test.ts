@@ -11,7 +11,7 @@ import { controlTags, isControlTag } from "../../rules/util/controls";
 import { exemptionFor, exemptionMatches, exemptionTargetOf, imagesOf, isExempt } from "../../rules/util/exemptions";
 import { isAllowedRegistry, parseImage } from "../../rules/util/image";
 import { k8sKind, metaOf, qualifiedName } from "../../rules/util/kind";
-import { isEmptySelector, selects } from "../../rules/util/labels";
+import { isEmptySelector, isLabelSelector, selects } from "../../rules/util/labels";
 import {
     ALL_CONTAINER_LISTS, containersOf, describeContainer, effectiveField, get, kindOf, knownInputs, namespaceOf,
     objectNameOf, podSecurityContext, podViewOf, rawTarget, RUNNING_CONTAINER_LISTS, type PodView,
@@ -141,6 +141,21 @@ describe("mutation: util/labels", () => {
         assert.strictEqual(selects({ matchExpressions: [{ key: "app", operator: "Exists" }, { key: "tier", operator: "DoesNotExist" }] }, labels), false);
         assert.strictEqual(selects({ matchLabels: { app: "api" }, matchExpressions: [{ key: "app", operator: "Exists" }] }, labels), false);
         assert.strictEqual(selects({ matchLabels: { app: "web" }, matchExpressions: [{ key: "tier", operator: "In", values: ["front"] }] }, labels), true);
+    });
+    it("isLabelSelector: the shapes the API server accepts, and nothing else", () => {
+        const ok: unknown[] = [
+            {}, { matchLabels: null, matchExpressions: null }, { matchLabels: { a: "b" } },
+            { matchExpressions: [{ key: "a", operator: "Exists" }, { key: "a", operator: "In", values: ["x"] }, { key: "a", operator: "NotIn", values: null }] },
+        ];
+        const bad: unknown[] = [
+            null, undefined, 5, "app=web", [], [{ matchLabels: { a: "b" } }],
+            { matchLabels: "a=b" }, { matchLabels: ["b"] }, { matchLabels: { a: 5 } }, { matchLabels: { a: "b", c: null } },
+            { matchExpressions: "a in (x)" }, { matchExpressions: {} }, { matchExpressions: [null] }, { matchExpressions: ["a"] },
+            { matchExpressions: [{ operator: "Exists" }] }, { matchExpressions: [{ key: 5, operator: "Exists" }] }, { matchExpressions: [{ key: "a" }] },
+            { matchExpressions: [{ key: "a", operator: "In", values: "x" }] }, { matchExpressions: [{ key: "a", operator: "In", values: ["x", 5] }] },
+        ];
+        assert.deepStrictEqual(ok.map(isLabelSelector), ok.map(() => true));
+        assert.deepStrictEqual(bad.map(isLabelSelector), bad.map(() => false));
     });
     it("an empty selector has no terms at all", () => {
         assert.strictEqual(isEmptySelector(undefined), true);
