@@ -31,8 +31,30 @@ export function grantsFullAdmin(doc: unknown): boolean {
         const st = asObject(s);
         const actions = asList(st.Action).map(String);
         const resources = asList(st.Resource).map(String);
-        return st.Effect === "Allow" && actions.some((a) => a === "*" || a === "*:*") && resources.includes("*");
+        return st.Effect === "Allow" && actions.some((a) => ALL_ACTIONS.includes(a)) && resources.includes("*");
     });
+}
+
+/** Actions that cover every action: an exclusion list holding one excludes everything. */
+const ALL_ACTIONS = ["*", "*:*"];
+
+/**
+ * The exclusion list of the first Allow statement with NotAction on Resource "*", or undefined.
+ * Such a statement grants every action of every service it does not list, on every resource,
+ * including the actions AWS adds later, so no exclusion list short of "*" bounds it: NotAction
+ * ["iam:*"] leaves every other service fully open, and even PowerUserAccess's shape (iam,
+ * organizations and account excluded) is all but admin. A list holding "*" grants nothing.
+ */
+export function notActionOnAll(doc: unknown): string[] | undefined {
+    const parsed = parseDocument(doc);
+    if (!parsed) return undefined;
+    for (const s of asList<Record<string, unknown>>(parsed.Statement)) {
+        const st = asObject(s);
+        if (st.Effect !== "Allow" || !("NotAction" in st) || !asList(st.Resource).map(String).includes("*")) continue;
+        const excluded = asList(st.NotAction).map(String);
+        if (!excluded.some((a) => ALL_ACTIONS.includes(a))) return excluded;
+    }
+    return undefined;
 }
 
 /** Every policy document a resource carries, with where it sits. */
@@ -47,25 +69,31 @@ function documents(type: string, props: Record<string, unknown>): { where: strin
 
 /**
  * Prevents IAM policies that grant full administrator access ("Effect": "Allow", "Action": "*"
- * or "*:*", "Resource": "*"), as managed, inline or role-embedded documents (JSON string or
- * object), and attachments of the AWS AdministratorAccess managed policy. Grant the actions the
- * principal uses, on its resources.
+ * or "*:*", "Resource": "*") or all but a NotAction list of it ("NotAction" on "Resource": "*",
+ * whatever it excludes short of "*"; see notActionOnAll), as managed, inline or role-embedded
+ * documents (JSON string or object), and attachments of the AWS AdministratorAccess managed
+ * policy. Grant the actions the principal uses, on its resources.
  * Severity critical; CIS AWS Foundations 3.0.0 1.16.
  */
 export const iamNoFullAdminPolicy = rule(
     {
         name: "iam-no-full-admin-policy",
-        description: "IAM policies must not allow \"*\" actions on \"*\" resources, nor attach AdministratorAccess.",
+        description: "IAM policies must not allow \"*\" actions (or all but a NotAction list) on \"*\" resources, nor attach AdministratorAccess.",
         severity: "critical",
         enforcementLevel: "mandatory",
         controls: { cisAws: ["1.16"], awsFsbp: ["IAM.1"] },
-        remediationSteps: "Replace Action \"*\" on Resource \"*\" with the actions and resources the principal needs.",
+        remediationSteps: "Replace Action \"*\" or NotAction on Resource \"*\" with the actions and resources the principal needs.",
         scope: "resource",
     },
     (args, reportViolation) => {
+        const fix = "list the actions and resource ARNs the principal needs.";
         for (const { where, doc } of documents(args.type, args.props)) {
-            if (!grantsFullAdmin(doc)) continue;
-            reportViolation(`${label(args)} ${where} allows Action "*" on Resource "*": list the actions and resource ARNs the principal needs.`);
+            if (grantsFullAdmin(doc)) {
+                reportViolation(`${label(args)} ${where} allows Action "*" on Resource "*": ${fix}`);
+                continue;
+            }
+            const excluded = notActionOnAll(doc);
+            if (excluded) reportViolation(`${label(args)} ${where} allows every action except NotAction [${excluded.join(", ")}] on Resource "*": ${fix}`);
         }
         const arns = ATTACH_TYPES.includes(args.type)
             ? [args.props.policyArn]

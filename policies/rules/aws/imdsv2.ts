@@ -3,6 +3,11 @@ import { asList, asObject, label } from "./util";
 
 export const IMDS_TYPES = ["aws:ec2/launchTemplate:LaunchTemplate", "aws:ec2/instance:Instance"];
 
+/** True when metadataOptions turn the instance metadata endpoint off (AWS accepts "enabled" or "disabled"). */
+export function imdsDisabled(metadataOptions: Record<string, unknown>): boolean {
+    return metadataOptions.httpEndpoint === "disabled";
+}
+
 /**
  * Prevents launch templates and instances that allow IMDSv1. IMDSv1 answers plain GET requests,
  * so any SSRF in a pod or process on the node can read the node role's credentials; IMDSv2
@@ -23,7 +28,7 @@ export const ec2ImdsV2Required = rule(
     },
     (args, reportViolation) => {
         const md = asObject(asList(args.props.metadataOptions)[0]);
-        if (md.httpEndpoint === "disabled" || md.httpTokens === "required") return;
+        if (imdsDisabled(md) || md.httpTokens === "required") return;
         reportViolation(
             `${label(args)} allows IMDSv1 (metadataOptions.httpTokens is ${md.httpTokens === undefined ? "unset" : `"${String(md.httpTokens)}"`}): ` +
                 `set metadataOptions.httpTokens to "required".`,

@@ -39,11 +39,14 @@ function ingresses(type: string, props: Record<string, unknown>): Ingress[] {
     }
 }
 
-/** Admin ports an ingress opens: all of them for protocol -1/all (or an unbounded range), else those in [from, to]. */
+/** True for protocol -1 / all: every protocol and port. */
+function allTraffic(ing: Ingress): boolean {
+    return ["-1", "all"].includes(ing.protocol.toLowerCase());
+}
+
+/** Admin ports a tcp/udp ingress opens: those in [from, to], a missing side unbounded. */
 function openedPorts(ing: Ingress, ports: number[]): number[] {
-    const p = ing.protocol.toLowerCase();
-    if (p === "-1" || p === "all") return ports;
-    if (!["tcp", "udp", "6", "17"].includes(p)) return [];
+    if (!["tcp", "udp", "6", "17"].includes(ing.protocol.toLowerCase())) return [];
     const from = ing.from ?? 0;
     const to = ing.to ?? 65535;
     return ports.filter((port) => port >= from && port <= to);
@@ -52,6 +55,8 @@ function openedPorts(ing: Ingress, ports: number[]): number[] {
 /**
  * Prevents security groups (inline ingress, SecurityGroupRule, and vpc.SecurityGroupIngressRule)
  * that open administrative, control-plane or database ports, or all traffic, to 0.0.0.0/0 or ::/0.
+ * All traffic (protocol -1) is reported whatever `adminPorts` lists: it opens every port, and an
+ * empty list means "no port is administrative", not "nothing is checked".
  * Reach them through a VPN, SSM Session Manager or a bastion CIDR instead.
  * Severity critical; CIS AWS Foundations 3.0.0 5.2 (IPv4) and 5.3 (IPv6).
  */
@@ -67,7 +72,7 @@ export const ec2NoPublicAdminPorts = rule(
                 type: "array",
                 items: { type: "integer", minimum: 0, maximum: 65535 },
                 default: DEFAULT_ADMIN_PORTS,
-                description: "Ports that must not be open to the internet.",
+                description: "Ports that must not be open to the internet; all traffic (protocol -1) is reported whatever this lists.",
             },
         },
         remediationSteps: "Limit the ingress rule's cidrBlocks to known networks, or reach the hosts through SSM Session Manager or a bastion.",
@@ -78,9 +83,13 @@ export const ec2NoPublicAdminPorts = rule(
         for (const ing of ingresses(args.type, args.props)) {
             const open = ing.cidrs.filter((c) => ANYWHERE.includes(c));
             if (open.length === 0) continue;
-            const ports = openedPorts(ing, adminPorts);
-            if (ports.length === 0) continue;
-            const what = ["-1", "all"].includes(ing.protocol.toLowerCase()) ? "all traffic" : `${ports.length === 1 ? "port" : "ports"} ${ports.join(", ")}`;
+            // All traffic opens every port there is, so it is reported whatever adminPorts lists (even nothing).
+            let what = "all traffic";
+            if (!allTraffic(ing)) {
+                const ports = openedPorts(ing, adminPorts);
+                if (ports.length === 0) continue;
+                what = `${ports.length === 1 ? "port" : "ports"} ${ports.join(", ")}`;
+            }
             reportViolation(
                 `${label(args)} ${ing.where} opens ${what} to ${open.join(", ")}: restrict the source to known CIDRs or ` +
                     `security groups, or reach the hosts through SSM Session Manager or a VPN.`,

@@ -112,6 +112,18 @@ export const cases: RuleCase[] = [
         ],
     },
     {
+        // With the metadata endpoint off there is nothing to hop to: any limit passes every rule.
+        rule: "ec2-imds-hop-limit",
+        type: "aws:ec2/launchTemplate:LaunchTemplate",
+        compliant: launchTemplate({ metadataOptions: { httpEndpoint: "disabled", httpPutResponseHopLimit: 2 } }),
+        broken: [
+            {
+                name: "the same limit with the endpoint enabled",
+                props: launchTemplate({ metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 2 } }),
+            },
+        ],
+    },
+    {
         rule: "ec2-ebs-encrypted",
         type: "aws:ec2/launchTemplate:LaunchTemplate",
         compliant: launchTemplate(),
@@ -222,6 +234,11 @@ export const cases: RuleCase[] = [
                 props: securityGroup([{ protocol: "tcp", fromPort: 8443, toPort: 8443, cidrBlocks: ["0.0.0.0/0"] }]),
                 config: { adminPorts: [8443] },
             },
+            {
+                name: "all traffic from anywhere with no admin ports configured",
+                props: securityGroup([{ protocol: "-1", fromPort: 0, toPort: 0, ipv6CidrBlocks: ["::/0"] }]),
+                config: { adminPorts: [] },
+            },
         ],
     },
     {
@@ -246,6 +263,7 @@ export const cases: RuleCase[] = [
         broken: [
             { name: "Action * on Resource * (JSON string)", props: { policy: doc([READ_ARTIFACTS, { Effect: "Allow", Action: "*", Resource: "*" }]) } },
             { name: "Action *:* on Resource * (object, lists)", props: { policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["*:*"], Resource: ["*"] }] } } },
+            { name: "everything but IAM (NotAction) on Resource *", props: { policy: doc([READ_ARTIFACTS, { Effect: "Allow", NotAction: ["iam:*"], Resource: "*" }]) } },
         ],
     },
     {

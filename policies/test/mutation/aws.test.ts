@@ -14,7 +14,7 @@ import { ecrScanOnPush } from "../../rules/aws/ecr-scan-on-push";
 import { eksControlPlaneLogging } from "../../rules/aws/eks-control-plane-logging";
 import { eksEndpointNotPublic } from "../../rules/aws/eks-endpoint-public";
 import { eksSecretsEncryption } from "../../rules/aws/eks-secrets-encryption";
-import { grantsFullAdmin, iamNoFullAdminPolicy } from "../../rules/aws/iam-admin-policy";
+import { grantsFullAdmin, iamNoFullAdminPolicy, notActionOnAll } from "../../rules/aws/iam-admin-policy";
 import { ec2ImdsHopLimit } from "../../rules/aws/imds-hop-limit";
 import { ec2ImdsV2Required, IMDS_TYPES } from "../../rules/aws/imdsv2";
 import { kmsKeyRotation } from "../../rules/aws/kms-key-rotation";
@@ -162,14 +162,14 @@ const EXPECTED_META: Record<string, { description: string; severity: string; enf
         enforcementLevel: "mandatory",
         controls: {"cisAws":["5.2"],"nsaCisa":"network-separation","awsFsbp":["EC2.53","EC2.54"]},
         remediationSteps: "Limit the ingress rule's cidrBlocks to known networks, or reach the hosts through SSM Session Manager or a bastion.",
-        settings: {"adminPorts":{"type":"array","items":{"type":"integer","minimum":0,"maximum":65535},"default":[22,3389,2375,2376,2379,2380,6443,10250,10255,3306,5432,6379,27017],"description":"Ports that must not be open to the internet."}},
+        settings: {"adminPorts":{"type":"array","items":{"type":"integer","minimum":0,"maximum":65535},"default":[22,3389,2375,2376,2379,2380,6443,10250,10255,3306,5432,6379,27017],"description":"Ports that must not be open to the internet; all traffic (protocol -1) is reported whatever this lists."}},
     },
     "iam-no-full-admin-policy": {
-        description: "IAM policies must not allow \"*\" actions on \"*\" resources, nor attach AdministratorAccess.",
+        description: "IAM policies must not allow \"*\" actions (or all but a NotAction list) on \"*\" resources, nor attach AdministratorAccess.",
         severity: "critical",
         enforcementLevel: "mandatory",
         controls: {"cisAws":["1.16"],"awsFsbp":["IAM.1"]},
-        remediationSteps: "Replace Action \"*\" on Resource \"*\" with the actions and resources the principal needs.",
+        remediationSteps: "Replace Action \"*\" or NotAction on Resource \"*\" with the actions and resources the principal needs.",
         settings: {},
     },
 };
@@ -446,6 +446,47 @@ describe("aws rules (mutation)", () => {
             assert.strictEqual(grantsFullAdmin({ Statement: [{ Effect: "allow", Action: "*", Resource: "*" }] }), false);
         });
 
+        it("notActionOnAll: the exclusion list of an Allow NotAction statement on Resource *", () => {
+            assert.deepStrictEqual(notActionOnAll(doc({ Effect: "Allow", NotAction: ["iam:*"], Resource: "*" })), ["iam:*"]);
+            assert.deepStrictEqual(notActionOnAll({ Statement: { Effect: "Allow", NotAction: "iam:*", Resource: ["arn:aws:s3:::b", "*"] } }), ["iam:*"]);
+            const powerUser = ["iam:*", "organizations:*", "account:*"];
+            assert.deepStrictEqual(notActionOnAll({ Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }, { Effect: "Allow", NotAction: powerUser, Resource: "*" }] }), powerUser);
+            assert.deepStrictEqual(notActionOnAll({ Statement: [{ Effect: "Allow", NotAction: [], Resource: "*" }] }), []);
+            for (const d of [
+                { Statement: [{ Effect: "Deny", NotAction: "iam:*", Resource: "*" }] },
+                { Statement: [{ Effect: "Allow", NotAction: "iam:*", Resource: "arn:aws:s3:::b/*" }] },
+                { Statement: [{ Effect: "Allow", NotAction: "iam:*", NotResource: "arn:aws:s3:::b" }] },
+                { Statement: [{ Effect: "Allow", NotAction: "*", Resource: "*" }] },
+                { Statement: [{ Effect: "Allow", NotAction: ["s3:*", "*:*"], Resource: "*" }] },
+                { Statement: [{ NotAction: "iam:*", Resource: "*" }] },
+                { Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] },
+                undefined, "not json", { Statement: ["x", null] },
+            ]) {
+                assert.strictEqual(notActionOnAll(d), undefined, JSON.stringify(d));
+            }
+        });
+
+        it("reports Allow NotAction on Resource * whatever it excludes short of *, once per document", async () => {
+            const except = (list: string, where = "policy", lbl = "Policy p") =>
+                `${lbl} ${where} allows every action except NotAction [${list}] on Resource "*": list the actions and resource ARNs the principal needs.`;
+            assert.deepStrictEqual(await check(iamNoFullAdminPolicy, "aws:iam/policy:Policy", "p", { policy: doc({ Effect: "Allow", NotAction: ["iam:*"], Resource: "*" }) }), [except("iam:*")]);
+            assert.deepStrictEqual(await check(iamNoFullAdminPolicy, "aws:iam/rolePolicy:RolePolicy", "p", { policy: { Statement: { Effect: "Allow", NotAction: ["iam:*", "organizations:*", "account:*"], Resource: "*" } } }), [
+                except("iam:*, organizations:*, account:*", "policy", "RolePolicy p"),
+            ]);
+            assert.deepStrictEqual(await check(iamNoFullAdminPolicy, "aws:iam/role:Role", "ci", { inlinePolicies: [{ policy: doc({ Effect: "Allow", NotAction: "s3:DeleteBucket", Resource: "*" }) }] }), [
+                except("s3:DeleteBucket", "inlinePolicies[0]", "Role ci"),
+            ]);
+            // Full admin in the same document is the one finding.
+            assert.deepStrictEqual(await check(iamNoFullAdminPolicy, "aws:iam/policy:Policy", "p", { policy: doc({ Effect: "Allow", NotAction: "iam:*", Resource: "*" }, FULL) }), [admin("policy")]);
+            for (const policy of [
+                doc({ Effect: "Deny", NotAction: "iam:*", Resource: "*" }),
+                doc({ Effect: "Allow", NotAction: "iam:*", Resource: "arn:aws:s3:::b/*" }),
+                doc({ Effect: "Allow", NotAction: ["iam:*", "*"], Resource: "*" }),
+            ]) {
+                assert.deepStrictEqual(await check(iamNoFullAdminPolicy, "aws:iam/policy:Policy", "p", { policy }), [], policy);
+            }
+        });
+
         it("grantsFullAdmin: unreadable documents are not full admin and do not throw", () => {
             for (const d of [undefined, null, "", "not json", "null", "[1]", "42", 42, true, [FULL], { Statement: null }, { Statement: ["x", null, 3] }, { Statement: [{ Effect: "Allow", Action: null, Resource: null }] }]) {
                 assert.strictEqual(grantsFullAdmin(d), false, JSON.stringify(d));
@@ -555,6 +596,13 @@ describe("aws rules (mutation)", () => {
 
         it("only checks launch templates and instances", async () => {
             assert.deepStrictEqual(await check(ec2ImdsHopLimit, CLUSTER, "c", { metadataOptions: { httpPutResponseHopLimit: 5 } }), []);
+        });
+
+        it("a disabled metadata endpoint has no hops to limit; enabled or unset is checked", async () => {
+            assert.deepStrictEqual(await check(ec2ImdsHopLimit, LT, "nodes", { metadataOptions: { httpEndpoint: "disabled", httpPutResponseHopLimit: 2 } }), []);
+            assert.deepStrictEqual(await check(ec2ImdsHopLimit, INSTANCE, "vm", { metadataOptions: [{ httpEndpoint: "disabled", httpPutResponseHopLimit: 64 }] }), []);
+            assert.deepStrictEqual(await check(ec2ImdsHopLimit, LT, "nodes", { metadataOptions: { httpEndpoint: "enabled", httpPutResponseHopLimit: 2 } }), [msg("LaunchTemplate nodes", 2, 1)]);
+            assert.deepStrictEqual(await check(ec2ImdsHopLimit, LT, "nodes", { metadataOptions: { httpEndpoint: "DISABLED", httpPutResponseHopLimit: 2 } }), [msg("LaunchTemplate nodes", 2, 1)], "AWS accepts lowercase only, as ec2-imdsv2-required reads it");
         });
     });
 
@@ -824,6 +872,26 @@ describe("aws rules (mutation)", () => {
             assert.deepStrictEqual(await check(ec2NoPublicAdminPorts, SG, "web", sg(tcp("5432", "5432"), tcp("abc", "22"))), [opens("SecurityGroup web", "ingress[0]", "port 5432", "0.0.0.0/0")]);
         });
 
+        it("an empty adminPorts checks no port, but all traffic to the world is still reported", async () => {
+            const rules = sg(
+                tcp(22, 22),
+                tcp(0, 65535, ["::/0"]),
+                { protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] },
+                { protocol: "all", ipv6CidrBlocks: ["::/0"] },
+                { protocol: "-1", cidrBlocks: ["10.0.0.0/8"] },
+            );
+            assert.deepStrictEqual(await check(ec2NoPublicAdminPorts, SG, "web", rules, { adminPorts: [] }), [
+                opens("SecurityGroup web", "ingress[2]", "all traffic", "0.0.0.0/0"),
+                opens("SecurityGroup web", "ingress[3]", "all traffic", "::/0"),
+            ]);
+            assert.deepStrictEqual(await check(ec2NoPublicAdminPorts, SG_RULE, "r", { type: "ingress", protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }, { adminPorts: [] }), [
+                opens("SecurityGroupRule r", "rule", "all traffic", "0.0.0.0/0"),
+            ]);
+            assert.deepStrictEqual(await check(ec2NoPublicAdminPorts, SG_INGRESS, "r", { ipProtocol: "-1", cidrIpv6: "::/0" }, { adminPorts: [] }), [
+                opens("SecurityGroupIngressRule r", "rule", "all traffic", "::/0"),
+            ]);
+        });
+
         it("protocol -1 / all (any case, or unset) opens all traffic whatever the ports", async () => {
             assert.deepStrictEqual(
                 await check(ec2NoPublicAdminPorts, SG, "web", sg(
@@ -885,7 +953,10 @@ describe("aws rules (mutation)", () => {
                 opens("SecurityGroup web", "ingress[1]", "port 8080", "0.0.0.0/0"),
                 opens("SecurityGroup web", "ingress[2]", "ports 8080, 9090", "0.0.0.0/0"),
             ]);
-            assert.deepStrictEqual(await check(ec2NoPublicAdminPorts, SG, "web", sg({ protocol: "-1", cidrBlocks: ["0.0.0.0/0"] }, tcp(0, 65535)), { adminPorts: [] }), []);
+            // An empty list checks no port; all traffic is still reported (see the empty-adminPorts test).
+            assert.deepStrictEqual(await check(ec2NoPublicAdminPorts, SG, "web", sg({ protocol: "-1", cidrBlocks: ["0.0.0.0/0"] }, tcp(0, 65535)), { adminPorts: [] }), [
+                opens("SecurityGroup web", "ingress[0]", "all traffic", "0.0.0.0/0"),
+            ]);
         });
 
         it("SecurityGroupRule: ingress only", async () => {
