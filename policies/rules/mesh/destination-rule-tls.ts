@@ -1,6 +1,6 @@
 import { rule } from "../util/rule";
 import { configWithDefaults } from "../../config";
-import { qualifiedName } from "../util/kind";
+import { metaOf, qualifiedName } from "../util/kind";
 import { DESTINATION_RULE, isKind } from "./util";
 
 const WEAK = ["DISABLE", "SIMPLE"];
@@ -10,12 +10,18 @@ interface TrafficPolicy {
     portLevelSettings?: { port?: { number?: number }; tls?: { mode?: string } }[];
 }
 
-/** True for hosts served by the mesh: short names, name.namespace, *.svc and *.svc.<cluster domain>. */
-export function isMeshHost(host: string, clusterDomain: string): boolean {
+/**
+ * True for hosts served by the mesh: short names, *.svc, *.svc.<cluster domain>, and
+ * name.namespace when `namespace` (the DestinationRule's own) is that namespace. A two-label
+ * host naming another namespace cannot be told from an external domain (example.com,
+ * httpbin.org) by its spelling, so it is left alone rather than flag TLS origination.
+ */
+export function isMeshHost(host: string, clusterDomain: string, namespace?: string): boolean {
     const h = host.toLowerCase();
     if (!h.includes(".")) return true;
     if (h.endsWith(".svc") || h.endsWith(`.svc.${clusterDomain}`)) return true;
-    return false;
+    const labels = h.split(".");
+    return labels.length === 2 && labels[0] !== "" && namespace !== undefined && labels[1] === namespace.toLowerCase();
 }
 
 /** Every TLS mode set in a DestinationRule, with its path. */
@@ -44,7 +50,8 @@ function tlsModes(spec: DestinationRuleSpec) {
  * Flags DestinationRules for in-mesh hosts that set client TLS to DISABLE (plaintext) or SIMPLE
  * (TLS without the client certificate, so the server's STRICT mTLS rejects it or the call loses
  * its mesh identity). In-mesh traffic should use ISTIO_MUTUAL or leave tls unset for auto mTLS.
- * External hosts (TLS origination to a ServiceEntry) are not in scope.
+ * External hosts (TLS origination to a ServiceEntry) are not in scope; see isMeshHost for the
+ * name.namespace form.
  * Severity medium; Istio security best practices (DestinationRule TLS settings).
  */
 export const meshDestinationRuleIstioMutual = rule(
@@ -62,7 +69,9 @@ export const meshDestinationRuleIstioMutual = rule(
         if (!isKind(args.type, args.props, DESTINATION_RULE.group, DESTINATION_RULE.kind)) return;
         const { clusterDomain } = configWithDefaults(args, { clusterDomain: "cluster.local" });
         const spec = (args.props.spec ?? {}) as DestinationRuleSpec;
-        if (typeof spec.host !== "string" || !isMeshHost(spec.host, clusterDomain)) return;
+        // Unset, the DestinationRule lands in the provider's namespace: "default" unless configured otherwise.
+        const namespace = metaOf(args.props).namespace || "default";
+        if (typeof spec.host !== "string" || !isMeshHost(spec.host, clusterDomain, namespace)) return;
         for (const { where, mode } of tlsModes(spec)) {
             if (!WEAK.includes(mode.toUpperCase())) continue;
             reportViolation(

@@ -131,6 +131,7 @@ export const cases: RuleCase[] = [
                 name: "port-level SIMPLE on a short host name",
                 props: destinationRule({ host: "web", trafficPolicy: { portLevelSettings: [{ port: { number: 8000 }, tls: { mode: "SIMPLE" } }] } }),
             },
+            { name: "DISABLE on a name.namespace host", props: destinationRule({ host: "web.apps", trafficPolicy: { tls: { mode: "DISABLE" } } }) },
             {
                 name: "subset DISABLE",
                 props: destinationRule({ host: IN_MESH_HOST, trafficPolicy: { tls: { mode: "ISTIO_MUTUAL" } }, subsets: [{ name: "v2", labels: { version: "v2" }, trafficPolicy: { tls: { mode: "DISABLE" } } }] }),

@@ -283,6 +283,21 @@ describe("mutation: mesh/destination-rule-tls", () => {
         for (const [host, domain, want] of cases) assert.strictEqual(isMeshHost(host, domain), want, `${host} in ${domain}`);
     });
 
+    it("isMeshHost: name.namespace for the rule's own namespace, never a two-label domain elsewhere", () => {
+        const cases: [string, string | undefined, boolean][] = [
+            ["reviews.prod", "prod", true],
+            ["Reviews.PROD", "prod", true],
+            ["reviews.prod", "apps", false],
+            ["reviews.prod", undefined, false],
+            ["example.com", "prod", false],
+            ["httpbin.org", "apps", false],
+            ["reviews.prod.x", "prod", false],
+            [".prod", "prod", false],
+            ["reviews.", "prod", false],
+        ];
+        for (const [host, ns, want] of cases) assert.strictEqual(isMeshHost(host, "cluster.local", ns), want, `${host} from namespace ${ns}`);
+    });
+
     const RULE = "mesh-destination-rule-istio-mutual";
     const dr = (spec: Props, metadata: Props = { name: "web", namespace: "apps" }, type = DR) =>
         res(type, "dr-r", { apiVersion: "networking.istio.io/v1", kind: "DestinationRule", metadata, spec });
@@ -311,6 +326,15 @@ describe("mutation: mesh/destination-rule-tls", () => {
         assert.deepStrictEqual(await run(meshDestinationRuleIstioMutual, [portOnly]), [f(RULE, portOnly, msg("apps/web", "spec.trafficPolicy.portLevelSettings[0].tls.mode", "SIMPLE", "web"))]);
         const short = dr({ host: "web", trafficPolicy: { tls: { mode: "DISABLE" } } }, {});
         assert.deepStrictEqual(await run(meshDestinationRuleIstioMutual, [short]), [f(RULE, short, msg("dr-r", "spec.trafficPolicy.tls.mode", "DISABLE", "web"))]);
+    });
+
+    it("flags name.namespace hosts of the DestinationRule's namespace (\"default\" when unset)", async () => {
+        const own = dr({ host: "reviews.prod", trafficPolicy: { tls: { mode: "DISABLE" } } }, { name: "reviews", namespace: "prod" });
+        assert.deepStrictEqual(await run(meshDestinationRuleIstioMutual, [own]), [f(RULE, own, msg("prod/reviews", "spec.trafficPolicy.tls.mode", "DISABLE", "reviews.prod"))]);
+        const unset = dr({ host: "reviews.default", trafficPolicy: { tls: { mode: "SIMPLE" } } }, { name: "reviews" });
+        assert.deepStrictEqual(await run(meshDestinationRuleIstioMutual, [unset]), [f(RULE, unset, msg("reviews", "spec.trafficPolicy.tls.mode", "SIMPLE", "reviews.default"))]);
+        // TLS origination to a two-label external domain is not in-mesh traffic.
+        assert.deepStrictEqual(await run(meshDestinationRuleIstioMutual, [dr({ host: "httpbin.org", trafficPolicy: { tls: { mode: "SIMPLE" } } })]), []);
     });
 
     it("leaves external hosts, ISTIO_MUTUAL, missing hosts and other kinds alone", async () => {
