@@ -1,5 +1,6 @@
 import { rule, type StackFinding } from "../util/rule";
 import { bindingKind, subjectsOf } from "../rbac/util";
+import { serviceAccountOf } from "../util/podspec";
 import { pushTo, type Workload } from "../util/stack";
 
 /**
@@ -7,7 +8,8 @@ import { pushTo, type Workload } from "../util/stack";
  * uses them needs the token: no RoleBinding or ClusterRoleBinding of the stack grants the
  * account anything and no pod using it asks for the token (automountServiceAccountToken: true
  * in its spec). Every pod on such an account then carries an API credential it never uses.
- * Pods are matched to the account by spec.serviceAccountName or by a property dependency on it.
+ * Pods are matched to the account by spec.serviceAccountName (a pod naming none runs as its
+ * namespace's "default" account) or by a property dependency on it.
  * Severity low, advisory; CIS Kubernetes 5.1.6, CIS EKS 4.1.6, Kubescape C-0034.
  */
 export const serviceAccountAutomount = rule(
@@ -32,8 +34,8 @@ export const serviceAccountAutomount = rule(
         const byName = new Map<string, Workload[]>();
         const byDependency = new Map<unknown, Workload[]>();
         for (const w of stack.workloads) {
-            const name = w.pod.spec.serviceAccountName ?? w.pod.spec.serviceAccount;
-            if (typeof name === "string") pushTo(byName, `${w.namespace}/${name}`, w);
+            // A pod that names no account runs as its namespace's "default" one.
+            pushTo(byName, `${w.namespace}/${serviceAccountOf(w.pod)}`, w);
             for (const dep of new Set(Object.values(w.resource.propertyDependencies ?? {}).flat())) pushTo(byDependency, dep, w);
         }
         const out: StackFinding[] = [];

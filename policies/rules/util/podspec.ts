@@ -262,3 +262,16 @@ export function describeContainer(c: ContainerView): string {
     const noun = c.list === "containers" ? "container" : c.list === "initContainers" ? "initContainer" : "ephemeralContainer";
     return `${noun} "${c.name}"`;
 }
+
+/**
+ * The ServiceAccount a pod runs as, read the way the API server reads it: serviceAccountName,
+ * else the deprecated serviceAccount when serviceAccountName is empty, else "default". A value
+ * that is not a string is rejected by the API server, so it names nothing and the next applies.
+ */
+export function serviceAccountOf(pod: PodView): string {
+    for (const field of ["serviceAccountName", "serviceAccount"]) {
+        const name: unknown = pod.spec[field];
+        if (typeof name === "string" && name !== "") return name;
+    }
+    return "default";
+}

@@ -1,3 +1,4 @@
+import { serviceAccountOf } from "../util/podspec";
 import { rule } from "../util/rule";
 
 /**
@@ -17,9 +18,7 @@ export const serviceAccountToken = rule(
         scope: "pods",
     },
     (pod) => {
-        // Stryker disable next-line StringLiteral: "" and "default" are both treated as the default ServiceAccount below, and sa is not printed
-        const sa = pod.spec.serviceAccountName ?? pod.spec.serviceAccount ?? "default";
-        if (pod.spec.automountServiceAccountToken === false || (sa !== "default" && sa !== "")) return [];
+        if (pod.spec.automountServiceAccountToken === false || serviceAccountOf(pod) !== "default") return [];
         return [
             `the pod uses the default ServiceAccount and mounts its token; set ${pod.specPath}.automountServiceAccountToken ` +
                 `to false (or set ${pod.specPath}.serviceAccountName to a dedicated ServiceAccount if it calls the API)`,

@@ -366,6 +366,24 @@ describe("mutation: stack/service-account-automount", () => {
         ]);
     });
 
+    it("pods that name no account (or no string) run as the namespace's default ServiceAccount", async () => {
+        const def = sa("default", "apps");
+        const user = (name: string, pod: Props, ns = "apps") => deployment(name, ns, { app: name }, { pod });
+        assert.deepStrictEqual(await run(serviceAccountAutomount, [def, user("w", { automountServiceAccountToken: true })]), []);
+        assert.deepStrictEqual(await run(serviceAccountAutomount, [def, user("w", { serviceAccountName: "", automountServiceAccountToken: true })]), []);
+        assert.deepStrictEqual(await run(serviceAccountAutomount, [def, user("w", { serviceAccountName: 5, automountServiceAccountToken: true })]), []);
+        assert.deepStrictEqual(await run(serviceAccountAutomount, [def, user("w", {}), user("n", { serviceAccountName: ["x"] })]), [
+            f("service-account-automount", def, msg("default", "unset", 'none of its pods (Deployment "w", Deployment "n") asks for the token')),
+        ]);
+        // Another namespace's default account, and a pod on a named account, are not its users.
+        assert.deepStrictEqual(await run(serviceAccountAutomount, [def, user("w", { automountServiceAccountToken: true }, "other"), user("x", { serviceAccountName: "x", automountServiceAccountToken: true })]), [
+            f("service-account-automount", def, msg("default", "unset")),
+        ]);
+        // The deprecated field names the account when serviceAccountName is empty, as the API server reads it.
+        const a = sa("a", "apps");
+        assert.deepStrictEqual(await run(serviceAccountAutomount, [a, user("w", { serviceAccountName: "", serviceAccount: "a", automountServiceAccountToken: true })]), []);
+    });
+
     it("matches pods to the account by a property dependency too", async () => {
         const mk = (type: string, name: string, props: Props, deps: Record<string, PolicyResource[]> = {}): PolicyResource => ({
             type, name, urn: urnOf(type, name), props, opts: {} as PolicyResource["opts"], dependencies: [], propertyDependencies: deps,

@@ -701,6 +701,30 @@ describe("workload rules b (mutation)", () => {
                 T(d).serviceAccount = "default";
             }), []);
         });
+        it("a non-string or empty serviceAccountName is no name: the deprecated field, else default, applies", async () => {
+            for (const sa of [5, true, ["api"], { name: "api" }, null]) {
+                assert.deepStrictEqual(await onDeployment(serviceAccountToken, (d) => {
+                    delete T(d).automountServiceAccountToken;
+                    T(d).serviceAccountName = sa;
+                }), [D + msg(TS)], JSON.stringify(sa));
+                assert.deepStrictEqual(await onDeployment(serviceAccountToken, (d) => {
+                    delete T(d).automountServiceAccountToken;
+                    T(d).serviceAccountName = sa;
+                    T(d).serviceAccount = "api";
+                }), [], JSON.stringify(sa));
+            }
+            // The API server fills an empty serviceAccountName from the deprecated field.
+            assert.deepStrictEqual(await onDeployment(serviceAccountToken, (d) => {
+                delete T(d).automountServiceAccountToken;
+                T(d).serviceAccountName = "";
+                T(d).serviceAccount = "api";
+            }), []);
+            assert.deepStrictEqual(await onDeployment(serviceAccountToken, (d) => {
+                delete T(d).automountServiceAccountToken;
+                delete T(d).serviceAccountName;
+                T(d).serviceAccount = 7;
+            }), [D + msg(TS)]);
+        });
         it("passes a dedicated ServiceAccount, by either field, and automount false", async () => {
             assert.deepStrictEqual(await onDeployment(serviceAccountToken, (d) => {
                 delete T(d).automountServiceAccountToken;
