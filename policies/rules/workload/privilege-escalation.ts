@@ -20,7 +20,9 @@ export const privilegeEscalation = rule(
         containersOf(pod)
             .filter((c) => c.securityContext.allowPrivilegeEscalation !== false)
             .map((c) => {
-                const now = c.securityContext.allowPrivilegeEscalation === undefined ? "does not set" : "sets true at";
+                const value: unknown = c.securityContext.allowPrivilegeEscalation;
+                // null is unset: the runtime's default (escalation allowed) applies, as when the field is absent.
+                const now = value === undefined || value === null ? "does not set" : "sets true at";
                 return `${describeContainer(c)} ${now} ${c.path}.securityContext.allowPrivilegeEscalation; set it to false`;
             }),
 );

@@ -17,6 +17,7 @@ export const procMount = rule(
     },
     (pod) =>
         containersOf(pod)
-            .filter((c) => c.securityContext.procMount !== undefined && c.securityContext.procMount !== "Default")
+            // A null field (procMount: null in YAML, a cleared Helm value) is unset, like an absent one: the Default mount.
+            .filter((c) => c.securityContext.procMount !== undefined && c.securityContext.procMount !== null && c.securityContext.procMount !== "Default")
             .map((c) => `${describeContainer(c)} sets ${c.path}.securityContext.procMount to "${String(c.securityContext.procMount)}"; set it to Default`),
 );

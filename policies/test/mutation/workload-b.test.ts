@@ -147,6 +147,14 @@ describe("workload rules b (mutation)", () => {
                 `${P}ephemeralContainer "debug" does not set ${E0}.securityContext.allowPrivilegeEscalation; set it to false`,
             ]);
         });
+        it("null is unset, in the container and in the securityContext itself", async () => {
+            assert.deepStrictEqual(await onDeployment(privilegeEscalation, (d) => (main(d).securityContext.allowPrivilegeEscalation = null)), [
+                `${D}container "api" does not set ${C0}.securityContext.allowPrivilegeEscalation; set it to false`,
+            ]);
+            assert.deepStrictEqual(await onDeployment(privilegeEscalation, (d) => (main(d).securityContext = null)), [
+                `${D}container "api" does not set ${C0}.securityContext.allowPrivilegeEscalation; set it to false`,
+            ]);
+        });
         it("only false passes: a string is reported as set", async () => {
             assert.deepStrictEqual(await onDeployment(privilegeEscalation, (d) => (main(d).securityContext.allowPrivilegeEscalation = "false")), [
                 `${D}container "api" sets true at ${C0}.securityContext.allowPrivilegeEscalation; set it to false`,
@@ -192,8 +200,10 @@ describe("workload rules b (mutation)", () => {
                 `${P}ephemeralContainer "debug" sets ${E0}.securityContext.procMount to "Unmasked"; set it to Default`,
             ]);
         });
-        it("passes Default and unset", async () => {
+        it("passes Default and unset, null being unset", async () => {
             assert.deepStrictEqual(await onDeployment(procMount, (d) => (main(d).securityContext.procMount = "Default")), []);
+            assert.deepStrictEqual(await onDeployment(procMount, (d) => (main(d).securityContext.procMount = null)), []);
+            assert.deepStrictEqual(await onPod(procMount, (p) => (eph(p).securityContext.procMount = null)), []);
             assert.deepStrictEqual(await onDeployment(procMount, (d) => delete main(d).securityContext), []);
         });
     });
