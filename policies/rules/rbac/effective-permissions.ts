@@ -38,11 +38,12 @@ function namedBy(role: RoleEntry, refName: string): boolean {
  * The selectors of a ClusterRole's aggregationRule. The API server rejects an aggregationRule
  * that is not an object, selectors that are not a list and entries that are not LabelSelectors,
  * so none of those ever folds a role in: they are dropped and the well-formed rest is kept.
+ * A null entry is the exception: it decodes to an empty selector, which selects every ClusterRole.
  */
 function aggregationSelectors(props: Record<string, unknown>): LabelSelector[] {
     const agg = props.aggregationRule;
     const selectors = agg && typeof agg === "object" ? (agg as { clusterRoleSelectors?: unknown }).clusterRoleSelectors : undefined;
-    return Array.isArray(selectors) ? selectors.filter(isLabelSelector) : [];
+    return Array.isArray(selectors) ? selectors.map((s: unknown) => s ?? {}).filter(isLabelSelector) : [];
 }
 
 /** Rules a ClusterRole really grants: its own, plus those of the stack ClusterRoles its aggregationRule selects. */
