@@ -50,7 +50,7 @@ export function notActionOnAll(doc: unknown): string[] | undefined {
     if (!parsed) return undefined;
     for (const s of asList<Record<string, unknown>>(parsed.Statement)) {
         const st = asObject(s);
-        if (st.Effect !== "Allow" || !("NotAction" in st) || !asList(st.Resource).map(String).includes("*")) continue;
+        if (st.Effect !== "Allow" || st.NotAction === undefined || st.NotAction === null || !asList(st.Resource).map(String).includes("*")) continue;
         const excluded = asList(st.NotAction).map(String);
         if (!excluded.some((a) => ALL_ACTIONS.includes(a))) return excluded;
     }

@@ -459,6 +459,7 @@ describe("aws rules (mutation)", () => {
                 { Statement: [{ Effect: "Allow", NotAction: "*", Resource: "*" }] },
                 { Statement: [{ Effect: "Allow", NotAction: ["s3:*", "*:*"], Resource: "*" }] },
                 { Statement: [{ NotAction: "iam:*", Resource: "*" }] },
+                { Statement: [{ Effect: "Allow", NotAction: null, Resource: "*" }] },
                 { Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] },
                 undefined, "not json", { Statement: ["x", null] },
             ]) {
