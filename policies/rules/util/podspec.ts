@@ -249,11 +249,12 @@ export function get(obj: unknown, ...keys: string[]): unknown {
  * neither does, since that is where a fix belongs).
  */
 export function effectiveField(pod: PodView, c: ContainerView, field: string): { value: unknown; path: string } {
-    if (c.securityContext[field] !== undefined) {
+    // A null field is unset (the API server drops it), so a container's null does not hide the pod's value.
+    if (c.securityContext[field] != null) {
         return { value: c.securityContext[field], path: `${c.path}.securityContext.${field}` };
     }
     const podValue = podSecurityContext(pod)[field];
-    if (podValue !== undefined) return { value: podValue, path: `${pod.specPath}.securityContext.${field}` };
+    if (podValue != null) return { value: podValue, path: `${pod.specPath}.securityContext.${field}` };
     return { value: undefined, path: `${c.path}.securityContext.${field}` };
 }
 

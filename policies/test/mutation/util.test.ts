@@ -327,6 +327,15 @@ describe("mutation: util/podspec", () => {
         assert.deepStrictEqual(views.map(describeContainer), ['container "a"', 'container "#2"', 'initContainer "i"', 'ephemeralContainer "e"']);
     });
 
+    it("effectiveField reads a null field as unset, so the pod's value still applies", () => {
+        const pod = podViewOf("kubernetes:core/v1:Pod", {
+            spec: { securityContext: { runAsNonRoot: true, seccompProfile: null }, containers: [{ name: "a", securityContext: { runAsNonRoot: null, seccompProfile: null } }] },
+        }, "p")!;
+        const [c] = containersOf(pod);
+        assert.deepStrictEqual(effectiveField(pod, c, "runAsNonRoot"), { value: true, path: "spec.securityContext.runAsNonRoot" });
+        assert.deepStrictEqual(effectiveField(pod, c, "seccompProfile"), { value: undefined, path: "spec.containers[0].securityContext.seccompProfile" });
+    });
+
     it("get reads nested objects safely", () => {
         assert.strictEqual(get({ a: { b: 3 } }, "a", "b"), 3);
         assert.strictEqual(get({ a: [1] }, "a", "0"), undefined);
