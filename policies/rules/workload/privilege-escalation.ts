@@ -22,7 +22,8 @@ export const privilegeEscalation = rule(
             .map((c) => {
                 const value: unknown = c.securityContext.allowPrivilegeEscalation;
                 // null is unset: the runtime's default (escalation allowed) applies, as when the field is absent.
-                const now = value === undefined || value === null ? "does not set" : "sets true at";
+                // Any other non-boolean (a string "false") is no false either: name what was written.
+                const now = value === undefined || value === null ? "does not set" : value === true ? "sets true at" : `sets ${JSON.stringify(value) ?? String(value)}, not the boolean false, at`;
                 return `${describeContainer(c)} ${now} ${c.path}.securityContext.allowPrivilegeEscalation; set it to false`;
             }),
 );

@@ -155,9 +155,12 @@ describe("workload rules b (mutation)", () => {
                 `${D}container "api" does not set ${C0}.securityContext.allowPrivilegeEscalation; set it to false`,
             ]);
         });
-        it("only false passes: a string is reported as set", async () => {
+        it("only false passes: a string is reported as what it is, not as true", async () => {
             assert.deepStrictEqual(await onDeployment(privilegeEscalation, (d) => (main(d).securityContext.allowPrivilegeEscalation = "false")), [
-                `${D}container "api" sets true at ${C0}.securityContext.allowPrivilegeEscalation; set it to false`,
+                `${D}container "api" sets "false", not the boolean false, at ${C0}.securityContext.allowPrivilegeEscalation; set it to false`,
+            ]);
+            assert.deepStrictEqual(await onDeployment(privilegeEscalation, (d) => (main(d).securityContext.allowPrivilegeEscalation = 0)), [
+                `${D}container "api" sets 0, not the boolean false, at ${C0}.securityContext.allowPrivilegeEscalation; set it to false`,
             ]);
         });
     });
