@@ -9,6 +9,8 @@ const ATTACH_TYPES = [
     "aws:iam/policyAttachment:PolicyAttachment",
 ];
 const ADMIN_ARN = /^arn:aws[a-z-]*:iam::aws:policy\/AdministratorAccess$/;
+/** AWS's PowerUserAccess: every action but IAM, Organizations and Account, on every resource (the NotAction shape below). */
+const POWER_USER_ARN = /^arn:aws[a-z-]*:iam::aws:policy\/PowerUserAccess$/;
 
 /** A policy document from a JSON string or an object; undefined when unreadable (e.g. unknown at preview). */
 function parseDocument(doc: unknown): Record<string, unknown> | undefined {
@@ -57,6 +59,23 @@ export function notActionOnAll(doc: unknown): string[] | undefined {
     return undefined;
 }
 
+/**
+ * The exclusion list of the first Allow statement with Action "*" (or "*:*") on NotResource, or
+ * undefined. Every action on every resource but the listed ones is admin over all the rest,
+ * including the resources created later; a list holding "*" grants nothing.
+ */
+export function allActionsNotResource(doc: unknown): string[] | undefined {
+    const parsed = parseDocument(doc);
+    if (!parsed) return undefined;
+    for (const s of asList<Record<string, unknown>>(parsed.Statement)) {
+        const st = asObject(s);
+        if (st.Effect !== "Allow" || st.NotResource === undefined || st.NotResource === null || !asList(st.Action).map(String).some((a) => ALL_ACTIONS.includes(a))) continue;
+        const excluded = asList(st.NotResource).map(String);
+        if (!excluded.includes("*")) return excluded;
+    }
+    return undefined;
+}
+
 /** Every policy document a resource carries, with where it sits. */
 function documents(type: string, props: Record<string, unknown>): { where: string; doc: unknown }[] {
     if (POLICY_TYPES.includes(type)) return [{ where: "policy", doc: props.policy }];
@@ -70,19 +89,20 @@ function documents(type: string, props: Record<string, unknown>): { where: strin
 /**
  * Prevents IAM policies that grant full administrator access ("Effect": "Allow", "Action": "*"
  * or "*:*", "Resource": "*") or all but a NotAction list of it ("NotAction" on "Resource": "*",
- * whatever it excludes short of "*"; see notActionOnAll), as managed, inline or role-embedded
- * documents (JSON string or object), and attachments of the AWS AdministratorAccess managed
- * policy. Grant the actions the principal uses, on its resources.
+ * whatever it excludes short of "*"; see notActionOnAll) or of Action "*" on NotResource (see
+ * allActionsNotResource), as managed, inline or role-embedded
+ * documents (JSON string or object), and attachments of the AWS AdministratorAccess and
+ * PowerUserAccess managed policies. Grant the actions the principal uses, on its resources.
  * Severity critical; CIS AWS Foundations 3.0.0 1.16.
  */
 export const iamNoFullAdminPolicy = rule(
     {
         name: "iam-no-full-admin-policy",
-        description: "IAM policies must not allow \"*\" actions (or all but a NotAction list) on \"*\" resources, nor attach AdministratorAccess.",
+        description: "IAM policies must not allow \"*\" actions on \"*\" resources (nor all but a NotAction or NotResource list), nor attach AdministratorAccess or PowerUserAccess.",
         severity: "critical",
         enforcementLevel: "mandatory",
         controls: { cisAws: ["1.16"], awsFsbp: ["IAM.1"] },
-        remediationSteps: "Replace Action \"*\" or NotAction on Resource \"*\" with the actions and resources the principal needs.",
+        remediationSteps: "Replace Action \"*\" on Resource \"*\" (or NotAction / NotResource) with the actions and resources the principal needs.",
         scope: "resource",
     },
     (args, reportViolation) => {
@@ -93,7 +113,12 @@ export const iamNoFullAdminPolicy = rule(
                 continue;
             }
             const excluded = notActionOnAll(doc);
-            if (excluded) reportViolation(`${label(args)} ${where} allows every action except NotAction [${excluded.join(", ")}] on Resource "*": ${fix}`);
+            if (excluded) {
+                reportViolation(`${label(args)} ${where} allows every action except NotAction [${excluded.join(", ")}] on Resource "*": ${fix}`);
+                continue;
+            }
+            const spared = allActionsNotResource(doc);
+            if (spared) reportViolation(`${label(args)} ${where} allows Action "*" on every resource except NotResource [${spared.join(", ")}]: ${fix}`);
         }
         const arns = ATTACH_TYPES.includes(args.type)
             ? [args.props.policyArn]
@@ -103,6 +128,9 @@ export const iamNoFullAdminPolicy = rule(
               : [];
         if (arns.some((a) => typeof a === "string" && ADMIN_ARN.test(a))) {
             reportViolation(`${label(args)} attaches the AdministratorAccess managed policy: attach a least-privilege policy instead.`);
+        }
+        if (arns.some((a) => typeof a === "string" && POWER_USER_ARN.test(a))) {
+            reportViolation(`${label(args)} attaches the PowerUserAccess managed policy (every action but IAM, Organizations and Account): attach a least-privilege policy instead.`);
         }
     },
 );

@@ -14,7 +14,7 @@ import { ecrScanOnPush } from "../../rules/aws/ecr-scan-on-push";
 import { eksControlPlaneLogging } from "../../rules/aws/eks-control-plane-logging";
 import { eksEndpointNotPublic } from "../../rules/aws/eks-endpoint-public";
 import { eksSecretsEncryption } from "../../rules/aws/eks-secrets-encryption";
-import { grantsFullAdmin, iamNoFullAdminPolicy, notActionOnAll } from "../../rules/aws/iam-admin-policy";
+import { allActionsNotResource, grantsFullAdmin, iamNoFullAdminPolicy, notActionOnAll } from "../../rules/aws/iam-admin-policy";
 import { ec2ImdsHopLimit } from "../../rules/aws/imds-hop-limit";
 import { ec2ImdsV2Required, IMDS_TYPES } from "../../rules/aws/imdsv2";
 import { kmsKeyRotation } from "../../rules/aws/kms-key-rotation";
@@ -165,11 +165,11 @@ const EXPECTED_META: Record<string, { description: string; severity: string; enf
         settings: {"adminPorts":{"type":"array","items":{"type":"integer","minimum":0,"maximum":65535},"default":[22,3389,2375,2376,2379,2380,6443,10250,10255,3306,5432,6379,27017],"description":"Ports that must not be open to the internet; all traffic (protocol -1) is reported whatever this lists."}},
     },
     "iam-no-full-admin-policy": {
-        description: "IAM policies must not allow \"*\" actions (or all but a NotAction list) on \"*\" resources, nor attach AdministratorAccess.",
+        description: "IAM policies must not allow \"*\" actions on \"*\" resources (nor all but a NotAction or NotResource list), nor attach AdministratorAccess or PowerUserAccess.",
         severity: "critical",
         enforcementLevel: "mandatory",
         controls: {"cisAws":["1.16"],"awsFsbp":["IAM.1"]},
-        remediationSteps: "Replace Action \"*\" or NotAction on Resource \"*\" with the actions and resources the principal needs.",
+        remediationSteps: "Replace Action \"*\" on Resource \"*\" (or NotAction / NotResource) with the actions and resources the principal needs.",
         settings: {},
     },
 };
@@ -486,6 +486,37 @@ describe("aws rules (mutation)", () => {
             ]) {
                 assert.deepStrictEqual(await check(iamNoFullAdminPolicy, "aws:iam/policy:Policy", "p", { policy }), [], policy);
             }
+        });
+
+        it("allActionsNotResource: the exclusion list of an Allow Action * statement on NotResource", () => {
+            assert.deepStrictEqual(allActionsNotResource(doc({ Effect: "Allow", Action: "*", NotResource: "arn:aws:s3:::audit" })), ["arn:aws:s3:::audit"]);
+            assert.deepStrictEqual(allActionsNotResource({ Statement: { Effect: "Allow", Action: ["s3:GetObject", "*:*"], NotResource: ["a", "b"] } }), ["a", "b"]);
+            assert.deepStrictEqual(allActionsNotResource({ Statement: [{ Effect: "Allow", Action: "*", NotResource: [] }] }), []);
+            for (const d of [
+                { Statement: [{ Effect: "Deny", Action: "*", NotResource: "a" }] },
+                { Statement: [{ Effect: "Allow", Action: "s3:*", NotResource: "a" }] },
+                { Statement: [{ Effect: "Allow", Action: "*", NotResource: ["a", "*"] }] },
+                { Statement: [{ Effect: "Allow", Action: "*", NotResource: null }] },
+                { Statement: [{ Action: "*", NotResource: "a" }] },
+                { Statement: [FULL] },
+                undefined, "not json", { Statement: ["x", null] },
+            ]) {
+                assert.strictEqual(allActionsNotResource(d), undefined, JSON.stringify(d));
+            }
+        });
+
+        it("reports Action * on NotResource, and attachments of PowerUserAccess", async () => {
+            assert.deepStrictEqual(await check(iamNoFullAdminPolicy, "aws:iam/policy:Policy", "p", { policy: doc({ Effect: "Allow", Action: "*", NotResource: ["arn:aws:s3:::audit", "arn:aws:s3:::audit/*"] }) }), [
+                'Policy p policy allows Action "*" on every resource except NotResource [arn:aws:s3:::audit, arn:aws:s3:::audit/*]: list the actions and resource ARNs the principal needs.',
+            ]);
+            // NotAction on * is the one finding of a document that has both shapes.
+            assert.deepStrictEqual(await check(iamNoFullAdminPolicy, "aws:iam/policy:Policy", "p", { policy: doc({ Effect: "Allow", Action: "*", NotResource: "a" }, { Effect: "Allow", NotAction: "iam:*", Resource: "*" }) }), [
+                'Policy p policy allows every action except NotAction [iam:*] on Resource "*": list the actions and resource ARNs the principal needs.',
+            ]);
+            const power = "attaches the PowerUserAccess managed policy (every action but IAM, Organizations and Account): attach a least-privilege policy instead.";
+            assert.deepStrictEqual(await check(iamNoFullAdminPolicy, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "a", { policyArn: "arn:aws:iam::aws:policy/PowerUserAccess" }), [`RolePolicyAttachment a ${power}`]);
+            assert.deepStrictEqual(await check(iamNoFullAdminPolicy, "aws:iam/role:Role", "r", { managedPolicyArns: ["arn:aws-us-gov:iam::aws:policy/PowerUserAccess"] }), [`Role r ${power}`]);
+            assert.deepStrictEqual(await check(iamNoFullAdminPolicy, "aws:iam/role:Role", "r", { managedPolicyArns: ["arn:aws:iam::aws:policy/PowerUserAccessX", "arn:aws:iam::123456789012:policy/PowerUserAccess"] }), []);
         });
 
         it("grantsFullAdmin: unreadable documents are not full admin and do not throw", () => {
