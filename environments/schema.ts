@@ -88,6 +88,22 @@ const image = z.object({
     }
 });
 
+/**
+ * Target requests per second per pod for a workload whose `autoscaling.requestsPerSecond` is not
+ * set, where monitoring.metricsAdapter is enabled (stacks/settings.ts requestsPerSecondTarget). 50
+ * is about what one pod of the sample app serves at its 250m CPU request; size it per workload.
+ */
+export const DEFAULT_REQUESTS_PER_SECOND = 50;
+
+/** Objectives of one workload (components/monitoring/slo.ts: what each measures, and the ranges). */
+const slo = z.object({
+    availability: z.number().gt(0.9, "must be above 0.9, e.g. 0.999 for 99.9%").lt(1, "must be below 1 (100% leaves no error budget), e.g. 0.999").default(0.999),
+    errorRate: z.number().gt(0, "must be above 0 (no budget at all pages on the first error), e.g. 0.001 for < 0.1%").max(0.1, "must be at most 0.1, e.g. 0.001 for < 0.1%").default(0.001),
+    latencyP99Ms: z.number().positive("must be a positive number of milliseconds, e.g. 1000").default(1000),
+    /** Ship the PrometheusRule (burn-rate, latency, restart and autoscaler alerts). Default true. */
+    alerts: z.boolean().default(true),
+}).strict().default({});
+
 const workload = z.object({
     name,
     image: name.describe("name of an entry under images"),
@@ -96,7 +112,14 @@ const workload = z.object({
     port: int(1024, 65535, ": a non-root container with all capabilities dropped cannot bind lower ports")
         .refine((p) => p < 15000 || p > 15090, "is reserved by the Istio sidecar (15000-15090); use another port such as 8000").default(8000),
     resources,
-    autoscaling: z.object({ minReplicas: int(1, 1000), maxReplicas: int(1, 1000), cpuUtilization: z.number().int().min(10).max(100).default(70) }).strict(),
+    autoscaling: z.object({
+        minReplicas: int(1, 1000),
+        maxReplicas: int(1, 1000),
+        cpuUtilization: z.number().int().min(10).max(100).default(70),
+        // A target per pod, or false to scale on CPU only; absent: DEFAULT_REQUESTS_PER_SECOND where the adapter runs.
+        requestsPerSecond: z.union([z.number().positive("must be a positive number of requests per second per pod, e.g. 50, or false to scale on CPU only").max(100000, "must be at most 100000"), z.literal(false)]).optional(),
+    }).strict(),
+    slo,
     hosts: z.array(z.string()).default([]),
     env: z.record(z.string(), z.string()).default({}),
 }).strict().superRefine((w, ctx) => {
@@ -114,6 +137,8 @@ const charts = z.object({
     tempo: chartVersion,
     alloy: chartVersion,
     istio: chartVersion,
+    /** prometheus-community/prometheus-adapter: the custom metrics API the request-rate autoscaling reads. */
+    prometheusAdapter: chartVersion,
 }).strict();
 
 export const environmentSchema = z.object({
@@ -140,6 +165,8 @@ export const environmentSchema = z.object({
         grafana: z.object({ replicas: int(1, 10).default(1) }).strict().default({}),
         logs: z.object({ retentionDays: int(1, 3650) }).strict(),
         tracing: z.object({ enabled: z.boolean().default(true) }).strict().default({}),
+        /** prometheus-adapter: per-pod requests per second for the workloads' autoscalers. false: CPU only. */
+        metricsAdapter: z.object({ enabled: z.boolean().default(true), replicas: int(1, 10).default(1) }).strict().default({}),
     }).strict(),
     mesh: z.object({
         // components/mesh/args.ts: the gateway autoscaler's ceiling, 3 x replicas, may be at most 100.
@@ -148,6 +175,23 @@ export const environmentSchema = z.object({
     apps: z.object({
         namespace: name.refine((ns) => !(SYSTEM_NAMESPACES as readonly string[]).includes(ns), "is a system namespace; give the apps their own, e.g. apps"),
         workloads: z.array(workload).min(1),
+        /** Base of every alert's runbook_url (the rendered docs/runbooks.md), without "#". Default: the file's path in this repository. */
+        runbookBaseUrl: z.string().regex(/^[^#\s]+$/, 'must be a URL or path without "#" or spaces, e.g. "https://git.example.com/platform/blob/main/docs/runbooks.md"').optional(),
+        /** A Grafana dashboard per workload (a ConfigMap the Grafana sidecar loads). */
+        dashboards: z.object({
+            enabled: z.boolean().default(true),
+            folder: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 _-]{0,62}$/, 'must be 1-63 letters, digits, spaces, "_" or "-", e.g. "Apps"').default("Apps"),
+        }).strict().default({}),
+        /**
+         * A VerticalPodAutoscaler per workload. Only where the cluster runs the VPA controller and
+         * its CRD (it is not installed here): default off.
+         */
+        vpa: z.object({
+            enabled: z.boolean().default(false),
+            // Every workload's HPA scales on CPU utilization of the requests, which a VPA in any other mode rewrites.
+            updateMode: z.enum(["Off", "Initial", "Recreate", "Auto"]).default("Off")
+                .refine((m) => m === "Off", 'must be "Off" (recommendations only): the workloads\' HPAs scale on CPU utilization of the requests a VPA in this mode would change'),
+        }).strict().default({}),
     }).strict(),
     policy: z.object({
         /** Only digest-pinned images may be deployed. */
@@ -190,6 +234,9 @@ export const environmentSchema = z.object({
     env.apps.workloads.forEach((w, i) => {
         if (!imageNames.has(w.image)) {
             ctx.addIssue({ code: "custom", path: ["apps", "workloads", i, "image"], message: `names image "${w.image}", which is not under images (have: ${[...imageNames].join(", ")})` });
+        }
+        if (typeof w.autoscaling.requestsPerSecond === "number" && !env.monitoring.metricsAdapter.enabled) {
+            ctx.addIssue({ code: "custom", path: ["apps", "workloads", i, "autoscaling", "requestsPerSecond"], message: "is set while monitoring.metricsAdapter.enabled is false, so the metric would never exist; enable the adapter or set requestsPerSecond: false" });
         }
         if (w.autoscaling.minReplicas > w.autoscaling.maxReplicas) {
             ctx.addIssue({ code: "custom", path: ["apps", "workloads", i, "autoscaling", "minReplicas"], message: `is ${w.autoscaling.minReplicas}, above maxReplicas ${w.autoscaling.maxReplicas}; lower it or raise maxReplicas` });

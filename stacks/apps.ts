@@ -1,10 +1,16 @@
-/** Layer "apps": each workload of the environment, hardened, autoscaled, meshed and scraped. */
+/**
+ * Layer "apps": each workload of the environment, hardened, autoscaled (CPU and, where the
+ * metrics adapter runs, requests per second), meshed and scraped, with its SLO alerts and its
+ * Grafana dashboard.
+ */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AppAlertRules } from "../components/monitoring/alerts";
+import { AppDashboard } from "../components/monitoring/dashboard";
 import { App } from "../components/workload/app";
 import type { Environment } from "../environments/schema";
 import { clusterProvider } from "./k8s";
+import { workloadAutoscaling, workloadSlo } from "./settings";
 import type { LayerProgramOutputs } from "./types";
 import { readUpstream } from "./upstream";
 
@@ -38,7 +44,9 @@ export function appsLayer(env: Environment): LayerProgramOutputs<"apps"> {
                 allowSingleReplica: env.policy.minReplicas < 3,
                 port: w.port,
                 resources: w.resources,
-                autoscaling: w.autoscaling,
+                autoscaling: workloadAutoscaling(env, w),
+                // Only where the cluster runs the VPA (apps.vpa.enabled); the schema keeps the mode "Off".
+                vpa: env.apps.vpa.enabled ? { updateMode: env.apps.vpa.updateMode } : false,
                 env: w.env,
                 // Callers arrive through the mesh gateway; Prometheus scrapes Istio's merged-metrics port
                 // (it sits outside the mesh, so it cannot speak STRICT mTLS to the app port).
@@ -49,7 +57,14 @@ export function appsLayer(env: Environment): LayerProgramOutputs<"apps"> {
             },
             { provider },
         );
-        new AppAlertRules(`${w.name}-alerts`, { namespace, app: w.name, selector: { app: w.name } }, { provider });
+        const slo = workloadSlo(w);
+        if (w.slo.alerts) {
+            new AppAlertRules(`${w.name}-alerts`, { namespace, app: w.name, selector: { app: w.name }, slo, runbookBaseUrl: env.apps.runbookBaseUrl }, { provider });
+        }
+        if (env.apps.dashboards.enabled) {
+            const { cpuUtilization, requestsPerSecond } = workloadAutoscaling(env, w);
+            new AppDashboard(`${w.name}-dashboard`, { namespace, app: w.name, slo, autoscaling: { cpuUtilization, requestsPerSecond }, folder: env.apps.dashboards.folder }, { provider });
+        }
         services[w.name] = app.serviceHost;
     }
     return { services: pulumi.all(services), namespace };

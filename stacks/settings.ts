@@ -3,7 +3,7 @@
  * promotion) take precedence over the environment's own chart versions and builds.
  */
 import * as path from "path";
-import type { Environment } from "../environments/schema";
+import { DEFAULT_REQUESTS_PER_SECOND, type Environment } from "../environments/schema";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
 
@@ -22,4 +22,30 @@ export function pinnedImage(env: Environment, image: string): string | undefined
 /** Tags every AWS resource carries, so cost and ownership are traceable. */
 export function awsTags(env: Environment, layer: string): Record<string, string> {
     return { "platform:environment": env.name, "platform:layer": layer, "managed-by": "pulumi" };
+}
+
+type Workload = Environment["apps"]["workloads"][number];
+
+/**
+ * The request-rate target a workload's autoscaler gets: its own number; none when it says
+ * false or when the environment runs no metrics adapter (the metric would not exist); else
+ * DEFAULT_REQUESTS_PER_SECOND. The schema refuses a number without the adapter, so a target
+ * set in a file is never dropped here.
+ */
+export function requestsPerSecondTarget(env: Environment, w: Workload): number | undefined {
+    const own = w.autoscaling.requestsPerSecond;
+    if (own === false || !env.monitoring.metricsAdapter.enabled) return undefined;
+    return own ?? DEFAULT_REQUESTS_PER_SECOND;
+}
+
+/** A workload's autoscaling arguments for components/workload (App), as the apps layer passes them. */
+export function workloadAutoscaling(env: Environment, w: Workload): { minReplicas: number; maxReplicas: number; cpuUtilization: number; requestsPerSecond?: number } {
+    const { minReplicas, maxReplicas, cpuUtilization } = w.autoscaling;
+    return { minReplicas, maxReplicas, cpuUtilization, requestsPerSecond: requestsPerSecondTarget(env, w) };
+}
+
+/** A workload's objectives for the alert rules and the dashboard (components/monitoring/slo.ts). */
+export function workloadSlo(w: Workload): { availability: number; errorRate: number; latencyP99Ms: number } {
+    const { availability, errorRate, latencyP99Ms } = w.slo;
+    return { availability, errorRate, latencyP99Ms };
 }

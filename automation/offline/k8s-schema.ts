@@ -1,10 +1,11 @@
 /**
  * Validates every Kubernetes object a layer registers against the Kubernetes OpenAPI
  * schemas (kubernetes-models), and the Prometheus Operator and Istio custom resources
- * against theirs. Objects of kinds no schema package covers are reported as unchecked,
+ * against theirs, and VerticalPodAutoscalers against vpa-schema.ts. Objects of kinds no schema package covers are reported as unchecked,
  * never as valid.
  */
 import { SECRET_MARKER, type RecordedResource, type SchemaIssue } from "../engine";
+import { VerticalPodAutoscaler } from "./vpa-schema";
 
 /** Types that are Pulumi constructs rather than Kubernetes objects. */
 const NOT_OBJECTS = new Set(["kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart", "kubernetes:yaml/v2:ConfigGroup", "kubernetes:yaml/v2:ConfigFile"]);
@@ -34,6 +35,7 @@ type ModelClass = (new (data: unknown) => { validate(): void }) & { apiVersion?:
 
 export function modelFor(apiVersion: string, kind: string): ModelClass | undefined {
     const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : ["", apiVersion];
+    if (group === "autoscaling.k8s.io" && version === "v1" && kind === "VerticalPodAutoscaler") return VerticalPodAutoscaler;
     const candidates: string[] = [];
     if (group === "monitoring.coreos.com") candidates.push(`@kubernetes-models/prometheus-operator/${group}/${version}/${kind}`);
     else if (group.endsWith("istio.io")) {

@@ -90,9 +90,11 @@ function without<T extends Record<string, unknown>>(obj: T | undefined, key?: st
 export const LAYER_SETTINGS: Readonly<Record<Layer, (env: Environment) => unknown>> = {
     cluster: (e) => ({ name: e.name, aws: e.aws, cluster: e.cluster }),
     images: (e) => ({ name: e.name, aws: e.aws, registry: e.registry, images: e.images, release: without(e.release?.images) }),
-    monitoring: (e) => ({ name: e.name, monitoring: e.monitoring, charts: without(e.charts, "istio"), release: without(e.release?.charts, "istio") }),
+    // The apps namespace: Grafana's dashboard sidecar searches it.
+    monitoring: (e) => ({ name: e.name, monitoring: e.monitoring, charts: without(e.charts, "istio"), release: without(e.release?.charts, "istio"), appsNamespace: e.apps.namespace }),
     mesh: (e) => ({ name: e.name, mesh: e.mesh, istio: e.charts.istio, releaseIstio: e.release?.charts?.istio, namespace: e.apps.namespace, tracing: e.monitoring.tracing }),
-    apps: (e) => ({ name: e.name, apps: e.apps, policy: e.policy }),
+    // Whether the metrics adapter runs decides the HPAs' request-rate metric.
+    apps: (e) => ({ name: e.name, apps: e.apps, policy: e.policy, metricsAdapter: e.monitoring.metricsAdapter.enabled }),
 };
 
 /**

@@ -1,12 +1,21 @@
 /**
  * Alerting rules for one application, as a PrometheusRule the Prometheus Operator loads:
- * error-budget burn against the availability target (multi-window, multi-burn-rate, after the
- * Google SRE workbook), pod restarts, unavailable replicas and p95 latency. Request metrics come
- * from the Istio sidecars, so every meshed app is covered without instrumenting it.
+ * error-budget burn against the availability and the error-rate objectives (multi-window,
+ * multi-burn-rate, after the Google SRE workbook), p99 latency above its bound, pod restarts,
+ * unavailable replicas and an autoscaler pinned at its ceiling. Request metrics come from the
+ * Istio sidecars (slo.ts), so every meshed app is covered without instrumenting it. Every alert
+ * carries a `runbook_url` to its section of docs/runbooks.md (test/components/slo.test.ts
+ * holds each link to a heading that exists).
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { DNS_LABEL, fail } from "../validation";
+import { type AppSlo, type ResolvedSlo, num, sliQueries, validateSlo } from "./slo";
+
+export type { AppSlo } from "./slo";
+
+/** Where the runbooks live in this repository; the default base of every runbook_url. */
+export const RUNBOOKS_PATH = "docs/runbooks.md";
 
 export interface AppAlertRulesArgs {
     /** Namespace of the app (and of the rule). Plain, because it is written into the PromQL. */
@@ -15,18 +24,33 @@ export interface AppAlertRulesArgs {
     readonly app: string;
     /** Labels the app's Deployment selects its pods with (matched through kube_pod_labels). */
     readonly selector: Record<string, string>;
-    /** Share of requests that must succeed, e.g. 0.999. Default 0.999 (the platform's 99.9% target). */
-    readonly availabilityTarget?: number;
-    /** p95 request latency, in milliseconds, above which to warn. Default 500. */
-    readonly latencyP95Ms?: number;
+    /** Objectives; each field defaults as documented in slo.ts (99.9%, < 0.1%, p99 1000 ms). */
+    readonly slo?: AppSlo;
     /** Container restarts in 15 minutes that raise an alert. Default 3 (one restart can be a deploy). */
     readonly maxRestarts?: number;
+    /**
+     * Base of every runbook_url, without "#": the rendered runbooks file, e.g.
+     * "https://git.example.com/platform/blob/main/docs/runbooks.md". Default RUNBOOKS_PATH, the
+     * file's path in this repository, which is right for readers of the repo and for nobody else:
+     * set it to where the file is browsable.
+     */
+    readonly runbookBaseUrl?: string;
     /**
      * Labels on the PrometheusRule. Default { release: "kube-prometheus-stack" }: the label the
      * chart's own rule selector matches, so the rule is loaded even if the stack is ever switched
      * back from selecting every rule to selecting only its release's.
      */
     readonly ruleLabels?: Record<string, string>;
+}
+
+export interface ResolvedAlertRulesArgs {
+    readonly namespace: string;
+    readonly app: string;
+    readonly selector: Record<string, string>;
+    readonly slo: ResolvedSlo;
+    readonly maxRestarts: number;
+    readonly runbookBaseUrl: string;
+    readonly ruleLabels: Record<string, string>;
 }
 
 /** One Prometheus alerting rule. */
@@ -42,7 +66,7 @@ const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
 
 /** Validates the arguments and returns them with defaults applied. */
-export function validateAppAlertRulesArgs(args: AppAlertRulesArgs): Required<AppAlertRulesArgs> {
+export function validateAppAlertRulesArgs(args: AppAlertRulesArgs): ResolvedAlertRulesArgs {
     if (!DNS_LABEL.test(args.namespace ?? "")) fail("namespace", `namespace "${args.namespace}" is not a DNS label; use e.g. "apps"`);
     if (!DNS_LABEL.test(args.app ?? "") || args.app.length > 50) fail("app", `app "${args.app}" is not a DNS label of at most 50 characters; use the Deployment's name`);
     const entries = Object.entries(args.selector ?? {});
@@ -51,13 +75,12 @@ export function validateAppAlertRulesArgs(args: AppAlertRulesArgs): Required<App
         if (!LABEL_KEY.test(k)) fail(`selector.${k}`, `selector key "${k}" is not a Kubernetes label key`);
         if (!LABEL_VALUE.test(v)) fail(`selector.${k}`, `selector value "${v}" for "${k}" is not a Kubernetes label value`);
     }
-    const target = args.availabilityTarget ?? 0.999;
-    if (!(target > 0.9 && target < 1)) fail("availabilityTarget", `availabilityTarget ${target} must be above 0.9 and below 1, e.g. 0.999 for 99.9%`);
-    const latency = args.latencyP95Ms ?? 500;
-    if (!(latency > 0 && Number.isFinite(latency))) fail("latencyP95Ms", `latencyP95Ms ${latency} must be a positive number of milliseconds, e.g. 500`);
+    const slo = validateSlo(args.slo);
     const restarts = args.maxRestarts ?? 3;
     if (!Number.isInteger(restarts) || restarts < 1) fail("maxRestarts", `maxRestarts ${restarts} must be a whole number of at least 1`);
-    return { ...args, availabilityTarget: target, latencyP95Ms: latency, maxRestarts: restarts, ruleLabels: args.ruleLabels ?? { release: "kube-prometheus-stack" } };
+    const runbookBaseUrl = args.runbookBaseUrl ?? RUNBOOKS_PATH;
+    if (runbookBaseUrl === "" || /[#\s]/.test(runbookBaseUrl)) fail("runbookBaseUrl", `runbookBaseUrl "${runbookBaseUrl}" must be a URL or path without "#" or spaces, e.g. "https://git.example.com/platform/blob/main/docs/runbooks.md"`);
+    return { namespace: args.namespace, app: args.app, selector: args.selector, slo, maxRestarts: restarts, runbookBaseUrl, ruleLabels: args.ruleLabels ?? { release: "kube-prometheus-stack" } };
 }
 
 /** kube-state-metrics' name for a pod label: "app.kubernetes.io/name" -> "label_app_kubernetes_io_name". */
@@ -65,44 +88,58 @@ export function kubePodLabelName(key: string): string {
     return `label_${key.replace(/[^A-Za-z0-9_]/g, "_")}`;
 }
 
-function num(x: number): string {
-    return String(Number(x.toPrecision(6)));
+/** The anchor of an alert's section in the runbooks: its heading ("## AppPodRestarting") as GitHub and most renderers slug it. */
+export function runbookAnchor(alert: string): string {
+    return alert.toLowerCase();
 }
 
+/** Burn-rate windows and factors: (long, short, factor, for, severity). */
+const BURNS = [
+    // 14.4x the budget over 1h (and still over the last 5m) spends 2% of a 30-day budget in an hour: page.
+    { speed: "Fast", long: "1h", short: "5m", factor: 14.4, for: "2m", severity: "critical" },
+    // 6x over 6h and 30m spends 5% in six hours: a ticket, not a page.
+    { speed: "Slow", long: "6h", short: "30m", factor: 6, for: "15m", severity: "warning" },
+] as const;
+
 /**
- * The rules, as plain data. Burn-rate pairs: a fast burn (14.4x the budget over 1h and 5m
- * spends 2% of a 30-day budget in an hour) pages; a slow burn (6x over 6h and 30m) warns. The
- * short window makes an alert stop soon after the errors stop.
+ * The rules, as plain data. The short window of each burn-rate pair makes an alert stop soon
+ * after the failures stop, instead of an hour later.
  */
-export function appAlertRules(args: Required<AppAlertRulesArgs>): AlertRule[] {
-    const { namespace, app } = args;
-    const budget = 1 - args.availabilityTarget;
-    const requests = `reporter="destination", destination_workload_namespace="${namespace}", destination_workload="${app}"`;
-    const errorRatio = (w: string) =>
-        `(sum(rate(istio_requests_total{${requests}, response_code=~"5.."}[${w}])) / sum(rate(istio_requests_total{${requests}}[${w}])))`;
-    const burn = (long: string, short: string, factor: number) => `${errorRatio(long)} > ${num(factor * budget)} and ${errorRatio(short)} > ${num(factor * budget)}`;
+export function appAlertRules(args: ResolvedAlertRulesArgs): AlertRule[] {
+    const { namespace, app, slo } = args;
+    const q = sliQueries(namespace, app);
     const podSelector = [`namespace="${namespace}"`, ...Object.entries(args.selector).map(([k, v]) => `${kubePodLabelName(k)}="${v}"`)].join(", ");
     const labels = (severity: string) => ({ severity, namespace, app });
-    const target = `${num(args.availabilityTarget * 100)}%`;
-    return [
+    const pct = (x: number) => `${num(x * 100)}%`;
+    const objectives = [
+        { name: "Availability", ratio: q.unavailableRatio, budget: 1 - slo.availability, what: "5xx/reset ratio", goal: `its ${pct(slo.availability)} availability objective` },
+        { name: "ErrorRate", ratio: q.errorRatio, budget: slo.errorRate, what: "error ratio (non-2xx/3xx or gRPC errors)", goal: `its error-rate objective of ${pct(slo.errorRate)}` },
+    ];
+    const rules: AlertRule[] = [];
+    for (const o of objectives) {
+        for (const b of BURNS) {
+            const threshold = num(b.factor * o.budget);
+            rules.push({
+                alert: `App${o.name}${b.speed}Burn`,
+                expr: `(${o.ratio(b.long)}) > ${threshold} and (${o.ratio(b.short)}) > ${threshold}`,
+                for: b.for,
+                labels: labels(b.severity),
+                annotations: {
+                    summary: `${app} is ${b.speed === "Fast" ? "burning its error budget fast enough to miss" : "spending its error budget too fast for"} ${o.goal}`,
+                    description: `The ${o.what} of ${namespace}/${app} is above ${b.factor}x its budget (${threshold}) over ${b.long} and ${b.short}.`,
+                },
+            });
+        }
+    }
+    rules.push(
         {
-            alert: "AppErrorBudgetFastBurn",
-            expr: burn("1h", "5m", 14.4),
-            for: "2m",
-            labels: labels("critical"),
-            annotations: {
-                summary: `${app} is failing requests fast enough to miss its ${target} availability target`,
-                description: `5xx ratio of ${namespace}/${app} is above 14.4x its error budget over 1h and 5m.`,
-            },
-        },
-        {
-            alert: "AppErrorBudgetSlowBurn",
-            expr: burn("6h", "30m", 6),
-            for: "15m",
+            alert: "AppLatencyP99High",
+            expr: `${q.latencyQuantile(0.99, "5m")} > ${num(slo.latencyP99Ms)}`,
+            for: "10m",
             labels: labels("warning"),
             annotations: {
-                summary: `${app} is spending its error budget too fast for a ${target} availability target`,
-                description: `5xx ratio of ${namespace}/${app} is above 6x its error budget over 6h and 30m.`,
+                summary: `${app} p99 latency is above its ${num(slo.latencyP99Ms)}ms bound`,
+                description: `p99 request latency of ${namespace}/${app} is {{ $value | humanize }}ms.`,
             },
         },
         {
@@ -126,16 +163,19 @@ export function appAlertRules(args: Required<AppAlertRulesArgs>): AlertRule[] {
             },
         },
         {
-            alert: "AppLatencyP95High",
-            expr: `histogram_quantile(0.95, sum by (le) (rate(istio_request_duration_milliseconds_bucket{${requests}}[5m]))) > ${num(args.latencyP95Ms)}`,
-            for: "10m",
+            // At its ceiling the autoscaler cannot add capacity any more: the next step up in load
+            // becomes latency and errors.
+            alert: "AppAutoscalerAtMax",
+            expr: `kube_horizontalpodautoscaler_status_current_replicas{namespace="${namespace}", horizontalpodautoscaler="${app}"} >= kube_horizontalpodautoscaler_spec_max_replicas{namespace="${namespace}", horizontalpodautoscaler="${app}"}`,
+            for: "15m",
             labels: labels("warning"),
             annotations: {
-                summary: `${app} p95 latency is above ${num(args.latencyP95Ms)}ms`,
-                description: `p95 request latency of ${namespace}/${app} is {{ $value | humanize }}ms.`,
+                summary: `${app} has run at its autoscaler's maximum replicas for 15 minutes`,
+                description: `The HorizontalPodAutoscaler of ${namespace}/${app} is at maxReplicas ({{ $value }}); raise autoscaling.maxReplicas or find what drives the load.`,
             },
         },
-    ];
+    );
+    return rules.map((r) => ({ ...r, annotations: { ...r.annotations, runbook_url: `${args.runbookBaseUrl}#${runbookAnchor(r.alert)}` } }));
 }
 
 /** A PrometheusRule with an app's alerting rules. */

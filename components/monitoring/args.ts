@@ -21,6 +21,8 @@ export interface MonitoringChartVersions {
      * baseline (even restricted) Pod Security level, and it is the collector Grafana maintains.
      */
     readonly alloy: string;
+    /** prometheus-community/prometheus-adapter; required when metricsAdapter.enabled. */
+    readonly prometheusAdapter?: string;
 }
 
 export interface MonitoringStackArgs {
@@ -50,6 +52,12 @@ export interface MonitoringStackArgs {
         readonly replicas?: number;
         /** Default DEFAULT_RESOURCES.grafana. */
         readonly resources?: ResourceRequirements;
+        /**
+         * Namespaces, besides the stack's own, whose ConfigMaps labelled `grafana_dashboard: "1"`
+         * Grafana's sidecar loads as dashboards (the apps' namespace, where each app ships its
+         * own). Default none. Listed rather than "ALL": the sidecar reads only where dashboards live.
+         */
+        readonly dashboardNamespaces?: string[];
     };
     readonly logs: {
         /** Days Loki keeps log lines before the compactor deletes them. */
@@ -62,6 +70,18 @@ export interface MonitoringStackArgs {
         readonly enabled?: boolean;
         /** Hours Tempo keeps traces. Default 72. */
         readonly retentionHours?: number;
+    };
+    readonly metricsAdapter?: {
+        /**
+         * Install prometheus-adapter, which serves the per-pod requests-per-second metric the
+         * workloads' autoscalers scale on (adapter.ts). Default false: a component installs no
+         * chart it was not asked for; the environment files turn it on.
+         */
+        readonly enabled?: boolean;
+        /** Default 1. Two keep the custom metrics API up through a node drain (with a PDB). */
+        readonly replicas?: number;
+        /** Default DEFAULT_RESOURCES.adapter. */
+        readonly resources?: ResourceRequirements;
     };
     readonly nodeExporter?: {
         /**
@@ -81,6 +101,7 @@ export const DEFAULT_RESOURCES = {
     loki: { requests: { cpu: "200m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } },
     tempo: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "1Gi" } },
     alloy: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+    adapter: { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "250m", memory: "256Mi" } },
 } as const satisfies Record<string, ResourceRequirements>;
 
 /** The arguments with every default filled in. */
@@ -90,7 +111,8 @@ export interface ResolvedMonitoringArgs {
     charts: MonitoringChartVersions;
     prometheus: { retention: string; storageGiB: number; replicas: number; resources: ResourceRequirements };
     alertmanager: { replicas: number; resources: ResourceRequirements };
-    grafana: { replicas: number; resources: ResourceRequirements };
+    grafana: { replicas: number; resources: ResourceRequirements; dashboardNamespaces: string[] };
+    metricsAdapter: { enabled: boolean; replicas: number; resources: ResourceRequirements };
     logs: { retentionDays: number; storageGiB: number };
     tracing: { enabled: boolean; retentionHours: number };
     nodeExporter: { enabled: boolean };
@@ -106,7 +128,7 @@ export function validateMonitoringStackArgs(args: MonitoringStackArgs): Resolved
         fail("namespace", `namespace "${namespace}" must be a DNS label of at most 47 characters (it also prefixes "-node-exporter"), e.g. "monitoring"`);
     }
     for (const [chart, version] of Object.entries(args.charts ?? {}) as [string, string][]) {
-        if (!CHART_VERSION.test(String(version))) fail(`charts.${chart}`, `charts.${chart} "${version}" is not an exact chart version; pin one such as "65.1.1"`);
+        if (version !== undefined && !CHART_VERSION.test(String(version))) fail(`charts.${chart}`, `charts.${chart} "${version}" is not an exact chart version; pin one such as "65.1.1"`);
     }
     for (const chart of ["kubePrometheusStack", "loki", "tempo", "alloy"] as const) {
         if (!args.charts?.[chart]) fail(`charts.${chart}`, `charts.${chart} is missing; pin the chart version`);
@@ -121,7 +143,8 @@ export function validateMonitoringStackArgs(args: MonitoringStackArgs): Resolved
         charts: args.charts,
         prometheus: { ...args.prometheus, replicas: args.prometheus.replicas ?? 1 },
         alertmanager: { replicas: args.alertmanager?.replicas ?? 1, resources: args.alertmanager?.resources ?? DEFAULT_RESOURCES.alertmanager },
-        grafana: { replicas: args.grafana?.replicas ?? 1, resources: args.grafana?.resources ?? DEFAULT_RESOURCES.grafana },
+        grafana: { replicas: args.grafana?.replicas ?? 1, resources: args.grafana?.resources ?? DEFAULT_RESOURCES.grafana, dashboardNamespaces: args.grafana?.dashboardNamespaces ?? [] },
+        metricsAdapter: { enabled: args.metricsAdapter?.enabled ?? false, replicas: args.metricsAdapter?.replicas ?? 1, resources: args.metricsAdapter?.resources ?? DEFAULT_RESOURCES.adapter },
         logs: { retentionDays: args.logs.retentionDays, storageGiB: args.logs.storageGiB ?? 20 },
         tracing: { enabled: args.tracing?.enabled ?? true, retentionHours: args.tracing?.retentionHours ?? 72 },
         nodeExporter: { enabled: args.nodeExporter?.enabled ?? true },
@@ -129,11 +152,17 @@ export function validateMonitoringStackArgs(args: MonitoringStackArgs): Resolved
     checkInt("prometheus.replicas", resolved.prometheus.replicas, 1, 10, "use 1 to 10");
     checkInt("alertmanager.replicas", resolved.alertmanager.replicas, 1, 10, "use 1 to 10 (odd counts avoid split votes)");
     checkInt("grafana.replicas", resolved.grafana.replicas, 1, 10, "use 1 to 10");
+    checkInt("metricsAdapter.replicas", resolved.metricsAdapter.replicas, 1, 10, "use 1 to 10");
+    if (resolved.metricsAdapter.enabled && !args.charts.prometheusAdapter) fail("charts.prometheusAdapter", "charts.prometheusAdapter is missing while metricsAdapter.enabled; pin the chart version or disable the adapter");
+    resolved.grafana.dashboardNamespaces.forEach((ns, i) => {
+        if (!DNS_LABEL.test(ns)) fail(`grafana.dashboardNamespaces.${i}`, `grafana.dashboardNamespaces.${i} "${ns}" is not a namespace name; use e.g. "apps"`);
+    });
     checkInt("logs.retentionDays", resolved.logs.retentionDays, 1, 3650, "give whole days, at least 1");
     checkInt("logs.storageGiB", resolved.logs.storageGiB, 1, 16384, "give whole GiB, at least 1");
     checkInt("tracing.retentionHours", resolved.tracing.retentionHours, 1, 24 * 365, "give whole hours, at least 1");
     checkResources("prometheus.resources", resolved.prometheus.resources);
     checkResources("alertmanager.resources", resolved.alertmanager.resources);
     checkResources("grafana.resources", resolved.grafana.resources);
+    checkResources("metricsAdapter.resources", resolved.metricsAdapter.resources);
     return resolved;
 }

@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { MonitoringStackArgs, validateMonitoringStackArgs } from "./args";
+import { ADAPTER_RELEASE_NAME, prometheusAdapterValues } from "./adapter";
 import { alloyValues, lokiValues, tempoValues } from "./logs-values";
 import { helmReleaseSafety } from "../helm";
 import { podSecurityLabels } from "../pod-security";
@@ -87,7 +88,7 @@ export class MonitoringStack extends pulumi.ComponentResource {
             stringData: { [GRAFANA_ADMIN_KEYS.user]: "admin", [GRAFANA_ADMIN_KEYS.password]: pulumi.secret(password.result) },
         }, child);
 
-        new k8s.helm.v3.Release(`${name}-kube-prometheus-stack`, {
+        const kps = new k8s.helm.v3.Release(`${name}-kube-prometheus-stack`, {
             name: RELEASE_NAMES.kubePrometheusStack,
             chart: "kube-prometheus-stack",
             version: a.charts.kubePrometheusStack,
@@ -97,6 +98,19 @@ export class MonitoringStack extends pulumi.ComponentResource {
             values: adminSecret.metadata.name.apply((secretName) => kubePrometheusStackValues(a, secretName)),
             ...RELEASE_SAFETY,
         }, { parent: this, dependsOn });
+
+        if (a.metricsAdapter.enabled) {
+            // After the stack, so the adapter's first relist finds Prometheus serving.
+            new k8s.helm.v3.Release(`${name}-prometheus-adapter`, {
+                name: ADAPTER_RELEASE_NAME,
+                chart: "prometheus-adapter",
+                version: a.charts.prometheusAdapter,
+                repositoryOpts: { repo: PROMETHEUS_COMMUNITY },
+                namespace: ns.metadata.name,
+                values: prometheusAdapterValues(a),
+                ...helmReleaseSafety(300),
+            }, { parent: this, dependsOn: [kps] });
+        }
 
         const loki = grafanaRelease(name, "loki", a.charts.loki, ns, lokiValues(a), child);
         if (a.tracing.enabled) grafanaRelease(name, "tempo", a.charts.tempo, ns, tempoValues(a), child);

@@ -16,8 +16,17 @@ const KPS_FULLNAME = "kps";
 /** Keys of the Grafana admin Secret. */
 export const GRAFANA_ADMIN_KEYS = { user: "admin-user", password: "admin-password" } as const;
 
+/**
+ * The label (and value) of ConfigMaps Grafana's dashboard sidecar loads as dashboards, set
+ * explicitly below rather than left to the chart's default, since dashboard.ts writes it.
+ */
+export const GRAFANA_DASHBOARD_LABEL = { key: "grafana_dashboard", value: "1" } as const;
+
+/** The annotation that puts a sidecar-loaded dashboard into a Grafana folder. */
+export const GRAFANA_FOLDER_ANNOTATION = "grafana_folder";
+
 /** Grafana data source uids, stable so dashboards and cross-links survive reinstalls. */
-const DATASOURCE_UIDS = { prometheus: "prometheus", loki: "loki", tempo: "tempo" } as const;
+export const DATASOURCE_UIDS = { prometheus: "prometheus", loki: "loki", tempo: "tempo" } as const;
 
 /** In-cluster endpoints of the stack's services. */
 export interface MonitoringEndpoints {
@@ -57,6 +66,24 @@ function res(r: ResourceRequirements): Record<string, unknown> {
 }
 
 /** Grafana data sources for Loki and Tempo, cross-linked: trace ids in logs open the trace, and back. */
+/**
+ * Grafana's dashboard sidecar: it watches ConfigMaps with GRAFANA_DASHBOARD_LABEL in the stack's
+ * namespace and in `dashboardNamespaces` (named, not "ALL", so it reads no other namespace's
+ * ConfigMaps), and files each under the folder its GRAFANA_FOLDER_ANNOTATION names.
+ */
+export function grafanaDashboardSidecar(namespace: string, dashboardNamespaces: string[]): Record<string, unknown> {
+    return {
+        dashboards: {
+            enabled: true,
+            label: GRAFANA_DASHBOARD_LABEL.key,
+            labelValue: GRAFANA_DASHBOARD_LABEL.value,
+            searchNamespace: [namespace, ...dashboardNamespaces.filter((ns) => ns !== namespace)],
+            folderAnnotation: GRAFANA_FOLDER_ANNOTATION,
+            provider: { foldersFromFilesStructure: true, allowUiUpdates: false },
+        },
+    };
+}
+
 export function grafanaDataSources(endpoints: MonitoringEndpoints, tracing: boolean): Record<string, unknown>[] {
     const loki: Record<string, unknown> = {
         name: "Loki",
@@ -147,6 +174,7 @@ export function kubePrometheusStackValues(a: ResolvedMonitoringArgs, grafanaAdmi
             securityContext: podSecurityContext(472),
             containerSecurityContext: { ...containerSecurityContext(false), seccompProfile: { type: "RuntimeDefault" } },
             additionalDataSources: grafanaDataSources(endpoints, a.tracing.enabled),
+            sidecar: grafanaDashboardSidecar(a.namespace, a.grafana.dashboardNamespaces),
             testFramework: { enabled: false },
             "grafana.ini": { analytics: { reporting_enabled: false, check_for_updates: false }, users: { allow_sign_up: false } },
         },

@@ -12,7 +12,7 @@ import { createAutoscaler, createDisruptionBudget, createVerticalAutoscaler } fr
 import { createServiceMonitor } from "./service-monitor";
 import { createMeshRouting } from "./mesh-routing";
 
-export type { AppArgs, AppMesh, AppResources, AppAutoscaling, AppProbes, MetricsVia } from "./args";
+export type { AppArgs, AppMesh, AppResources, AppAutoscaling, AppProbes, AppVpa, MetricsVia, VpaUpdateMode } from "./args";
 export { validateAppArgs } from "./args";
 
 /** `platform:workload:App`: one hardened, autoscaled, scraped (and optionally meshed) service. */
@@ -40,7 +40,7 @@ export class App extends pulumi.ComponentResource {
         const service = createService(name, parts, this);
         createAutoscaler(name, args.namespace, settings, deployment, this);
         createDisruptionBudget(name, args.namespace, settings, this);
-        if (args.vpa) createVerticalAutoscaler(name, args.namespace, settings, deployment, this);
+        if (settings.vpaUpdateMode !== undefined) createVerticalAutoscaler(name, args.namespace, settings, deployment, this);
         createNetworkPolicies(name, args.namespace, settings, this);
         createServiceMonitor(name, args.namespace, settings, args.monitoringLabels ?? {}, this);
 

@@ -32,6 +32,26 @@ export interface AppAutoscaling {
     readonly maxReplicas?: number;
     /** Target average CPU utilisation in percent of requests. Default 70: headroom for a spike while new pods start. */
     readonly cpuUtilization?: number;
+    /**
+     * Target average requests per second per pod, read from the custom metrics API
+     * (REQUESTS_PER_SECOND_METRIC, served by prometheus-adapter from Istio's request counter). The
+     * HPA scales on whichever of CPU and request rate asks for more pods, so a service that
+     * waits on I/O (low CPU, many requests) scales too. Default none: CPU only, since the metric
+     * exists only where the adapter is installed. Size it as what one pod serves at the CPU target.
+     */
+    readonly requestsPerSecond?: number;
+}
+
+/** VerticalPodAutoscaler update modes (autoscaling.k8s.io/v1). */
+export type VpaUpdateMode = "Off" | "Initial" | "Recreate" | "Auto";
+
+export interface AppVpa {
+    /**
+     * Default "Off": recommendations only. Any other mode lets the VPA rewrite CPU requests,
+     * which moves the HPA's CPU utilization (measured against the request) under it; the two
+     * then fight. validateAppArgs refuses it while the HPA scales on CPU, which it always does.
+     */
+    readonly updateMode?: VpaUpdateMode;
 }
 
 export interface AppProbes {
@@ -104,8 +124,11 @@ export interface AppArgs {
     readonly monitoringLabels?: Record<string, string>;
     /** Istio traffic management (VirtualService, DestinationRule). Default none. */
     readonly mesh?: AppMesh;
-    /** Add a VerticalPodAutoscaler in recommend-only mode (cluster must run VPA). Default false. */
-    readonly vpa?: boolean;
+    /**
+     * Add a VerticalPodAutoscaler (`true` is `{ updateMode: "Off" }`). Only where the cluster runs
+     * the VPA controller and CRD: the object is refused without the CRD. Default false.
+     */
+    readonly vpa?: boolean | AppVpa;
     /** Extra labels on every object and pod. */
     readonly labels?: Record<string, string>;
     /**
@@ -126,6 +149,9 @@ export interface AppSettings {
     readonly minReplicas: number;
     readonly maxReplicas: number;
     readonly cpuUtilization: number;
+    readonly requestsPerSecond?: number;
+    /** The VPA's update mode; undefined: no VPA. */
+    readonly vpaUpdateMode?: VpaUpdateMode;
     readonly readinessPath: string;
     readonly livenessPath: string;
     readonly metricsPath: string;
@@ -210,6 +236,14 @@ export function validateAppArgs(name: string, args: AppArgs): AppSettings {
     if (minReplicas > maxReplicas) fail("autoscaling.maxReplicas", `autoscaling.maxReplicas ${maxReplicas} is below minReplicas ${minReplicas}; raise maxReplicas`);
     const cpuUtilization = args.autoscaling?.cpuUtilization ?? DEFAULTS.cpuUtilization;
     checkInt("autoscaling.cpuUtilization", cpuUtilization, 1, 100, "use a percentage of the CPU request, 1-100 (default 70)");
+    const requestsPerSecond = args.autoscaling?.requestsPerSecond;
+    if (requestsPerSecond !== undefined && !(Number.isFinite(requestsPerSecond) && requestsPerSecond > 0 && requestsPerSecond <= 100000)) {
+        fail("autoscaling.requestsPerSecond", `autoscaling.requestsPerSecond ${requestsPerSecond} must be a positive number of requests per second per pod (at most 100000), e.g. 50; omit it to scale on CPU only`);
+    }
+    const vpaUpdateMode = args.vpa === true ? "Off" : args.vpa ? (args.vpa.updateMode ?? "Off") : undefined;
+    if (vpaUpdateMode !== undefined && !["Off", "Initial", "Recreate", "Auto"].includes(vpaUpdateMode)) fail("vpa.updateMode", `vpa.updateMode "${vpaUpdateMode}" is unknown; use "Off"`);
+    // The HPA always has a CPU target (createAutoscaler), so a VPA that applies requests would move that target under it.
+    if (vpaUpdateMode !== undefined && vpaUpdateMode !== "Off") fail("vpa.updateMode", `vpa.updateMode "${vpaUpdateMode}" would let the VPA change CPU requests while the HPA scales on CPU utilization of those requests; keep "Off" (recommendations only)`);
 
     for (const key of Object.keys(args.env ?? {})) {
         if (!ENV_NAME.test(key)) fail(`env.${key}`, `env name "${key}" is not a valid variable name; use letters, digits and "_"`);
@@ -251,7 +285,7 @@ export function validateAppArgs(name: string, args: AppArgs): AppSettings {
     // `app` too: Istio telemetry and alert rules group by it.
     const labels = { ...args.labels, ...selector, app: name, "app.kubernetes.io/managed-by": "pulumi" };
     return {
-        name, requireDigest, replicas, port, requests, limits, minReplicas, maxReplicas, cpuUtilization,
+        name, requireDigest, replicas, port, requests, limits, minReplicas, maxReplicas, cpuUtilization, requestsPerSecond, vpaUpdateMode,
         readinessPath, livenessPath, metricsPath, scrapeInterval, metricsVia, metricsFromNamespaces,
         ingressFromNamespaces, labels, selector, priorityClassName: args.priorityClassName,
     };

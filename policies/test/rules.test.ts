@@ -25,6 +25,7 @@ const LEVELS = ["advisory", "mandatory", "remediate", "disabled"];
  */
 const WITHOUT_CONTROL = new Set([
     "min-replicas",
+    "vpa-hpa-cpu",
     "mesh-peer-authentication-strict",
     "mesh-strict-mtls-mesh-wide",
     "mesh-namespace-injection-enabled",

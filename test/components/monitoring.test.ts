@@ -239,21 +239,37 @@ describe("monitoring: MonitoringStack (recorded)", () => {
         const meta = rule.inputs.metadata as any;
         assert.deepStrictEqual([meta.name, meta.namespace, meta.labels.release], ["web-alerts", "apps", "kube-prometheus-stack"]);
         const alerts = (rule.inputs.spec as any).groups[0].rules.map((x: any) => x.alert);
-        assert.deepStrictEqual(alerts, ["AppErrorBudgetFastBurn", "AppErrorBudgetSlowBurn", "AppPodRestarting", "AppReplicasUnavailable", "AppLatencyP95High"]);
+        assert.deepStrictEqual(alerts, [
+            "AppAvailabilityFastBurn", "AppAvailabilitySlowBurn", "AppErrorRateFastBurn", "AppErrorRateSlowBurn",
+            "AppLatencyP99High", "AppPodRestarting", "AppReplicasUnavailable", "AppAutoscalerAtMax",
+        ]);
     });
 });
 
 describe("monitoring: AppAlertRules rules (pure)", () => {
     const base = { namespace: "apps", app: "web", selector: { app: "web" } };
 
-    it("derives burn-rate thresholds from the availability target", () => {
+    it("derives burn-rate thresholds from the availability objective", () => {
         const [fast, slow] = appAlertRules(validateAppAlertRulesArgs(base));
         assert.match(fast.expr, / > 0\.0144 and /);
         assert.match(slow.expr, / > 0\.006 and /);
-        const [fast99] = appAlertRules(validateAppAlertRulesArgs({ ...base, availabilityTarget: 0.99 }));
+        assert.match(fast.expr, /\[1h\][\s\S]*\[5m\]/);
+        assert.match(slow.expr, /\[6h\][\s\S]*\[30m\]/);
+        const [fast99] = appAlertRules(validateAppAlertRulesArgs({ ...base, slo: { availability: 0.99 } }));
         assert.match(fast99.expr, / > 0\.144 and /);
-        assert.match(fast.expr, /destination_workload_namespace="apps", destination_workload="web", response_code=~"5\.\."/);
+        assert.match(fast.expr, /destination_workload_namespace="apps", destination_workload="web", response_code=~"5\.\.\|0"/);
         assert.strictEqual(fast.labels.severity, "critical");
+        assert.strictEqual(slow.labels.severity, "warning");
+    });
+    it("derives the error-rate burn thresholds from its own objective, counting 4xx and gRPC errors", () => {
+        const rules = appAlertRules(validateAppAlertRulesArgs({ ...base, slo: { availability: 0.99, errorRate: 0.002 } }));
+        const fast = rules.find((r) => r.alert === "AppErrorRateFastBurn")!;
+        const slow = rules.find((r) => r.alert === "AppErrorRateSlowBurn")!;
+        assert.match(fast.expr, / > 0\.0288 and /);
+        assert.match(slow.expr, / > 0\.012 and /);
+        assert.match(fast.expr, /response_code!~"\[23\]\.\."/);
+        assert.match(fast.expr, /grpc_response_status!~"0\|"/);
+        assert.doesNotMatch(rules.find((r) => r.alert === "AppAvailabilityFastBurn")!.expr, /grpc_response_status/);
     });
     it("selects the app's pods by its selector labels and the Deployment by name", () => {
         const rules = appAlertRules(validateAppAlertRulesArgs({ ...base, selector: { "app.kubernetes.io/name": "web" } }));
@@ -261,16 +277,21 @@ describe("monitoring: AppAlertRules rules (pure)", () => {
         assert.match(restarts.expr, /kube_pod_labels\{namespace="apps", label_app_kubernetes_io_name="web"\}/);
         assert.match(restarts.expr, /> 3$/);
         assert.match(rules.find((r) => r.alert === "AppReplicasUnavailable")!.expr, /deployment="web"\} > 0/);
-        assert.match(rules.find((r) => r.alert === "AppLatencyP95High")!.expr, /histogram_quantile\(0\.95,[\s\S]* > 500$/);
+        assert.match(rules.find((r) => r.alert === "AppLatencyP99High")!.expr, /histogram_quantile\(0\.99,[\s\S]* > 1000$/);
+        const tight = appAlertRules(validateAppAlertRulesArgs({ ...base, slo: { latencyP99Ms: 250 } }));
+        assert.match(tight.find((r) => r.alert === "AppLatencyP99High")!.expr, / > 250$/);
         assert.strictEqual(kubePodLabelName("app.kubernetes.io/name"), "label_app_kubernetes_io_name");
     });
     const bad: [string, object, RegExp][] = [
-        ["a target of 100%", { availabilityTarget: 1 }, /availabilityTarget 1 must be above 0\.9 and below 1/],
-        ["a target given in percent", { availabilityTarget: 99.9 }, /availabilityTarget 99\.9/],
+        ["a target of 100%", { slo: { availability: 1 } }, /slo\.availability 1 must be above 0\.9 and below 1/],
+        ["a target given in percent", { slo: { availability: 99.9 } }, /slo\.availability 99\.9/],
+        ["an error rate of 0", { slo: { errorRate: 0 } }, /slo\.errorRate 0 must be above 0/],
+        ["an error rate given in percent", { slo: { errorRate: 0.5 } }, /slo\.errorRate 0\.5/],
+        ["a runbook base with an anchor", { runbookBaseUrl: "docs/runbooks.md#x" }, /runbookBaseUrl "docs\/runbooks\.md#x"/],
         ["an empty selector", { selector: {} }, /selector is empty/],
         ["a bad selector key", { selector: { "bad key": "x" } }, /selector key "bad key"/],
         ["an app name that is not a DNS label", { app: "Web_App" }, /app "Web_App"/],
-        ["a negative latency", { latencyP95Ms: -1 }, /latencyP95Ms -1/],
+        ["a negative latency", { slo: { latencyP99Ms: -1 } }, /slo\.latencyP99Ms -1/],
     ];
     for (const [what, patch, message] of bad) {
         it(`refuses ${what}`, () => {

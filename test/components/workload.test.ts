@@ -13,6 +13,9 @@ import { DestinationRule } from "@kubernetes-models/istio/networking.istio.io/v1
 import { recordProgram, resolve, ofType } from "../../automation/offline/mock-runtime";
 import type { RecordedResource } from "../../automation/engine";
 import { App, AppArgs, validateAppArgs } from "../../components/workload/app";
+import { autoscalerMetrics, milliQuantity, vpaMode } from "../../components/workload/scaling";
+import { requestsPerSecondRule } from "../../components/monitoring/adapter";
+import { modelFor } from "../../automation/offline/k8s-schema";
 
 const DIGEST_IMAGE = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/platform-app@sha256:${"ab".repeat(32)}`;
 const BASE: AppArgs = { namespace: "apps", image: DIGEST_IMAGE };
@@ -357,5 +360,56 @@ describe("validateAppArgs", () => {
             assert.ok(pulumi.InputPropertyError.isInstance(err));
             assert.equal((err as pulumi.InputPropertyError).propertyPath, "replicas");
         }
+    });
+});
+
+describe("workload autoscaling on request rate, and the VPA", () => {
+    const hpaOf = async (args: AppArgs) => one((await record(args)).resources, T.hpa).spec;
+
+    it("scales on CPU only unless a request-rate target is given", async () => {
+        const spec = await hpaOf(BASE);
+        assert.deepEqual(spec.metrics.map((m: any) => m.type), ["Resource"]);
+    });
+    it("adds a Pods metric on the adapter's requests-per-second metric, averaged per pod", async () => {
+        const spec = await hpaOf({ ...BASE, autoscaling: { requestsPerSecond: 40 } });
+        assert.deepEqual(spec.metrics.map((m: any) => m.type), ["Resource", "Pods"]);
+        const pods = spec.metrics[1].pods;
+        // The name the HPA asks the custom metrics API for is the one the adapter rule serves.
+        assert.equal(pods.metric.name, requestsPerSecondRule().name.as);
+        assert.deepEqual(pods.target, { type: "AverageValue", averageValue: "40" });
+        assert.equal(spec.metrics[0].resource.target.averageUtilization, 70);
+        new HorizontalPodAutoscaler({ metadata: { name: "api" }, spec }).validate();
+    });
+    it("writes fractional targets as exact milli-quantities", () => {
+        assert.deepEqual([milliQuantity(50), milliQuantity(2.5), milliQuantity(0.001), milliQuantity(12.3456)], ["50", "2500m", "1m", "12346m"]);
+    });
+    it("refuses a target that is not a positive number of requests per second", () => {
+        for (const bad of [0, -5, Number.NaN, 200000]) {
+            assert.throws(() => validateAppArgs("api", { ...BASE, autoscaling: { requestsPerSecond: bad } }), (e: any) => pulumi.InputPropertyError.isInstance(e) && /autoscaling\.requestsPerSecond/.test(e.message), String(bad));
+        }
+    });
+    it("keeps the VPA recommendation-only: any other mode is refused while the HPA scales on CPU", async () => {
+        for (const updateMode of ["Auto", "Recreate", "Initial"] as const) {
+            assert.throws(() => validateAppArgs("api", { ...BASE, vpa: { updateMode } }), (e: any) => pulumi.InputPropertyError.isInstance(e) && /keep "Off"/.test(e.message), updateMode);
+        }
+        const settings = validateAppArgs("api", { ...BASE, vpa: { updateMode: "Off" } });
+        assert.equal(settings.vpaUpdateMode, "Off");
+        assert.ok(autoscalerMetrics(settings).some((m) => m.type === "Resource"));
+        // Settings built by hand cannot slip a mode past the builder either.
+        assert.throws(() => vpaMode({ ...settings, vpaUpdateMode: "Auto" }), /keep "Off"/);
+        const vpa = one((await record({ ...BASE, vpa: { updateMode: "Off" } })).resources, T.vpa);
+        assert.equal(vpa.spec.updatePolicy.updateMode, "Off");
+    });
+    it("creates no VPA unless asked (no CR for a controller that is not installed)", async () => {
+        assert.equal(ofType((await record(BASE)).resources, T.vpa).length, 0);
+        assert.equal(ofType((await record({ ...BASE, vpa: false })).resources, T.vpa).length, 0);
+    });
+    it("validates the VPA against its schema, which refuses a misspelt field", async () => {
+        const Model = modelFor("autoscaling.k8s.io/v1", "VerticalPodAutoscaler")!;
+        const vpa = JSON.parse(JSON.stringify(one((await record({ ...BASE, vpa: true })).resources, T.vpa)));
+        new Model(vpa).validate();
+        assert.throws(() => new Model({ ...vpa, spec: { ...vpa.spec, updatePolicy: { mode: "Off" } } }).validate(), /updatePolicy\.mode: is not a field/);
+        assert.throws(() => new Model({ ...vpa, spec: { ...vpa.spec, updatePolicy: { updateMode: "Sometimes" } } }).validate(), /updateMode: must be one of/);
+        assert.throws(() => new Model({ ...vpa, spec: { updatePolicy: { updateMode: "Off" } } }).validate(), /targetRef: is required/);
     });
 });

@@ -11,12 +11,13 @@ import { parse } from "yaml";
 import { validateEksClusterArgs } from "../../components/cluster/eks";
 import { validateExistingClusterArgs } from "../../components/cluster/existing";
 import { validateIstioArgs } from "../../components/mesh/args";
+import { validateAppAlertRulesArgs } from "../../components/monitoring/alerts";
 import { validateMonitoringStackArgs } from "../../components/monitoring/args";
 import { validateImageArgs } from "../../components/registry/image";
 import { checkImageRef, validateAppArgs } from "../../components/workload/args";
 import { BUILD_CONTEXT_ROOT } from "../../environments/load";
 import { Environment, environmentSchema } from "../../environments/schema";
-import { PROJECT_DIR as SETTINGS_PROJECT_DIR } from "../../stacks/settings";
+import { PROJECT_DIR as SETTINGS_PROJECT_DIR, workloadAutoscaling, workloadSlo } from "../../stacks/settings";
 import { shipped } from "./helpers";
 
 const PROJECT_DIR = path.resolve(__dirname, "../..");
@@ -26,15 +27,17 @@ const DIGEST_IMAGE = `registry.example/app@sha256:${"a".repeat(64)}`;
 const COMPONENTS: Record<string, (env: Environment) => void> = {
     apps: (env) => env.apps.workloads.forEach((w) => validateAppArgs(w.name, {
         namespace: env.apps.namespace, image: DIGEST_IMAGE, requireDigest: env.policy.requireDigest, replicas: w.replicas,
-        allowSingleReplica: env.policy.minReplicas < 3, port: w.port, resources: w.resources, autoscaling: w.autoscaling, env: w.env,
-    })),
+        allowSingleReplica: env.policy.minReplicas < 3, port: w.port, resources: w.resources, autoscaling: workloadAutoscaling(env, w), env: w.env,
+        vpa: env.apps.vpa.enabled ? { updateMode: env.apps.vpa.updateMode } : false,
+    }) && validateAppAlertRulesArgs({ namespace: env.apps.namespace, app: w.name, selector: { app: w.name }, slo: workloadSlo(w), runbookBaseUrl: env.apps.runbookBaseUrl })),
     mesh: (env) => validateIstioArgs({
         version: env.charts.istio, gateway: { replicas: env.mesh.gateway.replicas, serviceType: env.mesh.gateway.serviceType },
         appNamespaces: [env.apps.namespace], monitoringNamespace: "monitoring",
     }),
     monitoring: (env) => validateMonitoringStackArgs({
         namespace: "monitoring", charts: env.charts, prometheus: env.monitoring.prometheus, alertmanager: env.monitoring.alertmanager,
-        grafana: env.monitoring.grafana, logs: env.monitoring.logs, tracing: env.monitoring.tracing,
+        grafana: { ...env.monitoring.grafana, dashboardNamespaces: [env.apps.namespace] }, logs: env.monitoring.logs, tracing: env.monitoring.tracing,
+        metricsAdapter: env.monitoring.metricsAdapter,
     }),
     cluster: (env) => env.cluster.kind === "eks"
         ? validateEksClusterArgs({ version: env.cluster.version, network: env.cluster.network, endpoint: env.cluster.endpoint, nodes: env.cluster.nodes })
@@ -61,6 +64,16 @@ const BOUNDS: [string, string, string, unknown, unknown][] = [
     ["apps", "dev", "apps.workloads.0.env", { LOG_LEVEL: "info" }, { GITHUB_TOKEN: "x" }],
     ["apps", "dev", "apps.workloads.0.env", { LOG_LEVEL: "info" }, { "1X": "x" }],
     ["apps", "dev", "apps.namespace", "apps-1", "apps-"],
+    ["apps", "dev", "apps.workloads.0.slo.availability", 0.9001, 0.9],
+    ["apps", "dev", "apps.workloads.0.slo.availability", 0.9999, 1],
+    ["apps", "dev", "apps.workloads.0.slo.errorRate", 0.1, 0.1001],
+    ["apps", "dev", "apps.workloads.0.slo.errorRate", 0.0001, 0],
+    ["apps", "dev", "apps.workloads.0.slo.latencyP99Ms", 0.5, 0],
+    ["apps", "dev", "apps.workloads.0.autoscaling.requestsPerSecond", 100000, 100001],
+    ["apps", "dev", "apps.workloads.0.autoscaling.requestsPerSecond", 0.5, 0],
+    ["apps", "dev", "apps.runbookBaseUrl", "https://git.example.com/p/docs/runbooks.md", "https://git.example.com/p/docs/runbooks.md#x"],
+    ["apps", "dev", "apps.vpa", { enabled: true, updateMode: "Off" }, { enabled: true, updateMode: "Auto" }],
+    ["monitoring", "dev", "monitoring.metricsAdapter", { replicas: 10 }, { replicas: 11 }],
     ["mesh", "dev", "apps.namespace", "apps", "istio-system"],
     ["mesh", "dev", "apps.namespace", "apps", "istio-ingress"],
     ["mesh", "dev", "apps.namespace", "apps", "kube-system"],
@@ -83,7 +96,8 @@ const BOUNDS: [string, string, string, unknown, unknown][] = [
 function withValue(env: string, field: string, value: unknown): unknown {
     const raw = parse(shipped(env));
     const keys = field.split(".");
-    const parent = keys.slice(0, -1).reduce((o, k) => o[k], raw);
+    // A section the file leaves to its defaults (slo, apps.vpa) is created.
+    const parent = keys.slice(0, -1).reduce((o, k) => (o[k] ??= {}), raw);
     parent[keys[keys.length - 1]] = value;
     return raw;
 }

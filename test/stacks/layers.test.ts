@@ -10,6 +10,9 @@ import type { OutputValue, RecordedResource } from "../../automation/engine";
 import { planLayer } from "../../automation/offline/plan";
 import { listEnvironments, loadEnvironment } from "../../environments/load";
 import { Layer, topoOrder } from "../../stacks/graph";
+import { chartVersion, requestsPerSecondTarget } from "../../stacks/settings";
+import { requestsPerSecondRule } from "../../components/monitoring/adapter";
+import { GRAFANA_DASHBOARD_LABEL } from "../../components/monitoring/values";
 
 type Plan = Awaited<ReturnType<typeof planLayer>>;
 
@@ -64,6 +67,28 @@ describe("layer programs under the mock runtime", function () {
                     const image = (d.inputs as any).spec.template.spec.containers[0].image;
                     assert.ok(Object.values(images).includes(image), `Deployment ${d.name} runs ${image}, not an image the images layer exported`);
                 }
+            });
+
+            it("scales each workload on CPU and requests/s, with its SLO alerts, dashboard and the adapter that serves the metric", () => {
+                const e = loadEnvironment(env);
+                const adapter = byType(results[env].monitoring.resources, "kubernetes:helm.sh/v3:Release").find((r) => (r.inputs as any).chart === "prometheus-adapter");
+                assert.strictEqual((adapter?.inputs as any)?.version, chartVersion(e, "prometheusAdapter"), "prometheus-adapter at the pinned version");
+                const kps = byType(results[env].monitoring.resources, "kubernetes:helm.sh/v3:Release").find((r) => (r.inputs as any).chart === "kube-prometheus-stack")!;
+                assert.ok(((kps.inputs as any).values.grafana.sidecar.dashboards.searchNamespace as string[]).includes(e.apps.namespace), "Grafana's sidecar searches the apps namespace");
+                for (const w of e.apps.workloads) {
+                    const hpa = byType(results[env].apps.resources, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler").find((r) => (r.inputs as any).metadata.name === w.name)!.inputs as any;
+                    const pods = hpa.spec.metrics.find((m: any) => m.type === "Pods");
+                    assert.strictEqual(pods?.pods.metric.name, requestsPerSecondRule().name.as);
+                    assert.strictEqual(Number(pods?.pods.target.averageValue), requestsPerSecondTarget(e, w));
+                    assert.ok(hpa.spec.metrics.some((m: any) => m.type === "Resource" && m.resource.name === "cpu"));
+                    const rule = byType(results[env].apps.resources, "kubernetes:monitoring.coreos.com/v1:PrometheusRule").find((r) => (r.inputs as any).metadata.name === `${w.name}-alerts`)!.inputs as any;
+                    const fast = rule.spec.groups[0].rules.find((r: any) => r.alert === "AppAvailabilityFastBurn");
+                    assert.ok(fast.expr.endsWith(`> ${Number((14.4 * (1 - w.slo.availability)).toPrecision(6))}`), fast.expr);
+                    const cm = byType(results[env].apps.resources, "kubernetes:core/v1:ConfigMap").find((r) => (r.inputs as any).metadata.name === `${w.name}-dashboard`)!.inputs as any;
+                    assert.strictEqual(cm.metadata.labels[GRAFANA_DASHBOARD_LABEL.key], GRAFANA_DASHBOARD_LABEL.value);
+                    assert.strictEqual(cm.metadata.namespace, e.apps.namespace);
+                }
+                assert.strictEqual(byType(results[env].apps.resources, "kubernetes:autoscaling.k8s.io/v1:VerticalPodAutoscaler").length, e.apps.vpa.enabled ? e.apps.workloads.length : 0);
             });
 
             it("runs the replicas the environment asks for", () => {

@@ -2,7 +2,7 @@
  * Stack rules: what only the whole stack shows, because the objects involved point at each
  * other (selectors, targets, bindings) - disruption budgets, default-deny and scoped network
  * policies, autoscaler targets, naked Pods, unneeded ServiceAccount tokens, selectors that
- * match nothing; and TLS on the hosts an Ingress or Gateway serves.
+ * match nothing, VPAs that would fight a CPU-scaling HPA; and TLS on the hosts an Ingress or Gateway serves.
  */
 import type { Rule } from "../types";
 import { hpaTarget } from "./hpa-target";
@@ -14,9 +14,10 @@ import { policyExemptions } from "./policy-exemptions";
 import { selectorMatchesPods } from "./selector-matches-pods";
 import { serviceAccountAutomount } from "./service-account-automount";
 import { serviceIngressScoped } from "./service-ingress-scoped";
+import { vpaHpaCpu } from "./vpa-hpa-cpu";
 
 export const stackRules: readonly Rule[] = [
-    pdbCoverage, networkDefaultDeny, serviceIngressScoped, hpaTarget, nakedPod, serviceAccountAutomount, selectorMatchesPods, ingressTls, policyExemptions,
+    pdbCoverage, networkDefaultDeny, serviceIngressScoped, hpaTarget, nakedPod, serviceAccountAutomount, selectorMatchesPods, ingressTls, policyExemptions, vpaHpaCpu,
 ];
 
 /** Rules that need several related objects to say anything; a one-object fixture cannot satisfy them. */

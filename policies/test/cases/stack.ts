@@ -1,6 +1,6 @@
 /**
  * Stack rule cases: one application as the apps layer deploys it (Deployment, Service, PDB,
- * HPA, default-deny and allow NetworkPolicies, ServiceAccount, a controller-owned Pod), which
+ * HPA, a recommendation-only VPA, default-deny and allow NetworkPolicies, ServiceAccount, a controller-owned Pod), which
  * passes every rule, then stacks that each break one field. Plus Ingress and Gateway TLS.
  */
 import { variant, type FixtureResource, type RuleCase, type StackCase } from "../support";
@@ -21,6 +21,11 @@ const allow = {
     apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: meta("api-allow-ingress"),
     spec: { podSelector: { matchLabels: labels }, policyTypes: ["Ingress"], ingress: [{ from: [{ podSelector: {} }, { namespaceSelector: byName(["istio-ingress"]) }], ports: [{ protocol: "TCP", port: 8000 }] }] },
 };
+// Recommendation-only, as components/workload/scaling.ts creates it.
+const vpa = {
+    apiVersion: "autoscaling.k8s.io/v1", kind: "VerticalPodAutoscaler", metadata: meta("api"),
+    spec: { targetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "api" }, updatePolicy: { updateMode: "Off" }, resourcePolicy: { containerPolicies: [{ containerName: "app", controlledResources: ["cpu", "memory"] }] } },
+};
 const serviceAccount = { apiVersion: "v1", kind: "ServiceAccount", metadata: meta("api"), automountServiceAccountToken: false };
 const ownedPod = variant(compliantPod, (p) => (p.metadata.ownerReferences = [{ apiVersion: "batch/v1", kind: "Job", name: "api-migrate", uid: "0d6f" }]));
 
@@ -29,6 +34,7 @@ const app = {
     service: { type: "kubernetes:core/v1:Service", name: "api-svc", props: service },
     pdb: { type: "kubernetes:policy/v1:PodDisruptionBudget", name: "api-pdb", props: pdb },
     hpa: { type: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler", name: "api-hpa", props: hpa },
+    vpa: { type: "kubernetes:autoscaling.k8s.io/v1:VerticalPodAutoscaler", name: "api-vpa", props: vpa },
     deny: { type: "kubernetes:networking.k8s.io/v1:NetworkPolicy", name: "api-deny", props: deny },
     allow: { type: "kubernetes:networking.k8s.io/v1:NetworkPolicy", name: "api-allow", props: allow },
     serviceAccount: { type: "kubernetes:core/v1:ServiceAccount", name: "api-sa", props: serviceAccount },
@@ -73,6 +79,11 @@ export const stackCases: StackCase[] = [
         broken("target name typo", "hpa", (h) => (h.spec.scaleTargetRef.name = "apii")),
         broken("target kind wrong", "hpa", (h) => (h.spec.scaleTargetRef.kind = "StatefulSet")),
         broken("target container requests no CPU", "deployment", (d) => delete d.spec.template.spec.containers[0].resources.requests.cpu, ["cpu-requests"]),
+    ]),
+    caseOf("vpa-hpa-cpu", [
+        broken("VPA in Auto mode on the CPU-scaled Deployment", "vpa", (v) => (v.spec.updatePolicy.updateMode = "Auto")),
+        broken("VPA with no updatePolicy (the VPA defaults to Auto)", "vpa", (v) => delete v.spec.updatePolicy),
+        broken("VPA in Recreate mode with no containerPolicies (cpu and memory)", "vpa", (v) => { v.spec.updatePolicy.updateMode = "Recreate"; delete v.spec.resourcePolicy; }),
     ]),
     caseOf("naked-pod", [broken("Pod without ownerReferences", "pod", (p) => delete p.metadata.ownerReferences)]),
     caseOf("service-account-automount", [

@@ -15,6 +15,7 @@ import { policyExemptions } from "../../rules/stack/policy-exemptions";
 import { selectorMatchesPods } from "../../rules/stack/selector-matches-pods";
 import { serviceAccountAutomount } from "../../rules/stack/service-account-automount";
 import { openSource, serviceIngressScoped } from "../../rules/stack/service-ingress-scoped";
+import { vpaHpaCpu } from "../../rules/stack/vpa-hpa-cpu";
 import { stackRules, RELATION_RULES } from "../../rules/stack";
 import { CONFIG_PROPERTIES } from "../../config";
 import type { Rule } from "../../rules/types";
@@ -546,6 +547,43 @@ describe("mutation: stack/policy-exemptions", () => {
     });
 });
 
+describe("mutation: stack/vpa-hpa-cpu", () => {
+    const VPA = "kubernetes:autoscaling.k8s.io/v1:VerticalPodAutoscaler";
+    const hpa = (name: string, ns: string, metrics: Props[] | undefined, target = "api") => res(HPA, `${ns}-${name}-hpa`, {
+        apiVersion: "autoscaling/v2", kind: "HorizontalPodAutoscaler", metadata: { name, namespace: ns },
+        spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: target }, ...(metrics ? { metrics } : {}) },
+    });
+    const vpa = (name: string, ns: string, spec: Props) => res(VPA, `${ns}-${name}-vpa`, { apiVersion: "autoscaling.k8s.io/v1", kind: "VerticalPodAutoscaler", metadata: { name, namespace: ns }, spec });
+    const target = (name = "api", kind = "Deployment") => ({ targetRef: { apiVersion: "apps/v1", kind, name } });
+    const cpu = [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } }];
+    const rps = [{ type: "Pods", pods: { metric: { name: "istio_requests_per_second" }, target: { type: "AverageValue", averageValue: "50" } } }];
+    const d = deployment("api", "apps", { app: "api" });
+    const msg = (mode: string, name = "api") => `VerticalPodAutoscaler "${name}": spec.updatePolicy.updateMode is "${mode}" while HorizontalPodAutoscaler scales Deployment "api" on CPU; set updateMode: "Off" or controlledResources: [memory]`;
+
+    it("passes a recommendation-only VPA, a memory-only one, and VPAs of workloads no HPA scales on CPU", async () => {
+        assert.deepStrictEqual(await run(vpaHpaCpu, [d, hpa("api", "apps", [...cpu, ...rps]), vpa("off", "apps", { ...target(), updatePolicy: { updateMode: "Off" } }),
+            vpa("mem", "apps", { ...target(), updatePolicy: { updateMode: "Auto" }, resourcePolicy: { containerPolicies: [{ containerName: "app", controlledResources: ["memory"] }] } })]), []);
+        // An HPA on request rate only, an HPA in another namespace, or one on another workload leaves the VPA free.
+        assert.deepStrictEqual(await run(vpaHpaCpu, [d, hpa("api", "apps", rps), vpa("auto", "apps", { ...target(), updatePolicy: { updateMode: "Auto" } })]), []);
+        assert.deepStrictEqual(await run(vpaHpaCpu, [d, hpa("api", "other", cpu), vpa("auto", "apps", { ...target(), updatePolicy: { updateMode: "Auto" } })]), []);
+        assert.deepStrictEqual(await run(vpaHpaCpu, [d, hpa("web", "apps", cpu, "web"), vpa("auto", "apps", { ...target(), updatePolicy: { updateMode: "Auto" } })]), []);
+        assert.deepStrictEqual(await run(vpaHpaCpu, [d, hpa("api", "apps", cpu), vpa("sts", "apps", { ...target("api", "StatefulSet"), updatePolicy: { updateMode: "Auto" } })]), []);
+    });
+    it("flags any applying mode on a CPU-scaled workload, the VPA's Auto default included, when it controls cpu", async () => {
+        const auto = vpa("auto", "apps", { ...target(), updatePolicy: { updateMode: "Auto" } });
+        const dflt = vpa("dflt", "apps", { ...target() });
+        const initial = vpa("initial", "apps", { ...target(), updatePolicy: { updateMode: "Initial" }, resourcePolicy: { containerPolicies: [{ containerName: "app" }] } });
+        const both = vpa("both", "apps", { ...target(), updatePolicy: { updateMode: "Recreate" }, resourcePolicy: { containerPolicies: [{ containerName: "a", controlledResources: ["memory"] }, { containerName: "b", controlledResources: ["cpu"] }] } });
+        // No metrics at all: the HPA's CPU default.
+        assert.deepStrictEqual(await run(vpaHpaCpu, [d, hpa("api", "apps", undefined), auto, dflt, initial, both]), [
+            f("vpa-hpa-cpu", auto, msg("Auto", "auto")),
+            f("vpa-hpa-cpu", dflt, msg("Auto", "dflt")),
+            f("vpa-hpa-cpu", initial, msg("Initial", "initial")),
+            f("vpa-hpa-cpu", both, msg("Recreate", "both")),
+        ]);
+    });
+});
+
 describe("mutation: stack rule metadata", () => {
     it("declares what reports show: id, description, severity, enforcement, controls, remediation and settings", () => {
         const expected = [
@@ -557,7 +595,8 @@ describe("mutation: stack rule metadata", () => {
         {"name":"service-account-automount","description":"ServiceAccounts whose token no pod needs must set automountServiceAccountToken: false.","severity":"low","enforcementLevel":"advisory","controls":{"cisKubernetes":["5.1.6"],"cisEks":["4.1.6"],"nsaCisa":"pod-security","kubescape":["C-0034"]},"remediationSteps":"Set automountServiceAccountToken: false on the ServiceAccount; a pod that calls the API sets automountServiceAccountToken: true in its own spec.","schemaKeys":["exemptNamespaces","exemptObjects","exemptions"],"settings":{}},
         {"name":"selector-matches-pods","description":"Service and PodDisruptionBudget selectors must select at least one workload of the stack.","severity":"medium","enforcementLevel":"advisory","controls":{},"remediationSteps":"Make the selector's labels equal the pod template labels (spec.template.metadata.labels) of the workload it is meant for.","schemaKeys":["exemptNamespaces","exemptObjects","exemptions"],"settings":{}},
         {"name":"ingress-tls","description":"Ingress and Istio Gateway hosts must be served over TLS (HTTP only to redirect to HTTPS).","severity":"high","enforcementLevel":"advisory","controls":{"nsaCisa":"network-separation","kubescape":["C-0263"]},"remediationSteps":"List every Ingress host under spec.tls with a certificate Secret; on an Istio Gateway serve the hosts on an HTTPS server and set tls.httpsRedirect: true on the HTTP one.","schemaKeys":["exemptNamespaces","exemptObjects","exemptions"],"settings":{}},
-        {"name":"policy-exemptions","description":"Lists every resource an exemption covers, with the exemption's reason.","severity":"low","enforcementLevel":"advisory","controls":{},"remediationSteps":"Nothing to fix while the reason holds; remove the exemption from the environment's policy.exemptions once it no longer does.","schemaKeys":["exemptNamespaces","exemptObjects","exemptions"],"settings":{}}
+        {"name":"policy-exemptions","description":"Lists every resource an exemption covers, with the exemption's reason.","severity":"low","enforcementLevel":"advisory","controls":{},"remediationSteps":"Nothing to fix while the reason holds; remove the exemption from the environment's policy.exemptions once it no longer does.","schemaKeys":["exemptNamespaces","exemptObjects","exemptions"],"settings":{}},
+        {"name":"vpa-hpa-cpu","description":"A VerticalPodAutoscaler must stay in updateMode \"Off\" for a workload an HPA scales on CPU.","severity":"high","enforcementLevel":"mandatory","controls":{},"remediationSteps":"Set spec.updatePolicy.updateMode: \"Off\" on the VerticalPodAutoscaler (read its recommendations instead), or limit its containerPolicies to controlledResources: [memory].","schemaKeys":["exemptNamespaces","exemptObjects","exemptions"],"settings":{}}
         ];
         assert.deepStrictEqual(stackRules.map((r) => {
             const props = (r.configSchema?.properties ?? {}) as Record<string, unknown>;
@@ -570,8 +609,8 @@ describe("mutation: stack rule metadata", () => {
 describe("mutation: stack rule set", () => {
     it("lists the relation rules in order", () => {
         assert.deepStrictEqual(stackRules.map((r) => r.name), [
-            "pdb-coverage", "network-default-deny", "service-ingress-scoped", "hpa-target", "naked-pod", "service-account-automount", "selector-matches-pods", "ingress-tls", "policy-exemptions",
+            "pdb-coverage", "network-default-deny", "service-ingress-scoped", "hpa-target", "naked-pod", "service-account-automount", "selector-matches-pods", "ingress-tls", "policy-exemptions", "vpa-hpa-cpu",
         ]);
-        assert.deepStrictEqual([...RELATION_RULES], ["pdb-coverage", "network-default-deny", "service-ingress-scoped", "hpa-target", "naked-pod", "service-account-automount", "selector-matches-pods", "policy-exemptions"]);
+        assert.deepStrictEqual([...RELATION_RULES], ["pdb-coverage", "network-default-deny", "service-ingress-scoped", "hpa-target", "naked-pod", "service-account-automount", "selector-matches-pods", "policy-exemptions", "vpa-hpa-cpu"]);
     });
 });
