@@ -4,6 +4,7 @@
  * last step leaves the old or the new pins and a pending record that reads "interrupted".
  */
 import { LAYERS, type Layer } from "../../stacks/graph";
+import { MESH_CHARTS } from "../../stacks/settings";
 import { pauseAt } from "../state/fault-points";
 import type { RunSummary } from "../pipeline/runner";
 import { appendRecord, finishRelease, newReleaseId, releaseActor, type ReleaseKind, type ReleaseStatus } from "./history";
@@ -44,7 +45,7 @@ export function affectedLayers(changed: readonly PinChange[]): Layer[] {
     const out = new Set<Layer>();
     for (const c of changed) {
         if (c.kind === "image") { out.add("images"); out.add("apps"); }
-        else if (c.name === "istio") { out.add("mesh"); out.add("apps"); }
+        else if ((MESH_CHARTS as readonly string[]).includes(c.name)) { out.add("mesh"); out.add("apps"); }
         else { out.add("monitoring"); out.add("mesh"); out.add("apps"); }
     }
     return LAYERS.filter((l) => out.has(l));
