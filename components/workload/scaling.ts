@@ -7,12 +7,19 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { AppSettings } from "./args";
 
-/** Scales the Deployment between minReplicas and maxReplicas on average CPU utilisation. */
-export function createAutoscaler(name: string, namespace: pulumi.Input<string>, s: AppSettings, deployment: k8s.apps.v1.Deployment, parent: pulumi.Resource): k8s.autoscaling.v2.HorizontalPodAutoscaler {
+/** The object whose replicas the autoscalers drive: the app's Deployment, or its Argo Rollout (which serves the scale subresource). */
+export interface ScaleTarget {
+    readonly apiVersion: "apps/v1" | "argoproj.io/v1alpha1";
+    readonly kind: "Deployment" | "Rollout";
+    readonly name: pulumi.Input<string>;
+}
+
+/** Scales the workload between minReplicas and maxReplicas on average CPU utilisation. */
+export function createAutoscaler(name: string, namespace: pulumi.Input<string>, s: AppSettings, target: ScaleTarget, parent: pulumi.Resource): k8s.autoscaling.v2.HorizontalPodAutoscaler {
     return new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa`, {
         metadata: { name: s.name, namespace, labels: s.labels },
         spec: {
-            scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
+            scaleTargetRef: { apiVersion: target.apiVersion, kind: target.kind, name: target.name },
             minReplicas: s.minReplicas,
             maxReplicas: s.maxReplicas,
             metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: s.cpuUtilization } } }],
@@ -43,13 +50,13 @@ export function createDisruptionBudget(name: string, namespace: pulumi.Input<str
  * A VerticalPodAutoscaler in "Off" mode: it publishes request recommendations without evicting
  * pods, so it never fights the HorizontalPodAutoscaler over the same CPU signal.
  */
-export function createVerticalAutoscaler(name: string, namespace: pulumi.Input<string>, s: AppSettings, deployment: k8s.apps.v1.Deployment, parent: pulumi.Resource): k8s.apiextensions.CustomResource {
+export function createVerticalAutoscaler(name: string, namespace: pulumi.Input<string>, s: AppSettings, target: ScaleTarget, parent: pulumi.Resource): k8s.apiextensions.CustomResource {
     return new k8s.apiextensions.CustomResource(`${name}-vpa`, {
         apiVersion: "autoscaling.k8s.io/v1",
         kind: "VerticalPodAutoscaler",
         metadata: { name: s.name, namespace, labels: s.labels },
         spec: {
-            targetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
+            targetRef: { apiVersion: target.apiVersion, kind: target.kind, name: target.name },
             updatePolicy: { updateMode: "Off" },
             resourcePolicy: { containerPolicies: [{ containerName: "app", controlledResources: ["cpu", "memory"] }] },
         },
