@@ -7,6 +7,7 @@ import { LAYERS, type Layer } from "../../stacks/graph";
 import { MESH_CHARTS } from "../../stacks/settings";
 import { pauseAt } from "../state/fault-points";
 import type { RunSummary } from "../pipeline/runner";
+import type { RolloutResult } from "./rollouts";
 import { appendRecord, finishRelease, newReleaseId, releaseActor, type ReleaseKind, type ReleaseStatus } from "./history";
 import { environmentsDir, type PinChange, type Pins, writePins } from "./pins";
 
@@ -38,6 +39,8 @@ export interface ReleaseResult {
     /** True when this continued a release an earlier attempt left unfinished. */
     resumed?: boolean;
     summary?: RunSummary;
+    /** How each app's canary rollout ended in the apply (progressive delivery only). */
+    rollouts?: RolloutResult[];
 }
 
 /** Layers a pin change can affect (the rest are skipped by change detection anyway; this is for display). */
