@@ -124,7 +124,7 @@ export function createAnalysisTemplate(name: string, namespace: pulumi.Input<str
         interval: `${d.intervalSeconds}s`,
         count: d.count,
         failureLimit: d.failureLimit,
-        // Prometheus unreachable is not a healthy canary either: after 2 errors in a row the step fails.
+        // Prometheus unreachable is not a healthy canary either: a third error in a row fails the step.
         consecutiveErrorLimit: 2,
         successCondition: condition,
         provider: { prometheus: { address: d.prometheusUrl, query, timeout: 10 } },
