@@ -24,7 +24,7 @@ export const CANARY_ROUTE = "primary";
  * RFC 9535 filter is the provider's only OR: it matches any member of `.status` equal to either
  * word (pulumi/pulumi-kubernetes#3521, #4525); `status.message` is free text but never exactly
  * one word, and the app's output reads `.status.phase` itself, so a stray match is still
- * reported as the phase it is. "Paused" never appears: no step pauses without a duration.
+ * reported as the phase it is. "Paused" does not occur: the steps hold no pause, only analyses.
  */
 export const ROLLOUT_WAIT_FOR = 'jsonpath={.status[?@ == "Healthy" || @ == "Degraded"]}';
 
