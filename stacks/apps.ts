@@ -59,7 +59,7 @@ export function appsLayer(env: Environment): LayerProgramOutputs<"apps"> {
         );
         new AppAlertRules(`${w.name}-alerts`, { namespace, app: w.name, selector: { app: w.name } }, { provider });
         services[w.name] = app.serviceHost;
-        if (pd.enabled) rollouts[w.name] = app.rollout.apply((r) => r ?? { phase: "", message: "", aborted: false });
+        if (pd.enabled) rollouts[w.name] = app.rollout.apply((r) => r ?? { phase: "", message: "", aborted: false, current: true });
     }
     return { services: pulumi.all(services), namespace, rollouts: pulumi.all(rollouts) };
 }

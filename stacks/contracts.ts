@@ -53,7 +53,7 @@ export const LAYER_OUTPUTS = {
          * Workload name -> its Rollout as the Kubernetes provider read it when its wait ended
          * (phase "" where nothing waited: the offline engine); empty when progressive delivery is off.
          */
-        rollouts: z.record(z.string(), z.object({ phase: z.string(), message: z.string(), aborted: z.boolean() })),
+        rollouts: z.record(z.string(), z.object({ phase: z.string(), message: z.string(), aborted: z.boolean(), current: z.boolean() })),
     }),
 } as const satisfies Record<Layer, z.AnyZodObject>;
 

@@ -20,7 +20,7 @@ export type RolloutOutcome =
     | "degraded"
     /** Pulumi's wait ran out before the Rollout reached Healthy or Degraded. */
     | "timed-out"
-    /** The wait ended on another phase (Progressing, Paused): the provider's match was not the phase. */
+    /** The wait ended on another phase (Progressing, Paused), or on the previous revision's status. */
     | "unfinished"
     /** Nothing waited: the offline engine. */
     | "not-awaited";
@@ -35,11 +35,12 @@ export interface RolloutResult {
 /** Outcomes that leave the old revision serving: `up` fails (exit 4) on them. */
 export const FAILED_ROLLOUTS: ReadonlySet<RolloutOutcome> = new Set(["aborted", "degraded", "timed-out"]);
 
-interface ReportedRollout { phase?: unknown; message?: unknown; aborted?: unknown }
+interface ReportedRollout { phase?: unknown; message?: unknown; aborted?: unknown; current?: unknown }
 
-/** One Rollout's outcome from its reported phase. */
+/** One Rollout's outcome from its reported phase; a phase of an earlier revision says nothing of this one. */
 export function outcomeOf(r: ReportedRollout): RolloutOutcome {
     if (r.phase === "" || r.phase === undefined) return "not-awaited";
+    if (r.current === false) return "unfinished";
     if (r.phase === "Healthy") return "healthy";
     if (r.phase === "Degraded") return r.aborted === true ? "aborted" : "degraded";
     return "unfinished";

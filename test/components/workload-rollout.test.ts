@@ -156,16 +156,19 @@ describe("workload App with progressive delivery", function () {
     });
 
     it("reports no phase under the mock runtime, where nothing waits", async () => {
-        assert.deepEqual(await resolve(result.rollout), { phase: "", message: "", aborted: false });
+        assert.deepEqual(await resolve(result.rollout), { phase: "", message: "", aborted: false, current: true });
         assert.equal(await resolve(result.deploymentName), "api");
     });
 });
 
 describe("rolloutReport", () => {
-    it("reads the phase, message and abort flag the provider returned", async () => {
-        const status = { phase: "Degraded", message: "RolloutAborted: Rollout aborted update to revision 2: Metric \"success-rate\" assessed Failed\nmore", abort: true };
+    /** A Rollout whose provider state (after the wait) carries `status` and metadata.generation `generation`. */
+    async function reported(status: Record<string, unknown>, generation: number) {
         await pulumi.runtime.setMocks({
-            newResource: (a) => ({ id: a.name, state: a.type.endsWith(":Rollout") ? { ...a.inputs, status } : a.inputs }),
+            newResource: (a) => ({
+                id: a.name,
+                state: a.type.endsWith(":Rollout") ? { ...a.inputs, metadata: { ...a.inputs.metadata, generation }, status } : a.inputs,
+            }),
             call: () => { throw new Error("no calls"); },
         }, "platform", "test", false);
         const settings = validateAppArgs("api", { namespace: "apps", image: DIGEST_IMAGE, mesh: MESH });
@@ -173,7 +176,19 @@ describe("rolloutReport", () => {
         const sa = new k8s.core.v1.ServiceAccount("sa", { metadata: { name: "api" } }, { parent });
         const r = createRollout("api", { namespace: "apps", image: DIGEST_IMAGE, env: {}, settings }, sa, validateProgressiveDelivery("api", DELIVERY, true),
             { stableService: "api", canaryService: "api-canary", virtualService: "api" }, [], parent);
-        assert.deepEqual(await resolve(rolloutReport(r)), { phase: "Degraded", message: status.message.split("\n")[0], aborted: true });
+        return resolve(rolloutReport(r));
+    }
+
+    it("reads the phase, message and abort flag the provider returned", async () => {
+        const status = { phase: "Degraded", message: "RolloutAborted: Rollout aborted update to revision 2: Metric \"success-rate\" assessed Failed\nmore", abort: true, observedGeneration: "3" };
+        assert.deepEqual(await reported(status, 3), { phase: "Degraded", message: status.message.split("\n")[0], aborted: true, current: true });
+    });
+
+    it("marks a status of an earlier generation as not current, whatever its phase says", async () => {
+        const r = await reported({ phase: "Healthy", message: "", observedGeneration: "2" }, 3);
+        assert.equal(r.phase, "Healthy");
+        assert.equal(r.current, false);
+        assert.match(r.message, /status of generation 2, not the applied 3: the controller had not seen this revision/);
     });
 });
 

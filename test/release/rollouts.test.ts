@@ -17,11 +17,11 @@ import { loadEnvironment } from "../../environments/load";
 import { ref, sandbox, ScriptedEngine, sessionOf, summaryOf, type Sandbox } from "./support";
 
 const CLEAN = { cluster: "succeeded", images: "succeeded", monitoring: "succeeded", mesh: "succeeded", apps: "succeeded" } as const;
-const ABORTED = { phase: "Degraded", message: "RolloutAborted: Rollout aborted update to revision 2: Metric \"success-rate\" assessed Failed due to failed (2) > failureLimit (1)", aborted: true };
+const ABORTED = { phase: "Degraded", message: "RolloutAborted: Rollout aborted update to revision 2: Metric \"success-rate\" assessed Failed due to failed (2) > failureLimit (1)", aborted: true, current: true };
 
 /** A scripted engine whose apps layer reports `rollout` for app "app", as the provider would after its wait. */
 class RolloutEngine extends ScriptedEngine {
-    rollout: Record<string, unknown> = { phase: "Healthy", message: "", aborted: false };
+    rollout: Record<string, unknown> = { phase: "Healthy", message: "", aborted: false, current: true };
     async run(req: LayerRequest): Promise<LayerResult> {
         const result = await super.run(req);
         if (req.layer === "apps") result.outputs.rollouts = { value: { app: this.rollout }, secret: false };
@@ -50,6 +50,7 @@ describe("canary rollout outcomes", () => {
         assert.equal(outcomeOf({ phase: "Degraded", aborted: false }), "degraded");
         assert.equal(outcomeOf({ phase: "Progressing" }), "unfinished");
         assert.equal(outcomeOf({ phase: "" }), "not-awaited");
+        assert.equal(outcomeOf({ phase: "Healthy", aborted: false, current: false }), "unfinished", "the previous revision's Healthy says nothing of this one");
     });
 
     it("takes each app's outcome from the apps layer's output, and a timeout from its failure", () => {
