@@ -139,7 +139,69 @@ const charts = z.object({
     istio: chartVersion,
     /** prometheus-community/prometheus-adapter: the custom metrics API the request-rate autoscaling reads. */
     prometheusAdapter: chartVersion,
+    /** argo-helm's argo-rollouts chart: the progressive-delivery controller (stacks/mesh.ts). */
+    argoRollouts: chartVersion,
 }).strict();
+
+/** Seconds from a canary going bad to traffic back on the stable pods, at most (README "Progressive delivery"). */
+export const ABORT_BUDGET_SECONDS = 120;
+/** Envoy's metrics are scraped every 15 s (components/mesh/values.ts envoyPodMonitor). */
+export const ENVOY_SCRAPE_SECONDS = 15;
+/** Allowance for the abort itself: Argo Rollouts writes the VirtualService weight, istiod pushes it to every Envoy. */
+export const MESH_PUSH_SECONDS = 10;
+
+/**
+ * The longest a failing canary keeps traffic, in seconds: a regression that starts just after a
+ * scrape is visible to Prometheus one scrape later; the next measurement fails, and so do
+ * failureLimit more, one interval apart (the one after failureLimit failures aborts); then the
+ * weight goes back to 0 on the VirtualService and istiod pushes it.
+ */
+export function abortBoundSeconds(a: { intervalSeconds: number; failureLimit: number }): number {
+    return ENVOY_SCRAPE_SECONDS + (a.failureLimit + 1) * a.intervalSeconds + MESH_PUSH_SECONDS;
+}
+
+/**
+ * Canary delivery through the mesh (components/workload/rollout.ts): each weight of `steps` is
+ * set on the VirtualService, then held while an analysis reads Prometheus every
+ * `analysis.intervalSeconds`, `analysis.count` times; more than `analysis.failureLimit` failed
+ * measurements abort the rollout and shift every request back to the stable pods. Off by
+ * default: an environment turns it on in its own file (local keeps it off).
+ */
+const progressiveDelivery = z.object({
+    enabled: z.boolean().default(false),
+    /** Canary weights in percent, rising; 100 is implied after the last one. */
+    steps: z.array(int(1, 99)).min(1, "is empty; list rising canary weights such as [10, 25, 50]").default([10, 25, 50])
+        .refine((w) => w.every((v, i) => i === 0 || v > w[i - 1]), "must rise step by step, e.g. [10, 25, 50]"),
+    analysis: z.object({
+        /** Seconds between two Prometheus measurements; also the rate window's step. */
+        intervalSeconds: int(10, 300, ": Prometheus needs a few scrapes (5-15 s apart) per measurement").default(20),
+        /** Measurements per step: a step holds for count x intervalSeconds. */
+        count: int(1, 60).default(3),
+        /** Failed measurements tolerated per step; one more aborts (see the timing bound below). */
+        failureLimit: int(0, 10).default(1),
+        /** Share of requests to the canary that must not be 5xx (istio_requests_total). */
+        successRate: z.number().min(0.5, "must be at least 0.5").max(1, "must be at most 1").default(0.999),
+        /** p99 latency bound in ms for every app (istio_request_duration_milliseconds); perApp overrides it. */
+        maxP99LatencyMs: int(1, 60000).default(500),
+    }).strict().default({}),
+    /** Per-workload p99 bound in ms, by workload name. */
+    perApp: z.record(name, z.object({ maxP99LatencyMs: int(1, 60000) }).strict()).default({}),
+    /** How long `infra up` waits for a rollout to finish (Healthy) or fail (Degraded) before it reports a timeout. */
+    timeoutSeconds: int(60, 7200).default(900),
+}).strict().superRefine((pd, ctx) => {
+    const worst = abortBoundSeconds(pd.analysis);
+    if (worst > ABORT_BUDGET_SECONDS) {
+        ctx.addIssue({ code: "custom", path: ["analysis", "intervalSeconds"], message: `lets an abort take up to ${worst} s (${ENVOY_SCRAPE_SECONDS} + (failureLimit ${pd.analysis.failureLimit} + 1) x ${pd.analysis.intervalSeconds} + ${MESH_PUSH_SECONDS}), over the ${ABORT_BUDGET_SECONDS} s rollback target; lower intervalSeconds or failureLimit` });
+    }
+    const a = pd.analysis;
+    if (a.failureLimit >= a.count) {
+        ctx.addIssue({ code: "custom", path: ["analysis", "failureLimit"], message: `is ${a.failureLimit}, not below count ${a.count}, so a step could never fail; lower it or raise count` });
+    }
+    const analysed = pd.steps.length * a.count * a.intervalSeconds;
+    if (pd.timeoutSeconds < analysed) {
+        ctx.addIssue({ code: "custom", path: ["timeoutSeconds"], message: `is ${pd.timeoutSeconds} s, shorter than the ${analysed} s the steps' analyses take (${pd.steps.length} steps x ${a.count} x ${a.intervalSeconds} s); raise it` });
+    }
+});
 
 export const environmentSchema = z.object({
     name,
@@ -192,6 +254,7 @@ export const environmentSchema = z.object({
             updateMode: z.enum(["Off", "Initial", "Recreate", "Auto"]).default("Off")
                 .refine((m) => m === "Off", 'must be "Off" (recommendations only): the workloads\' HPAs scale on CPU utilization of the requests a VPA in this mode would change'),
         }).strict().default({}),
+        progressiveDelivery: progressiveDelivery.default({}),
     }).strict(),
     policy: z.object({
         /** Only digest-pinned images may be deployed. */
@@ -271,6 +334,17 @@ export const environmentSchema = z.object({
                 ctx.addIssue({ code: "custom", path: ["registry", "server"], message: `makes "${registry.server}/${img.name}@sha256:..." for images.${i}, which is no digest reference the workloads accept under policy.requireDigest; write the server in lower case, e.g. localhost:5001` });
             }
         });
+    }
+    const pd = env.apps.progressiveDelivery;
+    if (pd.enabled) {
+        // The canary split is a weight on the workload's VirtualService, which exists only for a
+        // workload routed through the mesh gateway (stacks/apps.ts).
+        env.apps.workloads.forEach((w, i) => {
+            if (w.hosts.length === 0) ctx.addIssue({ code: "custom", path: ["apps", "workloads", i, "hosts"], message: `is empty, so workload "${w.name}" has no mesh route to shift canary traffic on; add its hosts or set apps.progressiveDelivery.enabled: false` });
+        });
+    }
+    for (const app of Object.keys(pd.perApp)) {
+        if (!env.apps.workloads.some((w) => w.name === app)) ctx.addIssue({ code: "custom", path: ["apps", "progressiveDelivery", "perApp", app], message: `names workload "${app}", which is not under apps.workloads; fix the name or remove it` });
     }
     for (const pinned of Object.keys(env.release?.images ?? {})) {
         if (!imageNames.has(pinned)) ctx.addIssue({ code: "custom", path: ["release", "images", pinned], message: `pins image "${pinned}", which is not under images` });

@@ -7,7 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AppAlertRules } from "../components/monitoring/alerts";
 import { AppDashboard } from "../components/monitoring/dashboard";
-import { App } from "../components/workload/app";
+import { App, type RolloutReport } from "../components/workload/app";
 import type { Environment } from "../environments/schema";
 import { clusterProvider } from "./k8s";
 import { workloadAutoscaling, workloadSlo } from "./settings";
@@ -20,6 +20,8 @@ export function appsLayer(env: Environment): LayerProgramOutputs<"apps"> {
     const mesh = readUpstream(env.name, "mesh");
     const namespace = env.apps.namespace;
     const services: Record<string, pulumi.Output<string>> = {};
+    const rollouts: Record<string, pulumi.Output<RolloutReport>> = {};
+    const pd = env.apps.progressiveDelivery;
     // Application pods outrank best-effort and batch pods when a node runs short, so a
     // noisy job is evicted before the service is.
     const priority = new k8s.scheduling.v1.PriorityClass("apps-priority", {
@@ -54,6 +56,12 @@ export function appsLayer(env: Environment): LayerProgramOutputs<"apps"> {
                 ingressFromNamespaces: [mesh.gatewayNamespace],
                 metricsFromNamespaces: [mesh.monitoringNamespace],
                 mesh: w.hosts.length > 0 ? { gateway: pulumi.interpolate`${mesh.gatewayNamespace}/${mesh.gatewayService}`, hosts: w.hosts } : undefined,
+                progressiveDelivery: pd.enabled ? {
+                    steps: pd.steps,
+                    prometheusUrl: mesh.prometheusUrl,
+                    analysis: { ...pd.analysis, maxP99LatencyMs: pd.perApp[w.name]?.maxP99LatencyMs ?? pd.analysis.maxP99LatencyMs },
+                    timeoutSeconds: pd.timeoutSeconds,
+                } : undefined,
             },
             { provider },
         );
@@ -66,6 +74,7 @@ export function appsLayer(env: Environment): LayerProgramOutputs<"apps"> {
             new AppDashboard(`${w.name}-dashboard`, { namespace, app: w.name, slo, autoscaling: { cpuUtilization, requestsPerSecond }, folder: env.apps.dashboards.folder }, { provider });
         }
         services[w.name] = app.serviceHost;
+        if (pd.enabled) rollouts[w.name] = app.rollout.apply((r) => r ?? { phase: "", message: "", aborted: false, current: true });
     }
-    return { services: pulumi.all(services), namespace };
+    return { services: pulumi.all(services), namespace, rollouts: pulumi.all(rollouts) };
 }

@@ -40,11 +40,20 @@ export const LAYER_OUTPUTS = {
         appNamespaces: z.array(z.string().min(1)).min(1),
         monitoringNamespace: z.string().min(1),
         version: z.string().min(1),
+        /** Prometheus the canary analyses query (the monitoring layer's, passed on to apps). */
+        prometheusUrl: z.string().url(),
+        /** Namespace of the Argo Rollouts controller; empty when progressive delivery is off. */
+        rolloutsNamespace: z.string(),
     }),
     apps: z.object({
         /** Workload name -> in-cluster service host. */
         services: z.record(z.string(), z.string()),
         namespace: z.string().min(1),
+        /**
+         * Workload name -> its Rollout as the Kubernetes provider read it when its wait ended
+         * (phase "" where nothing waited: the offline engine); empty when progressive delivery is off.
+         */
+        rollouts: z.record(z.string(), z.object({ phase: z.string(), message: z.string(), aborted: z.boolean(), current: z.boolean() })),
     }),
 } as const satisfies Record<Layer, z.AnyZodObject>;
 

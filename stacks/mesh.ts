@@ -1,4 +1,8 @@
-/** Layer "mesh": Istio (base -> istiod -> gateway), mesh-wide STRICT mTLS, injection on app namespaces. */
+/**
+ * Layer "mesh": Istio (base -> istiod -> gateway), mesh-wide STRICT mTLS, injection on app
+ * namespaces, and, with progressive delivery, the Argo Rollouts controller that shifts mesh traffic.
+ */
+import { ArgoRollouts } from "../components/mesh/argo-rollouts";
 import { Istio } from "../components/mesh/istio";
 import type { Environment } from "../environments/schema";
 import { clusterProvider } from "./k8s";
@@ -20,6 +24,10 @@ export function meshLayer(env: Environment): LayerProgramOutputs<"mesh"> {
         },
         { provider },
     );
+    // The canary controller, only where an environment rolls out progressively (components/mesh/argo-rollouts.ts).
+    const rollouts = env.apps.progressiveDelivery.enabled
+        ? new ArgoRollouts("rollouts", { version: chartVersion(env, "argoRollouts") }, { provider, dependsOn: [istio] })
+        : undefined;
     return {
         namespace: istio.namespace,
         gatewayNamespace: istio.gatewayNamespace,
@@ -27,5 +35,7 @@ export function meshLayer(env: Environment): LayerProgramOutputs<"mesh"> {
         appNamespaces: istio.appNamespaces,
         monitoringNamespace: monitoring.namespace,
         version: istio.version,
+        prometheusUrl: monitoring.prometheusUrl,
+        rolloutsNamespace: rollouts ? rollouts.namespace : "",
     };
 }

@@ -9,6 +9,9 @@ export const PROJECT_DIR = path.resolve(__dirname, "..");
 
 export type ChartName = keyof Environment["charts"];
 
+/** Charts the mesh layer installs: Istio, and the Argo Rollouts controller that shifts mesh traffic. */
+export const MESH_CHARTS: readonly ChartName[] = ["istio", "argoRollouts"];
+
 /** The chart version this environment runs: the release pin when promoted, else its own. */
 export function chartVersion(env: Environment, chart: ChartName): string {
     return env.release?.charts?.[chart] ?? env.charts[chart];

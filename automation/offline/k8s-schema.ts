@@ -1,9 +1,12 @@
 /**
  * Validates every Kubernetes object a layer registers against the Kubernetes OpenAPI
- * schemas (kubernetes-models), and the Prometheus Operator and Istio custom resources
- * against theirs, and VerticalPodAutoscalers against vpa-schema.ts. Objects of kinds no schema package covers are reported as unchecked,
+ * schemas (kubernetes-models), the Prometheus Operator, Istio and Argo Rollouts custom
+ * resources against theirs, and VerticalPodAutoscalers against vpa-schema.ts. Objects of kinds
+ * no schema package covers are reported as unchecked,
  * never as valid.
  */
+import * as path from "path";
+import { pathToFileURL } from "url";
 import { SECRET_MARKER, type RecordedResource, type SchemaIssue } from "../engine";
 import { VerticalPodAutoscaler } from "./vpa-schema";
 
@@ -33,11 +36,38 @@ export function objectIdentity(r: RecordedResource): { apiVersion: string; kind:
 
 type ModelClass = (new (data: unknown) => { validate(): void }) & { apiVersion?: string };
 
+/**
+ * @kubernetes-models/argo-rollouts is an ES module package whose exports offer only an "import"
+ * condition, so it cannot be `require`d (and a require hook such as tsx's turns its own imports
+ * into requires that fail the same way). Its models are loaded with a real `import()` of the
+ * file, before validation (validateObjects), and kept here for the synchronous `modelFor`.
+ */
+const argoModels = new Map<string, ModelClass | undefined>();
+
+/** Imports the Argo Rollouts model of each argoproj.io kind among `ids` that is not loaded yet. */
+async function loadArgoModels(ids: { apiVersion: string; kind: string }[]): Promise<void> {
+    const root = path.dirname(require.resolve("@kubernetes-models/argo-rollouts/package.json"));
+    for (const { apiVersion, kind } of ids) {
+        const [group, version] = apiVersion.split("/");
+        const key = `${apiVersion}/${kind}`;
+        // Only plain identifiers reach a file path: a kind is the program's input, not trusted.
+        if (group !== "argoproj.io" || argoModels.has(key) || !/^v\w+$/.test(version ?? "") || !/^[A-Za-z][A-Za-z0-9]*$/.test(kind)) continue;
+        try {
+            const mod = await import(pathToFileURL(path.join(root, "argoproj.io", version, `${kind}.js`)).href);
+            argoModels.set(key, (mod[kind] as ModelClass | undefined) ?? undefined);
+        } catch {
+            argoModels.set(key, undefined); // no such kind in the package: reported as unchecked
+        }
+    }
+}
+
+/** The schema model of a kind; an argoproj.io kind only once validateObjects (or a test) has loaded it. */
 export function modelFor(apiVersion: string, kind: string): ModelClass | undefined {
     const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : ["", apiVersion];
     if (group === "autoscaling.k8s.io" && version === "v1" && kind === "VerticalPodAutoscaler") return VerticalPodAutoscaler;
     const candidates: string[] = [];
     if (group === "monitoring.coreos.com") candidates.push(`@kubernetes-models/prometheus-operator/${group}/${version}/${kind}`);
+    else if (group === "argoproj.io") return argoModels.get(`${apiVersion}/${kind}`);
     else if (group.endsWith("istio.io")) {
         candidates.push(`@kubernetes-models/istio/${group}/${version}/${kind}`);
         if (version === "v1" && ISTIO_V1_FALLBACK[group]) candidates.push(`@kubernetes-models/istio/${group}/${ISTIO_V1_FALLBACK[group]}/${kind}`);
@@ -65,7 +95,8 @@ function asObject(r: RecordedResource, id: { apiVersion: string; kind: string })
     return obj;
 }
 
-export function validateObjects(resources: RecordedResource[]): SchemaReport {
+export async function validateObjects(resources: RecordedResource[]): Promise<SchemaReport> {
+    await loadArgoModels(resources.map(objectIdentity).filter((id): id is { apiVersion: string; kind: string } => id !== undefined));
     const report: SchemaReport = { checked: 0, unchecked: [], issues: [] };
     for (const r of resources) {
         const id = objectIdentity(r);

@@ -82,7 +82,7 @@ export async function planLayer(req: RunnerRequest, onResource?: (done: number, 
     for (const key of SECRET_OUTPUTS[req.layer]) {
         if (!outputs[key]?.secret) throw new Error(`layer ${req.layer} exports "${key}" in plain text; it must be a secret`);
     }
-    const schema = validateObjects(resources);
+    const schema = await validateObjects(resources);
     return { kind: "result", resources, outputs, schema: schema.issues, schemaChecked: schema.checked, schemaUnchecked: schema.unchecked.length };
 }
 

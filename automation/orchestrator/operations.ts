@@ -13,6 +13,7 @@ import { lastRun, resumeSelection } from "../state/runs";
 import { statePaths } from "../state/workspace";
 import { destroyGate, promptForName, promptYes, upGate } from "./confirm";
 import { print, printSummary } from "./output";
+import { reportRollouts } from "./rollouts";
 import { failureOf, resolveEnvironment, resolveLayers, runLayers, withSession, type EngineArgs, type SelectionArgs } from "./run";
 
 /** Arguments of a command over one environment's layers. */
@@ -93,7 +94,12 @@ export async function runUp(args: UpArgs, pass: PassThroughSelection = {}, inter
         return runLayers(s, { operation: "up", selected, skipUnchanged, passThrough: pass.passThrough });
     });
     printSummary(args, summary);
-    failureOf(summary);
+    // Before failureOf: an apps layer that timed out waiting for its Rollout says so per app.
+    try {
+        reportRollouts(args, environment, summary);
+    } finally {
+        failureOf(summary);
+    }
 }
 
 /** The layers whose refresh would change something, with what it would change and, where known, which properties. */

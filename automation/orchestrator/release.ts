@@ -6,6 +6,7 @@
  * pins landed continues that release instead of starting another.
  */
 import { loadEnvironment } from "../../environments/load";
+import type { Environment } from "../../environments/schema";
 import { LAYERS } from "../../stacks/graph";
 import { InputError, InterruptedError, DeploymentError } from "../../common/errors";
 import type { RunSummary } from "../pipeline/runner";
@@ -17,7 +18,9 @@ import { releaseResultJson, renderReleaseResult, renderReleases } from "../relea
 import { planRollback } from "../release/rollback";
 import { affectedLayers, type ReleasePlan, type ReleaseResult, writeRelease } from "../release/write";
 import { pauseAt } from "../state/fault-points";
+import { rolloutSummary } from "../release/rollouts";
 import { emit, print, type OutputArgs } from "./output";
+import { rolloutFailure, rolloutsOf } from "./rollouts";
 import { runLayers, withSession, type EngineArgs, type Session } from "./run";
 
 export interface ReleaseOptions {
@@ -63,9 +66,10 @@ async function applyRelease(s: Session, plan: ReleasePlan, opts: ReleaseOptions,
     markApplying(plan.env, id, dir);
     pauseAt("after-applying-record");
     let summary: RunSummary;
+    let environment: Environment;
     try {
         // Read again: the pins just written are part of what the layers run.
-        const environment = loadEnvironment(plan.env, dir);
+        environment = loadEnvironment(plan.env, dir);
         summary = await runLayers(s, { operation: "up", selected: [...LAYERS], environment, skipUnchanged: !opts.forceAll, settle: false });
     } catch (err) {
         finishRelease(plan.env, id, "failed", err instanceof Error ? err.message : String(err), dir);
@@ -73,10 +77,13 @@ async function applyRelease(s: Session, plan: ReleasePlan, opts: ReleaseOptions,
     }
     const unchanged = summary.outcomes.filter((o) => o.status === "unchanged").map((o) => o.layer);
     const failed = summary.outcomes.filter((o) => o.status === "failed" || o.status === "skipped" || o.status === "cancelled");
-    const status: ReleaseStatus = summary.interrupted ? "interrupted" : failed.length > 0 ? "failed" : "applied";
-    const error = failed.length > 0 ? failed.map((o) => `${o.layer} ${o.status}${o.error ? `: ${o.error.split("\n")[0]}` : ""}`).join("; ") : undefined;
-    finishRelease(plan.env, id, status, error, dir);
-    return { plan, id, status, affected, unchanged, summary, resumed: resumeId !== undefined };
+    // An aborted canary leaves the previous revision serving: the release did not apply.
+    const rollouts = rolloutsOf(environment, summary);
+    const rolloutError = rolloutFailure(plan.env, rollouts);
+    const status: ReleaseStatus = summary.interrupted ? "interrupted" : failed.length > 0 || rolloutError ? "failed" : "applied";
+    const error = failed.length > 0 ? failed.map((o) => `${o.layer} ${o.status}${o.error ? `: ${o.error.split("\n")[0]}` : ""}`).join("; ") : rolloutError;
+    finishRelease(plan.env, id, status, error, dir, rolloutSummary(rollouts));
+    return { plan, id, status, affected, unchanged, summary, resumed: resumeId !== undefined, rollouts };
 }
 
 export interface ReleaseCommandArgs extends EngineArgs {

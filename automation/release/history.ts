@@ -50,6 +50,8 @@ export interface StatusRecord {
     /** For applying: the process applying it, so a reader can tell a live apply from a dead one. */
     pid?: number;
     hostname?: string;
+    /** For applied or failed: how each app's canary rollout ended, e.g. "app healthy" (release/rollouts.ts). */
+    rollouts?: string[];
 }
 
 /** A release as people see it: the record with its latest status folded in. */
@@ -57,6 +59,8 @@ export interface Release extends Omit<ReleaseRecord, "type" | "status"> {
     status: ReleaseStatus;
     updatedAt: string;
     error?: string;
+    /** How each app's canary rollout ended in the apply, when the environment rolls out progressively. */
+    rollouts?: string[];
 }
 
 export function historyFile(env: string, dir: string = environmentsDir()): string {
@@ -125,7 +129,7 @@ export function listReleases(env: string, dir: string = environmentsDir()): Rele
             byId.set(rec.id, { ...rest, status: "pending", updatedAt: rec.at });
         } else {
             const r = byId.get(rec.id);
-            if (r) Object.assign(r, { status: rec.status, updatedAt: rec.at, error: rec.error });
+            if (r) Object.assign(r, { status: rec.status, updatedAt: rec.at, error: rec.error }, rec.rollouts ? { rollouts: rec.rollouts } : {});
             lastStatus.set(rec.id, rec);
         }
     }
@@ -147,6 +151,10 @@ export function findRelease(env: string, id: string, dir: string = environmentsD
 }
 
 /** Records the final status of a release (after the pins are written, or after the apply). */
-export function finishRelease(env: string, id: string, status: StatusRecord["status"], error?: string, dir: string = environmentsDir()): void {
-    appendRecord({ type: "status", id, env, at: new Date().toISOString(), status, ...(error ? { error: error.split("\n")[0].slice(0, 300) } : {}) }, dir);
+export function finishRelease(env: string, id: string, status: StatusRecord["status"], error?: string, dir: string = environmentsDir(), rollouts?: string[]): void {
+    appendRecord({
+        type: "status", id, env, at: new Date().toISOString(), status,
+        ...(error ? { error: error.split("\n")[0].slice(0, 300) } : {}),
+        ...(rollouts && rollouts.length > 0 ? { rollouts } : {}),
+    }, dir);
 }

@@ -3,6 +3,7 @@ import type { Release } from "./history";
 import { displayPath } from "../../environments/load";
 import { environmentFile, type PinChange } from "./pins";
 import type { ReleaseResult } from "./write";
+import { renderRollouts } from "./rollouts";
 
 /** `repo@sha256:<64 hex>` -> `sha256:<12 hex>`; chart versions are shown whole. */
 export function shortRef(ref: string | undefined): string {
@@ -18,11 +19,14 @@ export function describeChange(c: PinChange): string {
 /** The `infra releases` table, newest first. */
 export function renderReleases(env: string, releases: readonly Release[]): string {
     if (releases.length === 0) return `${env}: no releases recorded`;
+    // "rollouts": how each app's canary ended in the apply (release/rollouts.ts), shown once any release has one.
+    const withRollouts = releases.some((r) => r.rollouts && r.rollouts.length > 0);
     const rows = [...releases].reverse().map((r) => [
         r.at.replace("T", " ").slice(0, 19), r.id, r.by, r.kind, r.from ?? "-", r.status,
+        ...(withRollouts ? [r.rollouts?.join(", ") || "-"] : []),
         r.changed.map(describeChange).join(", ") || "-",
     ]);
-    const head = ["when (UTC)", "release", "who", "kind", "from", "status", "changed"];
+    const head = ["when (UTC)", "release", "who", "kind", "from", "status", ...(withRollouts ? ["rollouts"] : []), "changed"];
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
     const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join("  ");
     return [line(head), ...rows.map(line)].join("\n");
@@ -41,6 +45,7 @@ export function renderReleaseResult(r: ReleaseResult): string {
     for (const o of r.summary?.outcomes ?? []) {
         if (o.status !== "not-selected") lines.push(`  ${o.layer}: ${o.status}${o.error ? ` - ${o.error.split("\n")[0]}` : ""}`);
     }
+    for (const line of renderRollouts(r.rollouts ?? [])) lines.push(`  ${line}`);
     return lines.join("\n");
 }
 
@@ -50,5 +55,6 @@ export function releaseResultJson(r: ReleaseResult): Record<string, unknown> {
         id: r.id ?? null, status: r.status, resumed: r.resumed ?? false, kind: r.plan.kind, env: r.plan.env, from: r.plan.from ?? null,
         forced: r.plan.forced ?? null, changed: r.plan.changed, affected: r.affected, unchanged: r.unchanged,
         layers: (r.summary?.outcomes ?? []).map((o) => ({ layer: o.layer, status: o.status, error: o.error ?? null })),
+        rollouts: (r.rollouts ?? []).map((x) => ({ app: x.app, outcome: x.outcome, phase: x.phase, message: x.message })),
     };
 }

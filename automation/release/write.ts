@@ -4,8 +4,10 @@
  * last step leaves the old or the new pins and a pending record that reads "interrupted".
  */
 import { LAYERS, type Layer } from "../../stacks/graph";
+import { MESH_CHARTS } from "../../stacks/settings";
 import { pauseAt } from "../state/fault-points";
 import type { RunSummary } from "../pipeline/runner";
+import type { RolloutResult } from "./rollouts";
 import { appendRecord, finishRelease, newReleaseId, releaseActor, type ReleaseKind, type ReleaseStatus } from "./history";
 import { environmentsDir, type PinChange, type Pins, writePins } from "./pins";
 
@@ -37,6 +39,8 @@ export interface ReleaseResult {
     /** True when this continued a release an earlier attempt left unfinished. */
     resumed?: boolean;
     summary?: RunSummary;
+    /** How each app's canary rollout ended in the apply (progressive delivery only). */
+    rollouts?: RolloutResult[];
 }
 
 /** Layers a pin change can affect (the rest are skipped by change detection anyway; this is for display). */
@@ -44,7 +48,7 @@ export function affectedLayers(changed: readonly PinChange[]): Layer[] {
     const out = new Set<Layer>();
     for (const c of changed) {
         if (c.kind === "image") { out.add("images"); out.add("apps"); }
-        else if (c.name === "istio") { out.add("mesh"); out.add("apps"); }
+        else if ((MESH_CHARTS as readonly string[]).includes(c.name)) { out.add("mesh"); out.add("apps"); }
         else { out.add("monitoring"); out.add("mesh"); out.add("apps"); }
     }
     return LAYERS.filter((l) => out.has(l));

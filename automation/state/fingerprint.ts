@@ -12,7 +12,7 @@ import type { Engine, FingerprintStore, OutputValue } from "../engine";
 import type { RunSummary } from "../pipeline/runner";
 import type { Environment } from "../../environments/schema";
 import { ancestors, type Layer } from "../../stacks/graph";
-import { PROJECT_DIR } from "../../stacks/settings";
+import { MESH_CHARTS, PROJECT_DIR } from "../../stacks/settings";
 import { stackName } from "../../stacks/names";
 import { writeAtomically } from "../files";
 import { statePaths } from "./workspace";
@@ -74,11 +74,11 @@ export function importClosure(root: string, entries: readonly string[]): string[
     return [...seen].sort();
 }
 
-/** The object minus `key`; an absent or empty result is undefined, so "no pins" hashes one way only. */
-function without<T extends Record<string, unknown>>(obj: T | undefined, key?: string): Record<string, unknown> | undefined {
+/** The object minus `keys`; an absent or empty result is undefined, so "no pins" hashes one way only. */
+function without<T extends Record<string, unknown>>(obj: T | undefined, ...keys: string[]): Record<string, unknown> | undefined {
     if (!obj) return undefined;
     const rest: Record<string, unknown> = { ...obj };
-    if (key !== undefined) delete rest[key];
+    for (const key of keys) delete rest[key];
     return Object.keys(rest).length > 0 ? rest : undefined;
 }
 
@@ -91,8 +91,11 @@ export const LAYER_SETTINGS: Readonly<Record<Layer, (env: Environment) => unknow
     cluster: (e) => ({ name: e.name, aws: e.aws, cluster: e.cluster }),
     images: (e) => ({ name: e.name, aws: e.aws, registry: e.registry, images: e.images, release: without(e.release?.images) }),
     // The apps namespace: Grafana's dashboard sidecar searches it.
-    monitoring: (e) => ({ name: e.name, monitoring: e.monitoring, charts: without(e.charts, "istio"), release: without(e.release?.charts, "istio"), appsNamespace: e.apps.namespace }),
-    mesh: (e) => ({ name: e.name, mesh: e.mesh, istio: e.charts.istio, releaseIstio: e.release?.charts?.istio, namespace: e.apps.namespace, tracing: e.monitoring.tracing }),
+    monitoring: (e) => ({ name: e.name, monitoring: e.monitoring, charts: without(e.charts, ...MESH_CHARTS), release: without(e.release?.charts, ...MESH_CHARTS), appsNamespace: e.apps.namespace }),
+    mesh: (e) => ({
+        name: e.name, mesh: e.mesh, istio: e.charts.istio, releaseIstio: e.release?.charts?.istio, namespace: e.apps.namespace, tracing: e.monitoring.tracing,
+        argoRollouts: e.charts.argoRollouts, releaseArgoRollouts: e.release?.charts?.argoRollouts, delivery: e.apps.progressiveDelivery.enabled,
+    }),
     // Whether the metrics adapter runs decides the HPAs' request-rate metric.
     apps: (e) => ({ name: e.name, apps: e.apps, policy: e.policy, metricsAdapter: e.monitoring.metricsAdapter.enabled }),
 };

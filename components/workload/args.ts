@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { compareQuantities, ENV_NAME, parseQuantity, SECRET_LIKE } from "../../common/checks";
 import { checkInt, fail } from "../validation";
 import { DIGEST_REF, DNS_1035_LABEL } from "../../common/patterns";
+import type { AppProgressiveDelivery } from "./rollout";
 
 // One quantity grammar for workloads and environment files.
 export { parseQuantity };
@@ -136,6 +137,11 @@ export interface AppArgs {
      * pressure. Default none (the cluster default), since the class must exist first.
      */
     readonly priorityClassName?: pulumi.Input<string>;
+    /**
+     * Roll out new revisions as canaries through the mesh with Argo Rollouts (needs `mesh` and
+     * the controller installed). Default none: a plain Deployment rolling update.
+     */
+    readonly progressiveDelivery?: AppProgressiveDelivery;
 }
 
 /** AppArgs with every default applied and every value checked. */

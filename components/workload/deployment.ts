@@ -11,6 +11,11 @@ import { ISTIO_MERGED_METRICS_PORT, METRICS_PORT_NAME } from "./service-monitor"
 /** The numeric user and group the app runs as; matches `USER 10001` in app/Dockerfile. */
 export const RUN_AS_ID = 10001;
 
+/** The name of the Service Argo Rollouts points at the canary pods while a rollout runs. */
+export function canaryServiceName(app: string): string {
+    return `${app}-canary`;
+}
+
 /** The port the Service exposes; it forwards to the container's named port "http". */
 export const SERVICE_PORT = 80;
 
@@ -33,11 +38,14 @@ function httpProbe(path: string, periodSeconds: number, failureThreshold: number
     return { httpGet: { path, port: "http" }, periodSeconds, failureThreshold, timeoutSeconds: 2 };
 }
 
+/** Label the controller puts on each pod of a revision: "pod-template-hash" for a Deployment, "rollouts-pod-template-hash" for an Argo Rollout. */
+export type RevisionLabel = "pod-template-hash" | "rollouts-pod-template-hash";
+
 /**
- * The Deployment. `spec.replicas` is ignored after creation because the HorizontalPodAutoscaler
- * owns it; re-applying the program must not undo a scale-out in the middle of a spike.
+ * The hardened pod template, the one both controllers run (a Deployment here, an Argo Rollout
+ * in rollout.ts), so the pods are the same whichever rolls them out.
  */
-export function createDeployment(name: string, parts: WorkloadParts, serviceAccount: k8s.core.v1.ServiceAccount, parent: pulumi.Resource): k8s.apps.v1.Deployment {
+export function podTemplate(parts: WorkloadParts, serviceAccount: k8s.core.v1.ServiceAccount, revisionLabel: RevisionLabel): k8s.types.input.core.v1.PodTemplateSpec {
     const s = parts.settings;
     const env = [
         { name: "PORT", value: String(s.port) },
@@ -49,8 +57,74 @@ export function createDeployment(name: string, parts: WorkloadParts, serviceAcco
         whenUnsatisfiable,
         labelSelector: { matchLabels: s.selector },
         // Count only the pods of the same revision, so a rolling update does not skew the spread.
-        matchLabelKeys: ["pod-template-hash"],
+        matchLabelKeys: [revisionLabel],
     });
+    return {
+        metadata: {
+            labels: s.labels,
+            annotations: {
+                // Istio merges the app's metrics into the sidecar's scrape endpoint (port 15020,
+                // /stats/prometheus, outside mTLS), so Prometheus outside the mesh can scrape both
+                // under STRICT mTLS; istio-agent finds the app's metrics through the prometheus.io
+                // annotations below.
+                "prometheus.istio.io/merge-metrics": "true",
+                "prometheus.io/scrape": "true",
+                "prometheus.io/port": String(s.port),
+                "prometheus.io/path": s.metricsPath,
+                // Start the app only after its sidecar is ready, or its first calls fail.
+                "proxy.istio.io/config": "holdApplicationUntilProxyStarts: true",
+            },
+        },
+        spec: {
+            serviceAccountName: serviceAccount.metadata.name,
+            automountServiceAccountToken: false,
+            priorityClassName: s.priorityClassName,
+            terminationGracePeriodSeconds: 30,
+            securityContext: {
+                runAsNonRoot: true,
+                runAsUser: RUN_AS_ID,
+                runAsGroup: RUN_AS_ID,
+                fsGroup: RUN_AS_ID,
+                seccompProfile: { type: "RuntimeDefault" },
+            },
+            topologySpreadConstraints: [
+                // Zones: best effort, since single-zone and local clusters have one (or no) zone label.
+                spread("topology.kubernetes.io/zone", "ScheduleAnyway"),
+                // Hosts: required, so one node drain never takes more than its share of pods.
+                spread("kubernetes.io/hostname", "DoNotSchedule"),
+            ],
+            containers: [{
+                name: "app",
+                image: parts.image,
+                imagePullPolicy: "IfNotPresent",
+                ports: [{ name: "http", containerPort: s.port, protocol: "TCP" }],
+                env,
+                resources: { requests: { ...s.requests }, limits: { ...s.limits } },
+                securityContext: {
+                    allowPrivilegeEscalation: false,
+                    readOnlyRootFilesystem: true,
+                    privileged: false,
+                    runAsNonRoot: true,
+                    capabilities: { drop: ["ALL"] },
+                },
+                readinessProbe: httpProbe(s.readinessPath, 5, 3),
+                livenessProbe: httpProbe(s.livenessPath, 10, 3),
+                // Gives a slow start up to 60 s before liveness may restart the pod.
+                startupProbe: httpProbe(s.livenessPath, 2, 30),
+                // The root filesystem is read-only; /tmp is the one writable place.
+                volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+            }],
+            volumes: [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }],
+        },
+    };
+}
+
+/**
+ * The Deployment. `spec.replicas` is ignored after creation because the HorizontalPodAutoscaler
+ * owns it; re-applying the program must not undo a scale-out in the middle of a spike.
+ */
+export function createDeployment(name: string, parts: WorkloadParts, serviceAccount: k8s.core.v1.ServiceAccount, parent: pulumi.Resource): k8s.apps.v1.Deployment {
+    const s = parts.settings;
     return new k8s.apps.v1.Deployment(`${name}-deployment`, {
         metadata: { name: s.name, namespace: parts.namespace, labels: s.labels },
         spec: {
@@ -60,64 +134,7 @@ export function createDeployment(name: string, parts: WorkloadParts, serviceAcco
             selector: { matchLabels: s.selector },
             // Never below the requested capacity during a rollout: add a pod, then remove one.
             strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: "25%" } },
-            template: {
-                metadata: {
-                    labels: s.labels,
-                    annotations: {
-                        // Istio merges the app's metrics into the sidecar's scrape endpoint (port 15020,
-                        // /stats/prometheus, outside mTLS), so Prometheus outside the mesh can scrape both
-                        // under STRICT mTLS; istio-agent finds the app's metrics through the prometheus.io
-                        // annotations below.
-                        "prometheus.istio.io/merge-metrics": "true",
-                        "prometheus.io/scrape": "true",
-                        "prometheus.io/port": String(s.port),
-                        "prometheus.io/path": s.metricsPath,
-                        // Start the app only after its sidecar is ready, or its first calls fail.
-                        "proxy.istio.io/config": "holdApplicationUntilProxyStarts: true",
-                    },
-                },
-                spec: {
-                    serviceAccountName: serviceAccount.metadata.name,
-                    automountServiceAccountToken: false,
-                    priorityClassName: s.priorityClassName,
-                    terminationGracePeriodSeconds: 30,
-                    securityContext: {
-                        runAsNonRoot: true,
-                        runAsUser: RUN_AS_ID,
-                        runAsGroup: RUN_AS_ID,
-                        fsGroup: RUN_AS_ID,
-                        seccompProfile: { type: "RuntimeDefault" },
-                    },
-                    topologySpreadConstraints: [
-                        // Zones: best effort, since single-zone and local clusters have one (or no) zone label.
-                        spread("topology.kubernetes.io/zone", "ScheduleAnyway"),
-                        // Hosts: required, so one node drain never takes more than its share of pods.
-                        spread("kubernetes.io/hostname", "DoNotSchedule"),
-                    ],
-                    containers: [{
-                        name: "app",
-                        image: parts.image,
-                        imagePullPolicy: "IfNotPresent",
-                        ports: [{ name: "http", containerPort: s.port, protocol: "TCP" }],
-                        env,
-                        resources: { requests: { ...s.requests }, limits: { ...s.limits } },
-                        securityContext: {
-                            allowPrivilegeEscalation: false,
-                            readOnlyRootFilesystem: true,
-                            privileged: false,
-                            runAsNonRoot: true,
-                            capabilities: { drop: ["ALL"] },
-                        },
-                        readinessProbe: httpProbe(s.readinessPath, 5, 3),
-                        livenessProbe: httpProbe(s.livenessPath, 10, 3),
-                        // Gives a slow start up to 60 s before liveness may restart the pod.
-                        startupProbe: httpProbe(s.livenessPath, 2, 30),
-                        // The root filesystem is read-only; /tmp is the one writable place.
-                        volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
-                    }],
-                    volumes: [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }],
-                },
-            },
+            template: podTemplate(parts, serviceAccount, "pod-template-hash"),
         },
     }, { parent, ignoreChanges: ["spec.replicas"] });
 }
@@ -127,13 +144,15 @@ export function createDeployment(name: string, parts: WorkloadParts, serviceAcco
  * it also exposes istio-agent's merged-metrics port 15020, so the ServiceMonitor can scrape it
  * in plain HTTP from outside the mesh despite STRICT mTLS (see service-monitor.ts).
  */
-export function createService(name: string, parts: WorkloadParts, parent: pulumi.Resource): k8s.core.v1.Service {
+export function createService(name: string, parts: WorkloadParts, parent: pulumi.Resource, role: "stable" | "canary" = "stable"): k8s.core.v1.Service {
     const s = parts.settings;
-    const metricsPort = s.metricsVia === "istio-merge"
+    // The canary Service (rollout.ts) carries only the app port: the ServiceMonitor selects both
+    // Services by label, and one metrics port keeps each pod scraped once.
+    const metricsPort = role === "stable" && s.metricsVia === "istio-merge"
         ? [{ name: METRICS_PORT_NAME, port: ISTIO_MERGED_METRICS_PORT, targetPort: ISTIO_MERGED_METRICS_PORT, protocol: "TCP", appProtocol: "http" }]
         : [];
-    return new k8s.core.v1.Service(`${name}-service`, {
-        metadata: { name: s.name, namespace: parts.namespace, labels: s.labels },
+    return new k8s.core.v1.Service(role === "stable" ? `${name}-service` : `${name}-canary-service`, {
+        metadata: { name: role === "stable" ? s.name : canaryServiceName(s.name), namespace: parts.namespace, labels: s.labels },
         spec: {
             type: "ClusterIP",
             selector: s.selector,

@@ -6,14 +6,20 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { AppMesh, AppSettings } from "./args";
-import { SERVICE_PORT } from "./deployment";
+import { canaryServiceName, SERVICE_PORT } from "./deployment";
+import { CANARY_ROUTE } from "./rollout";
 
 export interface MeshRouting {
     virtualService: k8s.apiextensions.CustomResource;
     destinationRule: k8s.apiextensions.CustomResource;
 }
 
-/** The VirtualService and DestinationRule for the app's Service host. */
+/**
+ * The VirtualService and DestinationRule for the app's Service host. With `canaryHost` (progressive
+ * delivery, rollout.ts) the route is named CANARY_ROUTE and splits between the stable host
+ * (weight 100) and the canary host (weight 0); Argo Rollouts moves the weights during a rollout,
+ * so Pulumi leaves them alone after creation. The canary host gets the same traffic policy.
+ */
 export function createMeshRouting(
     name: string,
     namespace: pulumi.Input<string>,
@@ -21,7 +27,12 @@ export function createMeshRouting(
     mesh: AppMesh,
     serviceHost: pulumi.Input<string>,
     parent: pulumi.Resource,
+    canaryHost?: pulumi.Input<string>,
 ): MeshRouting {
+    const destination = (host: pulumi.Input<string>) => ({ host, port: { number: SERVICE_PORT } });
+    const route = canaryHost === undefined
+        ? [{ destination: destination(serviceHost) }]
+        : [{ destination: destination(serviceHost), weight: 100 }, { destination: destination(canaryHost), weight: 0 }];
     const virtualService = new k8s.apiextensions.CustomResource(`${name}-virtualservice`, {
         apiVersion: "networking.istio.io/v1",
         kind: "VirtualService",
@@ -31,7 +42,8 @@ export function createMeshRouting(
             // "mesh" applies the same timeouts and retries to calls from inside the cluster.
             gateways: [mesh.gateway, "mesh"],
             http: [{
-                route: [{ destination: { host: serviceHost, port: { number: SERVICE_PORT } } }],
+                ...(canaryHost === undefined ? {} : { name: CANARY_ROUTE }),
+                route,
                 timeout: mesh.timeout ?? "10s",
                 retries: {
                     attempts: mesh.retryAttempts ?? 2,
@@ -42,14 +54,14 @@ export function createMeshRouting(
                 },
             }],
         },
-    }, { parent });
+    }, { parent, ignoreChanges: canaryHost === undefined ? [] : ["spec.http[0].route[0].weight", "spec.http[0].route[1].weight"] });
 
-    const destinationRule = new k8s.apiextensions.CustomResource(`${name}-destinationrule`, {
+    const rule = (ruleName: string, objectName: string, host: pulumi.Input<string>) => new k8s.apiextensions.CustomResource(ruleName, {
         apiVersion: "networking.istio.io/v1",
         kind: "DestinationRule",
-        metadata: { name: s.name, namespace, labels: s.labels },
+        metadata: { name: objectName, namespace, labels: s.labels },
         spec: {
-            host: serviceHost,
+            host,
             trafficPolicy: {
                 // Sidecar-to-sidecar mutual TLS with mesh-issued certificates.
                 tls: { mode: "ISTIO_MUTUAL" },
@@ -68,5 +80,7 @@ export function createMeshRouting(
             },
         },
     }, { parent });
+    const destinationRule = rule(`${name}-destinationrule`, s.name, serviceHost);
+    if (canaryHost !== undefined) rule(`${name}-canary-destinationrule`, canaryServiceName(s.name), canaryHost);
     return { virtualService, destinationRule };
 }

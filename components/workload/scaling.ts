@@ -9,6 +9,13 @@ import * as k8s from "@pulumi/kubernetes";
 import { REQUESTS_PER_SECOND_METRIC } from "../request-metrics";
 import type { AppSettings } from "./args";
 
+/** The object whose replicas the autoscalers drive: the app's Deployment, or its Argo Rollout (which serves the scale subresource). */
+export interface ScaleTarget {
+    readonly apiVersion: "apps/v1" | "argoproj.io/v1alpha1";
+    readonly kind: "Deployment" | "Rollout";
+    readonly name: pulumi.Input<string>;
+}
+
 type HpaMetric = k8s.types.input.autoscaling.v2.MetricSpec;
 
 /**
@@ -35,12 +42,12 @@ export function milliQuantity(x: number): string {
     return milli % 1000 === 0 ? String(milli / 1000) : `${milli}m`;
 }
 
-/** Scales the Deployment between minReplicas and maxReplicas on CPU and, when set, request rate. */
-export function createAutoscaler(name: string, namespace: pulumi.Input<string>, s: AppSettings, deployment: k8s.apps.v1.Deployment, parent: pulumi.Resource): k8s.autoscaling.v2.HorizontalPodAutoscaler {
+/** Scales the workload between minReplicas and maxReplicas on CPU and, when set, request rate. */
+export function createAutoscaler(name: string, namespace: pulumi.Input<string>, s: AppSettings, target: ScaleTarget, parent: pulumi.Resource): k8s.autoscaling.v2.HorizontalPodAutoscaler {
     return new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa`, {
         metadata: { name: s.name, namespace, labels: s.labels },
         spec: {
-            scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
+            scaleTargetRef: { apiVersion: target.apiVersion, kind: target.kind, name: target.name },
             minReplicas: s.minReplicas,
             maxReplicas: s.maxReplicas,
             metrics: autoscalerMetrics(s),
@@ -73,13 +80,13 @@ export function createDisruptionBudget(name: string, namespace: pulumi.Input<str
  * from the validated settings, which refuse any other while the HPA scales on CPU; the check
  * here keeps that true for a caller that built settings by hand.
  */
-export function createVerticalAutoscaler(name: string, namespace: pulumi.Input<string>, s: AppSettings, deployment: k8s.apps.v1.Deployment, parent: pulumi.Resource): k8s.apiextensions.CustomResource {
+export function createVerticalAutoscaler(name: string, namespace: pulumi.Input<string>, s: AppSettings, target: ScaleTarget, parent: pulumi.Resource): k8s.apiextensions.CustomResource {
     return new k8s.apiextensions.CustomResource(`${name}-vpa`, {
         apiVersion: "autoscaling.k8s.io/v1",
         kind: "VerticalPodAutoscaler",
         metadata: { name: s.name, namespace, labels: s.labels },
         spec: {
-            targetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
+            targetRef: { apiVersion: target.apiVersion, kind: target.kind, name: target.name },
             updatePolicy: { updateMode: vpaMode(s) },
             resourcePolicy: { containerPolicies: [{ containerName: "app", controlledResources: ["cpu", "memory"] }] },
         },

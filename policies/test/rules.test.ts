@@ -186,6 +186,19 @@ describe("pod spec extraction", () => {
             ]);
         });
     }
+    it("checks a Rollout's pods like a Deployment's, and reads none from a Rollout that references a Deployment", async () => {
+        const rollout = variant(compliantDeployment, (d) => {
+            d.apiVersion = "argoproj.io/v1alpha1";
+            d.kind = "Rollout";
+            d.spec.template.spec.containers[0].securityContext.privileged = true;
+        });
+        const findings = await runRules([privilegedContainer], [{ type: "kubernetes:argoproj.io/v1alpha1:Rollout", name: "x", props: rollout }]);
+        assert.deepStrictEqual(findings.map((f) => f.message), [
+            'Rollout "api": container "api" sets spec.template.spec.containers[0].securityContext.privileged to true; set it to false',
+        ]);
+        const byRef = { apiVersion: "argoproj.io/v1alpha1", kind: "Rollout", spec: { workloadRef: { apiVersion: "apps/v1", kind: "Deployment", name: "api" } } };
+        assert.strictEqual(podViewOf("kubernetes:argoproj.io/v1alpha1:Rollout", byRef, "r"), undefined);
+    });
     it("ignores patches, non-Kubernetes resources and objects without a pod spec", () => {
         assert.strictEqual(podViewOf("kubernetes:apps/v1:DeploymentPatch", { spec: { template: { spec } } }, "r"), undefined);
         assert.strictEqual(podViewOf("aws:ecs/taskDefinition:TaskDefinition", { spec: { template: { spec } } }, "r"), undefined);

@@ -12,7 +12,7 @@ import { lines, runCli } from "./run-cli";
 import { copyEnvironments } from "../support/environments";
 
 interface CheckJson {
-    environments?: { env: string; layers: { layer: string; status: string; violations: { rule: string; enforcement: string }[]; schemaIssues: unknown[] }[] }[];
+    environments?: { env: string; layers: { layer: string; status: string; violations: { rule: string; enforcement: string; resourceType?: string }[]; schemaIssues: unknown[] }[] }[];
 }
 
 /** A copy of environments/ with one file edited, for INFRA_ENVIRONMENTS_DIR. */
@@ -51,6 +51,8 @@ describe("dogfood: infra check --all on the project's own environments", functio
         assert.equal(res.code, 5, res.stderr);
         const apps = layersOf(res.stdout).find((l) => l.layer === "apps")!;
         assert.ok(apps.violations.some((v) => v.rule === "allowed-registries" && v.enforcement === "mandatory"), JSON.stringify(apps.violations));
+        // dev rolls out progressively: the pods the pack judged are the Argo Rollout's.
+        assert.ok(apps.violations.some((v) => v.rule === "allowed-registries" && v.resourceType === "kubernetes:argoproj.io/v1alpha1:Rollout"), JSON.stringify(apps.violations));
     });
 
     it("rejects a bad environment file with one line naming the file, field and fix, exit 2", async () => {

@@ -34,7 +34,7 @@ function fakeEnv(over: Record<string, unknown> = {}): Environment {
         name: "qa", aws: { region: "eu" }, cluster: { kind: "eks" }, registry: { kind: "ecr" },
         images: [{ name: "app", context: "app" }, { name: "worker", context: "ctx/worker" }],
         charts: { istio: "1.0.0", loki: "2.0.0" }, monitoring: { tracing: { enabled: true }, logs: 1, metricsAdapter: { enabled: true } }, mesh: { gateway: 1 },
-        apps: { namespace: "ns", workloads: [] }, policy: { minReplicas: 3 },
+        apps: { namespace: "ns", workloads: [], progressiveDelivery: { enabled: false } }, policy: { minReplicas: 3 },
         ...over,
     } as unknown as Environment;
 }
@@ -101,8 +101,8 @@ describe("mutation: settings slices and code paths", () => {
         assert.deepEqual(LAYER_SETTINGS.cluster(e), { name: "qa", aws: { region: "eu" }, cluster: { kind: "eks" } });
         assert.deepEqual(LAYER_SETTINGS.images(e), { name: "qa", aws: { region: "eu" }, registry: { kind: "ecr" }, images: (e as unknown as { images: unknown }).images, release: { app: "repo@sha256:1" } });
         assert.deepEqual(LAYER_SETTINGS.monitoring(e), { name: "qa", monitoring: { tracing: { enabled: true }, logs: 1, metricsAdapter: { enabled: true } }, charts: { loki: "2.0.0" }, release: { loki: "2.2.2" }, appsNamespace: "ns" });
-        assert.deepEqual(LAYER_SETTINGS.mesh(e), { name: "qa", mesh: { gateway: 1 }, istio: "1.0.0", releaseIstio: "1.1.1", namespace: "ns", tracing: { enabled: true } });
-        assert.deepEqual(LAYER_SETTINGS.apps(e), { name: "qa", apps: { namespace: "ns", workloads: [] }, policy: { minReplicas: 3 }, metricsAdapter: true });
+        assert.deepEqual(LAYER_SETTINGS.mesh(e), { name: "qa", mesh: { gateway: 1 }, istio: "1.0.0", releaseIstio: "1.1.1", namespace: "ns", tracing: { enabled: true }, argoRollouts: undefined, releaseArgoRollouts: undefined, delivery: false });
+        assert.deepEqual(LAYER_SETTINGS.apps(e), { name: "qa", apps: { namespace: "ns", workloads: [], progressiveDelivery: { enabled: false } }, policy: { minReplicas: 3 }, metricsAdapter: true });
     });
 
     it("treats no pins, an empty pin section and a section holding only istio alike", () => {

@@ -30,6 +30,10 @@ async function planEnvironment(env: string): Promise<Record<Layer, Plan>> {
 }
 
 const byType = (resources: RecordedResource[], type: string) => resources.filter((r) => r.type === type);
+const ROLLOUT = "kubernetes:argoproj.io/v1alpha1:Rollout";
+/** The objects that run each app's pods: Argo Rollouts with progressive delivery, else Deployments. */
+const podControllers = (env: string, resources: RecordedResource[]) =>
+    byType(resources, loadEnvironment(env).apps.progressiveDelivery.enabled ? ROLLOUT : "kubernetes:apps/v1:Deployment");
 
 describe("layer programs under the mock runtime", function () {
     const results: Record<string, Record<Layer, Plan>> = {};
@@ -61,7 +65,7 @@ describe("layer programs under the mock runtime", function () {
             it("exports digest-pinned images and deploys exactly those", () => {
                 const images = results[env].images.outputs.images.value as Record<string, string>;
                 for (const ref of Object.values(images)) assert.match(ref, /@sha256:[a-f0-9]{64}$/);
-                const deployments = byType(results[env].apps.resources, "kubernetes:apps/v1:Deployment");
+                const deployments = podControllers(env, results[env].apps.resources);
                 assert.ok(deployments.length > 0);
                 for (const d of deployments) {
                     const image = (d.inputs as any).spec.template.spec.containers[0].image;
@@ -94,7 +98,7 @@ describe("layer programs under the mock runtime", function () {
             it("runs the replicas the environment asks for", () => {
                 const e = loadEnvironment(env);
                 for (const w of e.apps.workloads) {
-                    const d = byType(results[env].apps.resources, "kubernetes:apps/v1:Deployment").find((r) => (r.inputs as any).metadata?.labels?.app === w.name || r.name.startsWith(w.name));
+                    const d = podControllers(env, results[env].apps.resources).find((r) => (r.inputs as any).metadata?.labels?.app === w.name || r.name.startsWith(w.name));
                     assert.ok(d, `no Deployment for ${w.name}`);
                     assert.strictEqual((d!.inputs as any).spec.replicas, w.replicas);
                     if (env !== "local") assert.ok(w.replicas >= 3);
@@ -102,6 +106,19 @@ describe("layer programs under the mock runtime", function () {
             });
         });
     }
+
+    it("rolls out through Argo Rollouts exactly where progressive delivery is on, the controller in the mesh layer", () => {
+        for (const env of ENVS) {
+            const on = loadEnvironment(env).apps.progressiveDelivery.enabled;
+            assert.strictEqual(byType(results[env].apps.resources, ROLLOUT).length > 0, on, `${env}: Rollouts`);
+            assert.strictEqual(byType(results[env].apps.resources, "kubernetes:apps/v1:Deployment").length > 0, !on, `${env}: Deployments`);
+            const controller = byType(results[env].mesh.resources, "kubernetes:helm.sh/v3:Release").filter((r) => (r.inputs as any).chart === "argo-rollouts");
+            assert.strictEqual(controller.length, on ? 1 : 0, `${env}: argo-rollouts release`);
+            if (on) assert.strictEqual((controller[0].inputs as any).version, loadEnvironment(env).charts.argoRollouts);
+            assert.strictEqual(results[env].mesh.outputs.rolloutsNamespace.value, on ? "argo-rollouts" : "");
+            assert.deepStrictEqual(Object.keys(results[env].apps.outputs.rollouts.value as object), on ? ["app"] : []);
+        }
+    });
 
     it("creates an EKS cluster on AWS environments and none for local", () => {
         assert.strictEqual(byType(results.local.cluster.resources, "aws:eks/cluster:Cluster").length, 0);

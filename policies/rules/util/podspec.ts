@@ -91,6 +91,9 @@ const TEMPLATE_PATHS: Record<string, string[]> = {
     Pod: [],
     PodTemplate: ["template"],
     CronJob: ["spec", "jobTemplate", "spec", "template"],
+    // Argo Rollouts (components/workload/rollout.ts). A Rollout with spec.workloadRef instead of a
+    // template has no pod spec of its own: its pods are the referenced Deployment's, checked there.
+    Rollout: ["spec", "template"],
 };
 const GENERIC_TEMPLATE_PATHS: string[][] = [["spec", "template"], ["spec", "jobTemplate", "spec", "template"]];
 
