@@ -39,7 +39,8 @@ const rel = (f: string) => path.relative(REPO, f);
 
 describe("workflows", () => {
     it("there are workflows to check", () => {
-        assert.deepStrictEqual(workflowFiles().map((f) => path.basename(f)), ["deploy-prod.yml", "deploy.yml", "pr.yml", "promote.yml"]);
+        const names = workflowFiles().map((f) => path.basename(f));
+        for (const name of ["deploy-prod.yml", "deploy.yml", "pr.yml", "promote.yml"]) assert.ok(names.includes(name), `${name} in ${names.join(", ")}`);
     });
 
     describe("actionlint", () => {
@@ -181,6 +182,15 @@ describe("workflows", () => {
             assert.match(rules([{ uses: "actions/checkout@v6" }, { uses: "actions/checkout@v6" }]).join(), /run-twice: .*actions\/checkout@v6 with the same inputs/);
             // Different work in the same action, and flow control, may repeat.
             assert.deepStrictEqual(rules([{ run: "echo a\nexit 0" }, { run: "echo a\nexit 0" }]), []);
+        });
+
+        it("a pipeline keeps its status: shell: bash (pipefail) or set -o pipefail", () => {
+            assert.match(rules([{ name: "Promote", run: "npx infra promote --write-only | tee out.txt" }]).join(), /pipe-status: "Promote" pipes a command without pipefail/);
+            assert.deepStrictEqual(rules([{ run: "npx infra promote | tee out.txt", shell: "bash" }]), []);
+            assert.deepStrictEqual(rules([{ run: "set -o pipefail\nnpx infra promote | tee out.txt" }]), []);
+            assert.deepStrictEqual(rules([{ run: "a || b" }]), []);
+            const withDefaults = YAML.stringify({ on: "push", defaults: { run: { shell: "bash" } }, jobs: { j: { "runs-on": "ubuntu-latest", steps: [{ run: "a | b" }] } } });
+            assert.deepStrictEqual(checkWorkflow("w.yml", withDefaults, FACTS), []);
         });
 
         it("splits scripts into commands and expands npm scripts recursively", () => {

@@ -30,7 +30,7 @@ export const CURRENT_MAJORS: Readonly<Record<string, { major: number; why: strin
 export interface Finding {
     file: string;
     job?: string;
-    rule: "node-version" | "npm-cache" | "action-major" | "unknown-action" | "pulumi-version" | "run-twice" | "parse";
+    rule: "node-version" | "npm-cache" | "action-major" | "unknown-action" | "pulumi-version" | "run-twice" | "pipe-status" | "parse";
     message: string;
 }
 
@@ -52,7 +52,20 @@ export function projectFacts(root: string): ProjectFacts {
     return { scripts: pkg.scripts ?? {}, lockfiles, pulumiVersion: lock.packages["node_modules/@pulumi/pulumi"].version };
 }
 
-interface Step { uses?: string; run?: string; with?: Record<string, unknown>; name?: string }
+interface Step { uses?: string; run?: string; with?: Record<string, unknown>; name?: string; shell?: string }
+interface Defaults { defaults?: { run?: { shell?: string } } }
+
+/**
+ * A `run:` without an explicit `shell: bash` runs as `bash -e {0}`, without pipefail, so in
+ * `infra promote ... | tee out.txt` a failed promote would pass. A pipeline needs `shell: bash`
+ * (GitHub then adds -o pipefail) on the step, job or workflow, or its own `set -o pipefail`.
+ */
+function pipeStatusLost(step: Step, job: Defaults, workflow: Defaults): boolean {
+    const shell = step.shell ?? job.defaults?.run?.shell ?? workflow.defaults?.run?.shell;
+    if (shell === "bash") return false;
+    const script = step.run ?? "";
+    return commandsOf(script).some((c) => /[^|]\|[^|]/.test(` ${c} `)) && !/set -[a-z]*o pipefail|set -o pipefail/.test(script);
+}
 
 /** Shell words that are not work: flow control and printing, which may repeat freely. */
 const NOT_WORK = new Set(["echo", "printf", "exit", "cd", "set", "export", "test", "[", "true", "false", "if", "then", "else", "elif", "fi", "do", "done", "for", "while", "case", "esac", "{", "}", "local", "shift", "cat"]);
@@ -123,7 +136,7 @@ function checkStep(file: string, job: string, step: Step, facts: ProjectFacts, o
 
 /** The findings of one workflow file's text; `file` names it in every message. */
 export function checkWorkflow(file: string, text: string, facts: ProjectFacts): Finding[] {
-    let doc: { jobs?: Record<string, { steps?: Step[] }> };
+    let doc: Defaults & { jobs?: Record<string, Defaults & { steps?: Step[] }> };
     try {
         doc = YAML.parse(text);
     } catch (err) {
@@ -136,6 +149,9 @@ export function checkWorkflow(file: string, text: string, facts: ProjectFacts): 
         for (const [i, step] of (spec?.steps ?? []).entries()) {
             const label = step.name ?? step.uses ?? `step ${i + 1}`;
             checkStep(file, job, step, facts, out);
+            if (pipeStatusLost(step, spec ?? {}, doc ?? {})) {
+                out.push({ file, job, rule: "pipe-status", message: `"${label}" pipes a command without pipefail (a failure before the pipe would pass); add shell: bash to the step, job or workflow defaults` });
+            }
             if (step.uses) {
                 const key = `${step.uses} ${JSON.stringify(step.with ?? {})}`;
                 const first = usedSteps.get(key);
