@@ -173,7 +173,8 @@ export async function runLayers(s: Session, opts: LayerRunOptions): Promise<RunS
         const finished = journal.finish(summary);
         // An up is also kept with the state, for promotion gates on other machines; the local journal stays the record.
         if (opts.operation === "up" && s.engine.runMarks) {
-            await markRun(s.engine.runMarks, finished, summary).catch((err) => process.stderr.write(`could not keep this run's record with the state (${errorText(err)}); a promotion from another machine will not see it\n`));
+            const unmarked = await markRun(s.engine.runMarks, finished, summary);
+            if (unmarked.length) process.stderr.write(`could not keep this run's record with the state for ${unmarked.join("; ")}; a promotion from another machine will not see it\n`);
         }
         await fingerprints.finish(summary);
         if (opts.operation === "up" && opts.settle !== false) settleRelease(s.state.root, s.env);

@@ -199,14 +199,22 @@ const MARKED: ReadonlySet<string> = new Set<LayerStatus>(["succeeded", "unchange
 
 /**
  * Keeps a finished run with the state: each layer it ran gets its mark (status, mandatory
- * violations) in the engine's store, so another machine's promotion gate sees it.
+ * violations) in the engine's store, so another machine's promotion gate sees it. Returns the
+ * layers it could not mark, with why; a layer that never ran (skipped, cancelled) may have no
+ * stack to mark yet, and is not reported.
  */
-export async function markRun(store: RunMarkStore, record: RunRecord, summary: RunSummary): Promise<void> {
+export async function markRun(store: RunMarkStore, record: RunRecord, summary: RunSummary): Promise<string[]> {
+    const unmarked: string[] = [];
     for (const o of summary.outcomes) {
         if (!MARKED.has(o.status)) continue;
         const mandatory = (o.result?.policy ?? []).filter((v) => v.enforcement === "mandatory").length;
-        await store.write(summary.env, o.layer, { id: record.id ?? "", at: record.at, operation: summary.operation, status: o.status, mandatory });
+        try {
+            await store.write(summary.env, o.layer, { id: record.id ?? "", at: record.at, operation: summary.operation, status: o.status, mandatory });
+        } catch (err) {
+            if (o.status !== "skipped" && o.status !== "cancelled") unmarked.push(`${o.layer} (${String((err as Error)?.message ?? err).split("\n")[0]})`);
+        }
     }
+    return unmarked;
 }
 
 /**

@@ -51,6 +51,17 @@ describe("run records kept with the state", () => {
         assert.equal(await markedRun(new MemoryMarks(), "dev", "pulumi"), undefined, "no marks, no record");
     });
 
+    it("a layer that cannot be marked is reported, except one that never ran; the others are still marked", async () => {
+        const store = new MemoryMarks();
+        const failing: RunMarkStore = {
+            read: (env, layer) => store.read(env, layer),
+            write: async (env, layer, mark) => { if (layer === "images" || layer === "apps") throw new Error(`no stack dev-${layer}\ndetail`); await store.write(env, layer, mark); },
+        };
+        const unmarked = await markRun(failing, record("2026-12-03T10:00:00.000Z"), summaryOf("dev", { cluster: "succeeded", images: "failed", mesh: "succeeded", apps: "skipped" }));
+        assert.deepEqual(unmarked, ["images (no stack dev-images)"]);
+        assert.deepEqual([...store.marks.keys()].sort(), ["dev-cluster", "dev-mesh"]);
+    });
+
     it("an up through runLayers keeps its marks with the state; a preview does not", async () => {
         const session = sessionOf(engine, "dev", freshMachine());
         await runLayers(session, { operation: "preview", selected: [...LAYERS] });
