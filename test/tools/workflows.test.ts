@@ -89,7 +89,7 @@ describe("workflows", () => {
             assert.match(runs(pr.jobs.check), /^npx infra check --all --sarif infra\.sarif --markdown infra\.md$/m);
             // One comment, from one job that waits for both and runs whatever they did.
             assert.deepEqual(pr.jobs.comment.needs, ["check", "preview"]);
-            assert.equal(pr.jobs.comment.if, "always()");
+            assert.equal(pr.jobs.comment.if, "${{ !cancelled() }}");
             assert.equal(pr.jobs.comment.env.FORK, "${{ github.event.pull_request.head.repo.full_name != github.repository }}");
             assert.match(runs(pr.jobs.comment), /tools\/ci\/pr-comment\.ts[\s\S]*--fork "\$FORK"[\s\S]*>> "\$GITHUB_STEP_SUMMARY"/);
             const posters = Object.entries(pr.jobs).filter(([, j]: [string, any]) => (j.steps ?? []).some((st: any) => String(st.uses).startsWith("actions/github-script@")));
