@@ -140,6 +140,27 @@ export interface FingerprintStore {
     forget(env: string, layers: readonly Layer[]): Promise<void>;
 }
 
+/**
+ * A layer's part in its last recorded `up`, kept with its stack by an engine whose state is shared
+ * (the Pulumi engine: the stack tag `infra:last-run`), so the promotion gate of another machine or
+ * CI runner sees how the source last ran, not only the runs in its own run-state folder.
+ */
+export interface RunMark {
+    /** The run's id (state/runs), its start time (ISO) and its operation. */
+    id: string;
+    at: string;
+    operation: Operation;
+    /** How the layer ended in it (a pipeline LayerStatus). */
+    status: string;
+    /** Mandatory policy violations of the layer in it. */
+    mandatory: number;
+}
+
+export interface RunMarkStore {
+    read(env: string, layer: Layer): Promise<RunMark | undefined>;
+    write(env: string, layer: Layer, mark: RunMark): Promise<void>;
+}
+
 export interface Engine {
     readonly name: "pulumi" | "offline" | string;
     /** One line the CLI prints before a run, e.g. that the provider stand-in is in use. */
@@ -153,6 +174,8 @@ export interface Engine {
     prepare?(): Promise<string>;
     /** The engine's own fingerprint store, when it has one that travels with the state. */
     readonly fingerprints?: FingerprintStore;
+    /** Where the engine keeps each layer's last run with the state, when that is shared. */
+    readonly runMarks?: RunMarkStore;
     /** Releases anything the engine holds (policy server, child processes). */
     close?(): Promise<void>;
 }

@@ -8,8 +8,10 @@
 #   .tools/standin-bin/pulumi-resource-{aws,kubernetes,docker-build,random}
 #                                      the provider stand-in (tools/provider-standin), put on PATH only
 #                                      by runs that name it
+#   .tools/bin/actionlint              the GitHub Actions workflow linter the test suite runs, at the
+#                                      version tools/actionlint/go.mod pins (with go.sum)
 #
-# Idempotent: with the CLI already built at the right version it only rewrites the wrappers.
+# Idempotent: with the CLI and actionlint already built at the right versions it only rewrites the wrappers.
 # Usage: npm run setup:engine [-- --update]   (--update re-resolves tools/engine/go.mod for a new SDK version)
 set -euo pipefail
 
@@ -63,6 +65,22 @@ else
     (cd "$MODDIR" && go build -trimpath -o "$BIN/pulumi.tmp" \
         -ldflags "-s -w -X $SDK_MODULE/go/common/version.Version=v$VERSION" "$PKG_MODULE/cmd/pulumi")
     mv "$BIN/pulumi.tmp" "$BIN/pulumi"
+    took
+fi
+
+# actionlint, for the workflow tests: the version tools/actionlint/go.mod pins, rebuilt only when it differs.
+LINT_MODULE="github.com/rhysd/actionlint"
+LINT_MODDIR="$ROOT/tools/actionlint"
+lint_pinned="$(awk -v m="$LINT_MODULE" '$1 == m { print $2 }' "$LINT_MODDIR/go.mod")"
+[ -n "$lint_pinned" ] || die "tools/actionlint/go.mod pins no $LINT_MODULE; restore it from git"
+if [ -x "$BIN/actionlint" ] && [ "$("$BIN/actionlint" -version 2>/dev/null | head -1)" = "$lint_pinned" ]; then
+    printf 'setup:engine: actionlint %s already built in .tools/bin\n' "$lint_pinned"
+else
+    command -v go >/dev/null || die "go is not on PATH; install Go 1.25 or later to build actionlint"
+    step "building actionlint $lint_pinned from $LINT_MODULE (CGO_ENABLED=0)"
+    (cd "$LINT_MODDIR" && go build -trimpath -o "$BIN/actionlint.tmp" -ldflags "-s -w" "$LINT_MODULE/cmd/actionlint") \
+        || die "could not build actionlint $lint_pinned; the Go module proxy must serve $LINT_MODULE $lint_pinned (tools/actionlint/go.sum)"
+    mv "$BIN/actionlint.tmp" "$BIN/actionlint"
     took
 fi
 

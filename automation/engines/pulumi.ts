@@ -23,7 +23,7 @@ import {
 import type { Layer } from "../../stacks/graph";
 import { stackName as layerStack } from "../../stacks/names";
 import { loadEnvironment } from "../../environments/load";
-import { emptyChanges, SECRET_MARKER, type FingerprintStore, type PassThrough, type ChangeSummary, type Engine, type LayerRequest, type LayerResult, type OutputValue, type Severity } from "../engine";
+import { emptyChanges, SECRET_MARKER, type FingerprintStore, type RunMark, type RunMarkStore, type PassThrough, type ChangeSummary, type Engine, type LayerRequest, type LayerResult, type OutputValue, type Severity } from "../engine";
 import { AuthError, InputError, InterruptedError, PolicyError, StackMissingError, TransientError } from "../../common/errors";
 import { RULE_SEVERITY, writePolicyConfigFile } from "../policy/config";
 import { resolveBackend, type Backend } from "./backend";
@@ -138,6 +138,20 @@ export function mapPulumiError(err: unknown, stackName: string, signal?: AbortSi
 
 /** The stack tag that holds a layer's change-detection fingerprint. */
 export const FINGERPRINT_TAG = "infra:fingerprint";
+/** The stack tag that holds a layer's part in its last `up` (a RunMark), for other machines' promotion gates. */
+export const LAST_RUN_TAG = "infra:last-run";
+
+/** A RunMark as a tag value: `<operation> <status> <mandatory> <at> <id>`, plain words within tag limits. */
+export function formatRunMark(m: RunMark): string {
+    return [m.operation, m.status, m.mandatory, m.at, m.id || "-"].join(" ");
+}
+
+/** The RunMark a tag value holds; undefined for a value this version did not write. */
+export function parseRunMark(value: string | undefined): RunMark | undefined {
+    const [operation, status, mandatory, at, id, ...rest] = (value ?? "").split(" ");
+    if (rest.length > 0 || !id || !/^(up|preview|refresh|destroy)$/.test(operation) || !/^[a-z-]+$/.test(status) || !/^\d+$/.test(mandatory) || Number.isNaN(Date.parse(at))) return undefined;
+    return { operation: operation as RunMark["operation"], status, mandatory: Number(mandatory), at, id: id === "-" ? "" : id };
+}
 
 const USER_AGENT = `platform-infra/${(require("../../package.json") as { version: string }).version}`;
 
@@ -235,6 +249,25 @@ export class PulumiEngine implements Engine {
         forget: async (env, layers) => {
             const ws = await this.tags();
             for (const layer of layers) await this.selectLock.run(() => ws.removeTag(layerStack(env, layer), FINGERPRINT_TAG)).catch(() => undefined);
+        },
+    };
+
+    /**
+     * Each layer's part in its last up, kept with its stack as the tag `infra:last-run`, so a
+     * promotion from another machine or CI runner sees how the source last ran. A stack that
+     * cannot be read has no mark.
+     */
+    readonly runMarks: RunMarkStore = {
+        read: async (env, layer) => {
+            try {
+                return parseRunMark(await (await this.tags()).getTag(layerStack(env, layer), LAST_RUN_TAG));
+            } catch {
+                return undefined;
+            }
+        },
+        write: async (env, layer, mark) => {
+            const ws = await this.tags();
+            await this.selectLock.run(() => ws.setTag(layerStack(env, layer), LAST_RUN_TAG, formatRunMark(mark)));
         },
     };
 

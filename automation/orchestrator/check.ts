@@ -12,17 +12,21 @@ import { hasBlockingFindings, schemaIssuesOf, violationsOf } from "../reports/mo
 import { print } from "./output";
 import { resolveEnvironment, resolveLayers, runLayers, withSession, type EngineArgs, type SelectionArgs } from "./run";
 
-export interface CheckArgs extends EngineArgs, SelectionArgs {
-    env?: string;
-    all: boolean;
-    format: ReportFormat;
+/** Report files a command writes besides what it prints (check and preview). */
+export interface ReportArgs {
     output?: string[];
     sarif?: string;
     markdown?: string;
 }
 
+export interface CheckArgs extends EngineArgs, SelectionArgs, ReportArgs {
+    env?: string;
+    all: boolean;
+    format: ReportFormat;
+}
+
 /** The report files to write, as [file, format]; unknown extensions are refused up front. */
-export function reportTargets(args: Pick<CheckArgs, "output" | "sarif" | "markdown">): Array<[string, ReportFormat]> {
+export function reportTargets(args: ReportArgs): Array<[string, ReportFormat]> {
     const targets: Array<[string, ReportFormat]> = [];
     for (const file of args.output ?? []) {
         const format = formatForFile(file);

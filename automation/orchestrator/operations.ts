@@ -11,6 +11,9 @@ import type { RunSummary } from "../pipeline/runner";
 import { layersLeft, unfinishedRelease } from "../release/progress";
 import { lastRun, resumeSelection } from "../state/runs";
 import { statePaths } from "../state/workspace";
+import { writeAtomically } from "../files";
+import { renderReport } from "../reports/index";
+import { reportTargets, type ReportArgs } from "./check";
 import { destroyGate, promptForName, promptYes, upGate } from "./confirm";
 import { print, printSummary } from "./output";
 import { reportRollouts } from "./rollouts";
@@ -35,12 +38,20 @@ function targeted(selected: Layer[], pass: PassThroughSelection): Layer[] {
     return narrowed;
 }
 
-/** `preview` and `refresh`: run, print, exit non-zero on failure. */
-export async function runOperation(args: LayerArgs, operation: Extract<Operation, "preview" | "refresh">, pass: PassThroughSelection = {}): Promise<void> {
+/**
+ * `preview` and `refresh`: run, print, exit non-zero on failure. A preview also writes the report
+ * files it is asked for (`--markdown` for the pull-request comment, `--sarif`, `--output`), as
+ * `check` does, before its exit code is decided, so a failing preview still leaves its report.
+ */
+export async function runOperation(args: LayerArgs & ReportArgs, operation: Extract<Operation, "preview" | "refresh">, pass: PassThroughSelection = {}): Promise<void> {
     const environment = resolveEnvironment(args.env);
     const selected = targeted(resolveLayers(args), pass);
+    // Bad report names are refused before anything runs.
+    const targets = reportTargets(args);
     const lock = operation === "refresh" ? `infra refresh --env ${args.env}` : undefined;
     const summary = await withSession(args, environment, { lock }, (s) => runLayers(s, { operation, selected, passThrough: pass.passThrough }));
+    const version = require("../../package.json").version as string;
+    for (const [file, format] of targets) writeAtomically(file, renderReport(format, [summary], { toolVersion: version }, "preview"));
     printSummary(args, summary);
     failureOf(summary);
 }

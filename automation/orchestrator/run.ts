@@ -22,7 +22,7 @@ import { settleRelease } from "../release/progress";
 import { pauseAt } from "../state/fault-points";
 import { FingerprintRecorder, fingerprintStore, fingerprintUnchanged } from "../state/fingerprint";
 import { acquireLock, type LockHandle } from "../state/lock";
-import { endsLayer, layersKilledMidRun, startRun } from "../state/runs";
+import { endsLayer, layersKilledMidRun, markRun, startRun } from "../state/runs";
 import { statePaths, type StatePaths } from "../state/workspace";
 import { PROJECT_DIR } from "../../stacks/settings";
 import { emit, type OutputArgs } from "./output";
@@ -170,7 +170,12 @@ export async function runLayers(s: Session, opts: LayerRunOptions): Promise<RunS
     live?.stop();
     if (journal) {
         await recording;
-        journal.finish(summary);
+        const finished = journal.finish(summary);
+        // An up is also kept with the state, for promotion gates on other machines; the local journal stays the record.
+        if (opts.operation === "up" && s.engine.runMarks) {
+            const unmarked = await markRun(s.engine.runMarks, finished, summary);
+            if (unmarked.length) process.stderr.write(`could not keep this run's record with the state for ${unmarked.join("; ")}; a promotion from another machine will not see it\n`);
+        }
         await fingerprints.finish(summary);
         if (opts.operation === "up" && opts.settle !== false) settleRelease(s.state.root, s.env);
     }

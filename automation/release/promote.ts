@@ -10,7 +10,7 @@ import { DIGEST_REF } from "../../common/patterns";
 import { loadEnvironment } from "../../environments/load";
 import type { Environment } from "../../environments/schema";
 import { diffPins, effectiveCharts, environmentsDir, type Pins, readPins } from "./pins";
-import { lastRun, runProblem } from "../state/runs";
+import { lastRun, markedRun, newerRun, runProblem } from "../state/runs";
 import type { ReleasePlan } from "./write";
 
 
@@ -48,7 +48,8 @@ export function validatePromotionRequest(req: Pick<PromotionRequest, "from" | "t
 
 /**
  * Plans a promotion: checks the declared order (to.promotesFrom === from) and that the source's
- * last up/check ran clean (both refusable only with --force and a reason), then reads the
+ * last up/check ran clean (as this machine's run records say, or the marks an up kept with the
+ * state, whichever is newer) (both refusable only with --force and a reason), then reads the
  * source's digests and chart versions. Throws InputError naming what to do on refusal.
  */
 export async function planPromotion(req: PromotionRequest): Promise<PromotionPlan> {
@@ -65,7 +66,9 @@ export async function planPromotion(req: PromotionRequest): Promise<PromotionPla
         if (!req.force) throw new InputError(`refused: ${rule}; promote ${target.promotesFrom ?? "<source>"} -> ${req.to} in order, or pass --force --reason "<why>"`);
         overridden.push(rule);
     }
-    const run = lastRun(req.stateDir, req.from, ["up", "preview"]);
+    // This machine's last up or preview of the source, or the last up kept with the state, whichever is newer.
+    const kept = req.engine.runMarks ? await markedRun(req.engine.runMarks, req.from, req.engine.name) : undefined;
+    const run = newerRun(lastRun(req.stateDir, req.from, ["up", "preview"]), kept);
     const problem = run ? runProblem(run) : `${req.from} has no recorded up or check`;
     if (problem) {
         const rule = run ? `${req.from}: ${problem}` : problem;

@@ -7,6 +7,15 @@
 import { changeText, errorText, hasBlockingFindings, RunSummary, schemaIssuesOf, violationsOf } from "./model";
 
 export const COMMENT_MARKER = "<!-- infra-check -->";
+/** The marker of a preview's section, so a workflow can tell it from the check's in one comment. */
+export const PREVIEW_MARKER = "<!-- infra-preview -->";
+
+/** Which command wrote the report: its marker and its heading. */
+export type MarkdownKind = "check" | "preview";
+const KINDS: Record<MarkdownKind, { marker: string; title: string }> = {
+    check: { marker: COMMENT_MARKER, title: "Infrastructure check" },
+    preview: { marker: PREVIEW_MARKER, title: "Infrastructure preview" },
+};
 /** GitHub rejects comments of 65,536 characters or more; leave room for the workflow's own footer. */
 export const COMMENT_LIMIT = 65_000;
 
@@ -17,6 +26,8 @@ export interface MarkdownOptions {
     limit?: number;
     /** The workflow run that produced the report (see githubRunUrl), linked at the top and in the truncation note. */
     runUrl?: string;
+    /** check (default) or preview: the marker and heading; a preview's heading names its engine. */
+    kind?: MarkdownKind;
 }
 
 /**
@@ -94,7 +105,10 @@ export function renderMarkdown(summaries: RunSummary[], opts: MarkdownOptions = 
     const mandatory = violations.filter(({ v }) => v.enforcement === "mandatory").length;
 
     const runLink = opts.runUrl ? `[workflow run](${opts.runUrl})` : undefined;
-    const head = [COMMENT_MARKER + "\n" + `## ${ok ? "✅" : "❌"} Infrastructure check`];
+    const kind = KINDS[opts.kind ?? "check"];
+    const engines = [...new Set(summaries.map((s) => s.engine))].join(", ");
+    const title = opts.kind === "preview" ? `${kind.title} (${engines} engine)` : kind.title;
+    const head = [kind.marker + "\n" + `## ${ok ? "✅" : "❌"} ${title}`];
     head.push(`Environments: ${summaries.map((s) => s.env).join(", ")}${runLink ? ` · ${runLink}` : ""}`);
     head.push(summaryTable(summaries));
     // Its own block, after a blank line: directly under a table or a quote it would become a row or part of the quote.

@@ -8,7 +8,8 @@
  */
 import * as fs from "fs";
 import * as os from "os";
-import type { Operation } from "../engine";
+import type { Operation, RunMark, RunMarkStore } from "../engine";
+import { LAYERS } from "../../stacks/graph";
 import { appendLine } from "../files";
 import { InputError } from "../../common/errors";
 import type { LayerStatus, RunSummary } from "../pipeline/runner";
@@ -191,4 +192,58 @@ export function layersAppliedSince(stateDir: string, env: string, since: string)
         for (const o of run.outcomes) if (o.status !== "not-selected") latest.set(o.layer, o.status);
     }
     return latest;
+}
+
+/** Layer statuses that say a layer took part in a run (not-selected layers keep their older mark). */
+const MARKED: ReadonlySet<string> = new Set<LayerStatus>(["succeeded", "unchanged", "failed", "skipped", "cancelled"]);
+
+/**
+ * Keeps a finished run with the state: each layer it ran gets its mark (status, mandatory
+ * violations) in the engine's store, so another machine's promotion gate sees it. Returns the
+ * layers it could not mark, with why; a layer that never ran (skipped, cancelled) may have no
+ * stack to mark yet, and is not reported.
+ */
+export async function markRun(store: RunMarkStore, record: RunRecord, summary: RunSummary): Promise<string[]> {
+    const unmarked: string[] = [];
+    for (const o of summary.outcomes) {
+        if (!MARKED.has(o.status)) continue;
+        const mandatory = (o.result?.policy ?? []).filter((v) => v.enforcement === "mandatory").length;
+        try {
+            await store.write(summary.env, o.layer, { id: record.id ?? "", at: record.at, operation: summary.operation, status: o.status, mandatory });
+        } catch (err) {
+            if (o.status !== "skipped" && o.status !== "cancelled") unmarked.push(`${o.layer} (${String((err as Error)?.message ?? err).split("\n")[0]})`);
+        }
+    }
+    return unmarked;
+}
+
+/**
+ * The run the marks kept with the state make up for `env`: each layer as its last marked run left
+ * it (a layer never marked reads as not selected, as in a run of some layers); undefined when no
+ * layer has a mark. Its time is the newest mark's.
+ */
+export async function markedRun(store: RunMarkStore, env: string, engine: string, layers: readonly Layer[] = LAYERS): Promise<RunRecord | undefined> {
+    const marks = new Map<Layer, RunMark>();
+    for (const layer of layers) {
+        const mark = await store.read(env, layer);
+        if (mark) marks.set(layer, mark);
+    }
+    if (marks.size === 0) return undefined;
+    const newest = [...marks.values()].sort((a, b) => b.at.localeCompare(a.at))[0];
+    return {
+        id: newest.id || undefined,
+        at: newest.at,
+        env,
+        operation: newest.operation,
+        engine,
+        outcomes: layers.map((layer) => ({ layer, status: (marks.get(layer)?.status ?? "not-selected") as LayerStatus })),
+        policyMandatory: [...marks.values()].reduce((n, m) => n + m.mandatory, 0),
+        interrupted: false,
+    };
+}
+
+/** Of two records of the same environment, the one that started last (either may be missing). */
+export function newerRun(a: RunRecord | undefined, b: RunRecord | undefined): RunRecord | undefined {
+    if (!a || !b) return a ?? b;
+    return b.at > a.at ? b : a;
 }
