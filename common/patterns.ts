@@ -34,3 +34,12 @@ export const SECRET_REF = /^([a-z0-9][a-z0-9_.-]*(?:\/[a-z0-9][a-z0-9_.-]*)*)(?:
 export function secretStoreFolder(env: string, app?: string): string {
     return app === undefined ? `platform/${env}/` : `platform/${env}/${app}/`;
 }
+
+/**
+ * Where the platform writes a secret it generated (the Grafana admin password):
+ * `platform/<env>/_generated/<name>`. App names are DNS labels, which cannot start with "_",
+ * so no app's folder, and no app's IAM role, ever covers it.
+ */
+export function generatedSecretName(env: string, name: string): string {
+    return `${secretStoreFolder(env)}_generated/${name}`;
+}

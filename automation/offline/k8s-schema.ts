@@ -1,7 +1,7 @@
 /**
  * Validates every Kubernetes object a layer registers against the Kubernetes OpenAPI
- * schemas (kubernetes-models), and the Prometheus Operator and Istio custom resources
- * against theirs. Objects of kinds no schema package covers are reported as unchecked,
+ * schemas (kubernetes-models), and the Prometheus Operator, Istio and External Secrets custom
+ * resources against theirs. Objects of kinds no schema package covers are reported as unchecked,
  * never as valid.
  */
 import { SECRET_MARKER, type RecordedResource, type SchemaIssue } from "../engine";
@@ -11,6 +11,30 @@ const NOT_OBJECTS = new Set(["kubernetes:helm.sh/v3:Release", "kubernetes:helm.s
 
 /** Istio's schema package ships v1beta1/v1alpha3 only; v1 has the same schema for these kinds. */
 const ISTIO_V1_FALLBACK: Record<string, string> = { "networking.istio.io": "v1beta1", "security.istio.io": "v1beta1" };
+
+/**
+ * External Secrets' models (@kubernetes-models/external-secrets 2) are ES modules only: their
+ * package exports have an "import" condition and no "require", so `require` cannot load them.
+ * They are imported once, asynchronously, by loadCustomResourceModels before validation; until
+ * then their kinds are reported as unchecked, never as valid.
+ */
+const EXTERNAL_SECRETS = { group: "external-secrets.io", versions: ["v1", "v1beta1"], kinds: ["ExternalSecret", "SecretStore", "ClusterSecretStore", "ClusterExternalSecret"] } as const;
+const importedModels = new Map<string, ModelClass>();
+let importing: Promise<void> | undefined;
+
+/** Imports the ES-module-only schema packages (once per process); call before validateObjects. */
+export function loadCustomResourceModels(): Promise<void> {
+    importing ??= (async () => {
+        for (const version of EXTERNAL_SECRETS.versions) {
+            for (const kind of EXTERNAL_SECRETS.kinds) {
+                const specifier: string = `@kubernetes-models/external-secrets/${EXTERNAL_SECRETS.group}/${version}/${kind}`;
+                const mod = await import(specifier);
+                importedModels.set(`${EXTERNAL_SECRETS.group}/${version}/${kind}`, mod[kind] as ModelClass);
+            }
+        }
+    })();
+    return importing;
+}
 
 export interface SchemaReport {
     checked: number;
@@ -35,6 +59,7 @@ type ModelClass = (new (data: unknown) => { validate(): void }) & { apiVersion?:
 export function modelFor(apiVersion: string, kind: string): ModelClass | undefined {
     const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : ["", apiVersion];
     const candidates: string[] = [];
+    if (group === EXTERNAL_SECRETS.group) return importedModels.get(`${group}/${version}/${kind}`);
     if (group === "monitoring.coreos.com") candidates.push(`@kubernetes-models/prometheus-operator/${group}/${version}/${kind}`);
     else if (group.endsWith("istio.io")) {
         candidates.push(`@kubernetes-models/istio/${group}/${version}/${kind}`);

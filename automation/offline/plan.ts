@@ -12,7 +12,7 @@ import type { Environment } from "../../environments/schema";
 import { LAYER_OUTPUTS, SECRET_OUTPUTS } from "../../stacks/contracts";
 import { loadLayerProgram } from "../../stacks";
 import type { OutputValue } from "../engine";
-import { validateObjects } from "./k8s-schema";
+import { loadCustomResourceModels, validateObjects } from "./k8s-schema";
 import { recordProgram, StackReferenceOutputs } from "./mock-runtime";
 import type { RunnerMessage, RunnerRequest } from "./protocol";
 import type { Layer } from "../../stacks/graph";
@@ -82,6 +82,7 @@ export async function planLayer(req: RunnerRequest, onResource?: (done: number, 
     for (const key of SECRET_OUTPUTS[req.layer]) {
         if (!outputs[key]?.secret) throw new Error(`layer ${req.layer} exports "${key}" in plain text; it must be a secret`);
     }
+    await loadCustomResourceModels();
     const schema = validateObjects(resources);
     return { kind: "result", resources, outputs, schema: schema.issues, schemaChecked: schema.checked, schemaUnchecked: schema.unchecked.length };
 }
