@@ -1,15 +1,26 @@
-/** Layer "apps": each workload of the environment, hardened, autoscaled, meshed and scraped. */
+/**
+ * Layer "apps": each workload of the environment, hardened, autoscaled, meshed and scraped; with
+ * the secret store on, each app that names secrets gets its own IAM role, SecretStore and
+ * ExternalSecret (components/workload/secrets.ts).
+ */
+import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AppAlertRules } from "../components/monitoring/alerts";
 import { App } from "../components/workload/app";
-import type { Environment } from "../environments/schema";
+import { secretStoreFolder } from "../common/patterns";
+import { secretStoreEnabled, type Environment } from "../environments/schema";
 import { clusterProvider } from "./k8s";
+import { awsTags } from "./settings";
 import type { LayerProgramOutputs } from "./types";
 import { readUpstream } from "./upstream";
 
 export function appsLayer(env: Environment): LayerProgramOutputs<"apps"> {
-    const provider = clusterProvider(env.name);
+    const cluster = readUpstream(env.name, "cluster");
+    const provider = clusterProvider(env.name, cluster);
+    const store = secretStoreEnabled(env);
+    // Only for the apps' IAM roles; an environment without the store creates no AWS resource here.
+    const awsProvider = store ? new aws.Provider("aws", { region: env.aws!.region as aws.Region, defaultTags: { tags: awsTags(env, "apps") } }) : undefined;
     const images = readUpstream(env.name, "images").images;
     const mesh = readUpstream(env.name, "mesh");
     const namespace = env.apps.namespace;
@@ -40,6 +51,18 @@ export function appsLayer(env: Environment): LayerProgramOutputs<"apps"> {
                 resources: w.resources,
                 autoscaling: w.autoscaling,
                 env: w.env,
+                secrets: store && Object.keys(w.secrets).length > 0
+                    ? {
+                        refs: w.secrets,
+                        folder: secretStoreFolder(env.name, w.name),
+                        region: env.aws!.region,
+                        oidcProviderArn: cluster.oidcProviderArn.apply((arn) => {
+                            if (!arn) throw new Error(`cluster layer of ${env.name} exports no oidcProviderArn, which the apps' secret roles (IRSA) trust; run \`infra up --env ${env.name} --layer cluster\``);
+                            return arn;
+                        }),
+                        refreshInterval: env.secretStore.refreshInterval,
+                    }
+                    : undefined,
                 // Callers arrive through the mesh gateway; Prometheus scrapes Istio's merged-metrics port
                 // (it sits outside the mesh, so it cannot speak STRICT mTLS to the app port).
                 priorityClassName: priority.metadata.name,
@@ -47,7 +70,7 @@ export function appsLayer(env: Environment): LayerProgramOutputs<"apps"> {
                 metricsFromNamespaces: [mesh.monitoringNamespace],
                 mesh: w.hosts.length > 0 ? { gateway: pulumi.interpolate`${mesh.gatewayNamespace}/${mesh.gatewayService}`, hosts: w.hosts } : undefined,
             },
-            { provider },
+            awsProvider ? { providers: [provider, awsProvider] } : { provider },
         );
         new AppAlertRules(`${w.name}-alerts`, { namespace, app: w.name, selector: { app: w.name } }, { provider });
         services[w.name] = app.serviceHost;

@@ -1,8 +1,8 @@
 /**
  * A hardened Kubernetes workload: ServiceAccount, Deployment, Service, autoscaling,
  * disruption budget, NetworkPolicies, ServiceMonitor and, with a mesh, Istio routing.
- * Pass the cluster's Kubernetes provider in `opts.provider` (or `opts.providers`); every
- * child inherits it through its parent.
+ * Pass the cluster's Kubernetes provider in `opts.provider` (or `opts.providers`, with the AWS
+ * provider when the app has secrets: its IAM role); every child inherits them through its parent.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { AppArgs, checkImageRef, validateAppArgs } from "./args";
@@ -11,8 +11,9 @@ import { createNetworkPolicies } from "./network-policy";
 import { createAutoscaler, createDisruptionBudget, createVerticalAutoscaler } from "./scaling";
 import { createServiceMonitor } from "./service-monitor";
 import { createMeshRouting } from "./mesh-routing";
+import { createExternalSecret, createSecretsRole, IRSA_ROLE_ANNOTATION } from "./secrets";
 
-export type { AppArgs, AppMesh, AppResources, AppAutoscaling, AppProbes, MetricsVia } from "./args";
+export type { AppArgs, AppSecrets, AppMesh, AppResources, AppAutoscaling, AppProbes, MetricsVia } from "./args";
 export { validateAppArgs } from "./args";
 
 /** `platform:workload:App`: one hardened, autoscaled, scraped (and optionally meshed) service. */
@@ -33,10 +34,14 @@ export class App extends pulumi.ComponentResource {
         const image = typeof args.image === "string"
             ? args.image
             : pulumi.output(args.image).apply((ref) => checkImageRef(ref, settings.requireDigest));
-        const parts: WorkloadParts = { namespace: args.namespace, image, env: args.env ?? {}, settings };
+        let parts: WorkloadParts = { namespace: args.namespace, image, env: args.env ?? {}, settings };
 
-        const serviceAccount = createServiceAccount(name, parts, this);
-        const deployment = createDeployment(name, parts, serviceAccount, this);
+        // With secrets: the role first (the ServiceAccount carries its ARN), then the store objects.
+        const role = settings.secrets && createSecretsRole(name, args.namespace, settings, settings.secrets, this);
+        const serviceAccount = createServiceAccount(name, parts, this, role ? { [IRSA_ROLE_ANNOTATION]: role.arn } : undefined);
+        const synced = settings.secrets && createExternalSecret(name, args.namespace, settings, settings.secrets, serviceAccount, this);
+        if (synced) parts = { ...parts, secretName: synced.secretName };
+        const deployment = createDeployment(name, parts, serviceAccount, this, synced ? [synced.externalSecret] : []);
         const service = createService(name, parts, this);
         createAutoscaler(name, args.namespace, settings, deployment, this);
         createDisruptionBudget(name, args.namespace, settings, this);
