@@ -90,10 +90,16 @@ function without<T extends Record<string, unknown>>(obj: T | undefined, key?: st
 export const LAYER_SETTINGS: Readonly<Record<Layer, (env: Environment) => unknown>> = {
     cluster: (e) => ({ name: e.name, aws: e.aws, cluster: e.cluster }),
     images: (e) => ({ name: e.name, aws: e.aws, registry: e.registry, images: e.images, release: without(e.release?.images) }),
-    monitoring: (e) => ({ name: e.name, monitoring: e.monitoring, charts: without(e.charts, "istio"), release: without(e.release?.charts, "istio") }),
+    // The secret store (on or off, its region, the operator's replicas) is read by monitoring and apps.
+    monitoring: (e) => ({ name: e.name, monitoring: e.monitoring, charts: without(e.charts, "istio"), release: without(e.release?.charts, "istio"), ...secretStoreSlice(e), minReplicas: e.policy.minReplicas }),
     mesh: (e) => ({ name: e.name, mesh: e.mesh, istio: e.charts.istio, releaseIstio: e.release?.charts?.istio, namespace: e.apps.namespace, tracing: e.monitoring.tracing }),
-    apps: (e) => ({ name: e.name, apps: e.apps, policy: e.policy }),
+    apps: (e) => ({ name: e.name, apps: e.apps, policy: e.policy, ...secretStoreSlice(e) }),
 };
+
+/** The settings that decide whether and where the secret store runs (environments/schema.ts secretStoreEnabled). */
+function secretStoreSlice(e: Environment): Record<string, unknown> {
+    return { secretStore: e.secretStore, clusterKind: e.cluster?.kind, region: e.aws?.region };
+}
 
 /**
  * Code paths of a layer: what its program imports (derived from the code), the files every layer
