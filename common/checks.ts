@@ -13,6 +13,26 @@ export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Variable names that suggest a secret, which belongs in a Secret fed by the secret store, never in plain env. */
 export const SECRET_LIKE = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
 
+/**
+ * Why a setting's value looks like secret material rather than a name or a plain setting, or
+ * undefined when it does not: private keys, cloud and forge tokens, JWTs, credentials inside a
+ * URL, and long random-looking runs (hex or base64 with mixed character classes). A secret
+ * belongs in the secret store; files only name it. Never returns any part of the value.
+ */
+export function secretMaterialProblem(value: string): string | undefined {
+    if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(value)) return "holds a private key";
+    if (/\b(AKIA|ASIA)[A-Z0-9]{16}\b/.test(value)) return "holds an AWS access key id";
+    if (/\b(ghp_|gho_|github_pat_|glpat-|xox[abprs]-|sk-|sk_live_|AIza)[A-Za-z0-9_-]{10,}/.test(value)) return "holds an access token";
+    if (/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\./.test(value)) return "holds a JSON Web Token";
+    if (/[a-z][a-z0-9+.-]*:\/\/[^\s/:@]+:[^\s/@]+@/i.test(value)) return "holds a URL with a password in it";
+    for (const run of value.match(/[A-Za-z0-9+/=_-]{20,}/g) ?? []) {
+        if (/^[a-f0-9]{32,}$/i.test(run)) return "holds a long hex string, like a key or a hash";
+        const classes = [/[a-z]/, /[A-Z]/, /[0-9]/].filter((c) => c.test(run)).length;
+        if (classes === 3 && !/^[A-Za-z]+[0-9]*$/.test(run)) return "holds a long random-looking string, like a key or a password";
+    }
+    return undefined;
+}
+
 /** A registry as `host` or `host:port` (no scheme, no path). */
 export const REGISTRY_SERVER = /^[\w.-]+(:\d+)?$/;
 

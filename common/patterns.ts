@@ -18,3 +18,28 @@ export const CHART_VERSION = /^\d+\.\d+\.\d+([-+][\w.]+)?$/;
 
 /** An environment name: it becomes part of stack names, file names and lock files. */
 export const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{0,40}$/;
+
+/**
+ * A secret named by an environment file: `<key>` or `<key>#<property>`, where key is a path
+ * below the app's own folder in the secret store (lower-case segments, "/" between them) and
+ * property a field of the JSON value stored there. A reference, never the secret itself.
+ */
+export const SECRET_REF = /^([a-z0-9][a-z0-9_.-]*(?:\/[a-z0-9][a-z0-9_.-]*)*)(?:#([A-Za-z0-9_.-]+))?$/;
+
+/**
+ * The secret store's folder of one app: `platform/<env>/<app>/`. One owner for the
+ * convention: the app's IAM policy, its ExternalSecret keys and the pack's
+ * `secretPathPrefix` (`platform/<env>/`) are all built from it.
+ */
+export function secretStoreFolder(env: string, app?: string): string {
+    return app === undefined ? `platform/${env}/` : `platform/${env}/${app}/`;
+}
+
+/**
+ * Where the platform writes a secret it generated (the Grafana admin password):
+ * `platform/<env>/_generated/<name>`. App names are DNS labels, which cannot start with "_",
+ * so no app's folder, and no app's IAM role, ever covers it.
+ */
+export function generatedSecretName(env: string, name: string): string {
+    return `${secretStoreFolder(env)}_generated/${name}`;
+}

@@ -4,8 +4,8 @@
  */
 import * as path from "path";
 import { z } from "zod";
-import { cidrProblem, compareQuantities, ENV_NAME, parseCidr, parseQuantity, REGISTRY_SERVER, SECRET_LIKE, subnetPrefix } from "../common/checks";
-import { CHART_VERSION, DIGEST_REF, DNS_1035_LABEL, ENVIRONMENT_NAME } from "../common/patterns";
+import { cidrProblem, compareQuantities, ENV_NAME, parseCidr, parseQuantity, REGISTRY_SERVER, SECRET_LIKE, secretMaterialProblem, subnetPrefix } from "../common/checks";
+import { CHART_VERSION, DIGEST_REF, DNS_1035_LABEL, ENVIRONMENT_NAME, SECRET_REF } from "../common/patterns";
 
 /** Issue params that keep a value out of the message (an env value may be a secret). */
 export const HIDE_VALUE = { hideValue: true } as const;
@@ -122,12 +122,29 @@ const workload = z.object({
     slo,
     hosts: z.array(z.string()).default([]),
     env: z.record(z.string(), z.string()).default({}),
+    /**
+     * Secrets the app reads, by variable name: `db#url` is property "url" of the store's secret
+     * `platform/<env>/<app>/db` (README, "Secrets"). Names only; the values live in the store.
+     */
+    secrets: z.record(z.string(), z.string()).default({}),
 }).strict().superRefine((w, ctx) => {
-    for (const key of Object.keys(w.env)) {
+    for (const [key, value] of Object.entries(w.env)) {
         const at = { code: "custom" as const, path: ["env", key], params: HIDE_VALUE };
+        const material = secretMaterialProblem(value);
         if (!ENV_NAME.test(key)) ctx.addIssue({ ...at, message: 'is not a valid variable name; use letters, digits and "_"' });
         else if (key === "PORT") ctx.addIssue({ ...at, message: "is set from port; set port instead" });
         else if (SECRET_LIKE.test(key)) ctx.addIssue({ ...at, message: "looks like a secret; mount it from a Kubernetes Secret fed by the secret store instead" });
+        else if (material) ctx.addIssue({ ...at, message: `${material}; put it in the secret store and name it under secrets instead` });
+    }
+    for (const [key, value] of Object.entries(w.secrets)) {
+        // Values are never echoed: a secret pasted here by mistake must not reach a terminal or CI log.
+        const at = { code: "custom" as const, path: ["secrets", key], params: HIDE_VALUE };
+        const material = secretMaterialProblem(value);
+        if (!ENV_NAME.test(key)) ctx.addIssue({ ...at, message: 'is not a valid variable name; use letters, digits and "_"' });
+        else if (key === "PORT") ctx.addIssue({ ...at, message: "is set from port; give the secret another name" });
+        else if (key in w.env) ctx.addIssue({ ...at, message: "is under env too; keep one of them" });
+        else if (material) ctx.addIssue({ ...at, message: `${material}; store the value in AWS Secrets Manager under platform/<env>/${w.name}/<key> and name it here as <key>#<property>` });
+        else if (!SECRET_REF.test(value)) ctx.addIssue({ ...at, message: 'is not a secret reference; name the store key below the app\'s folder and its property, e.g. "db#url"' });
     }
 });
 
@@ -141,6 +158,7 @@ const charts = z.object({
     prometheusAdapter: chartVersion,
     /** argo-helm's argo-rollouts chart: the progressive-delivery controller (stacks/mesh.ts). */
     argoRollouts: chartVersion,
+    externalSecrets: chartVersion,
 }).strict();
 
 /** Seconds from a canary going bad to traffic back on the stable pods, at most (README "Progressive delivery"). */
@@ -234,6 +252,16 @@ export const environmentSchema = z.object({
         // components/mesh/args.ts: the gateway autoscaler's ceiling, 3 x replicas, may be at most 100.
         gateway: z.object({ replicas: z.number().int().min(1, "must be at least 1").max(33, "must be at most 33: the gateway autoscaler's ceiling is 3 x replicas, at most 100"), serviceType: z.enum(["ClusterIP", "LoadBalancer"]).default("ClusterIP") }).strict(),
     }).strict(),
+    /**
+     * Secrets from AWS Secrets Manager through External Secrets Operator (README, "Secrets").
+     * `enabled` defaults to on for an EKS cluster (IRSA needs its OIDC provider) and off
+     * otherwise; set it to false to install no operator and store no generated secret.
+     */
+    secretStore: z.object({
+        enabled: z.boolean().optional(),
+        /** How often ExternalSecrets re-read the store; a rotated secret reaches pods within it. */
+        refreshInterval: z.string().regex(/^\d+[smh]$/, 'must be a duration such as "1h" or "15m"').default("1h"),
+    }).strict().default({}),
     apps: z.object({
         namespace: name.refine((ns) => !(SYSTEM_NAMESPACES as readonly string[]).includes(ns), "is a system namespace; give the apps their own, e.g. apps"),
         workloads: z.array(workload).min(1),
@@ -346,11 +374,26 @@ export const environmentSchema = z.object({
     for (const app of Object.keys(pd.perApp)) {
         if (!env.apps.workloads.some((w) => w.name === app)) ctx.addIssue({ code: "custom", path: ["apps", "progressiveDelivery", "perApp", app], message: `names workload "${app}", which is not under apps.workloads; fix the name or remove it` });
     }
+    if (env.secretStore.enabled === true && env.cluster.kind !== "eks") {
+        ctx.addIssue({ code: "custom", path: ["secretStore", "enabled"], message: "is true, but the store's per-app IAM roles (IRSA) need an EKS cluster's OIDC provider and this cluster is existing; set it to false" });
+    }
+    if (!secretStoreEnabled(env)) {
+        env.apps.workloads.forEach((w, i) => {
+            if (Object.keys(w.secrets).length > 0) {
+                ctx.addIssue({ code: "custom", path: ["apps", "workloads", i, "secrets"], params: HIDE_VALUE, message: "names secrets, but this environment has no secret store (secretStore is off, or the cluster is not EKS); remove them, or turn secretStore on in an EKS environment" });
+            }
+        });
+    }
     for (const pinned of Object.keys(env.release?.images ?? {})) {
         if (!imageNames.has(pinned)) ctx.addIssue({ code: "custom", path: ["release", "images", pinned], message: `pins image "${pinned}", which is not under images` });
     }
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
+
+/** Whether the environment runs the secret store: on by default for EKS, never without it. */
+export function secretStoreEnabled(env: Pick<Environment, "cluster" | "secretStore">): boolean {
+    return env.cluster.kind === "eks" && (env.secretStore.enabled ?? true);
+}
 export type EnvironmentInput = z.input<typeof environmentSchema>;
 export type Workload = Environment["apps"]["workloads"][number];

@@ -51,6 +51,11 @@ export interface PackConfig {
     exemptions: Exemption[];
     /** Host ports containers may bind, as "9100" or "30000-32767"; none by default (PSS baseline). */
     allowedHostPorts: string[];
+    /**
+     * The secret store's folder above the apps' own (e.g. "platform/dev/"): an ExternalSecret of
+     * app X may read only `<secretPathPrefix>X/...`. Default "" (each app's folder is `X/`).
+     */
+    secretPathPrefix: string;
 }
 
 export type ConfigKey = keyof PackConfig;
@@ -74,6 +79,7 @@ export const DEFAULT_CONFIG: Readonly<PackConfig> = Object.freeze({
     minReplicas: 2,
     exemptions: [],
     allowedHostPorts: [],
+    secretPathPrefix: "",
 });
 
 const stringList = (description: string, defaults: string[]): PolicyConfigJSONSchema => ({
@@ -113,6 +119,11 @@ export const CONFIG_PROPERTIES: Readonly<Record<ConfigKey, PolicyConfigJSONSchem
         default: [],
         description: 'Host ports containers may bind, as "9100" or "30000-32767".',
         items: { type: "string", pattern: "^[0-9]{1,5}(-[0-9]{1,5})?$" },
+    },
+    secretPathPrefix: {
+        type: "string",
+        default: DEFAULT_CONFIG.secretPathPrefix,
+        description: 'Secret store folder above the apps\' own, ending in "/" (e.g. "platform/dev/"); an app reads only <prefix><app>/.',
     },
 };
 
@@ -154,6 +165,11 @@ export function parseConfig(raw: Record<string, unknown>, where = "policy config
         const ok = isStringList(raw.allowedHostPorts) && raw.allowedHostPorts.every((r) => portRange(r) !== undefined);
         if (!ok) fail("allowedHostPorts", 'a list of ports or ranges such as "9100" or "30000-32767" (1-65535, low-high)');
         out.allowedHostPorts = [...(raw.allowedHostPorts as string[])];
+    }
+    if (raw.secretPathPrefix !== undefined) {
+        const p = raw.secretPathPrefix;
+        if (typeof p !== "string" || (p !== "" && !p.endsWith("/"))) fail("secretPathPrefix", 'a store folder ending in "/", such as "platform/dev/", or ""');
+        out.secretPathPrefix = p as string;
     }
     if (raw.minReplicas !== undefined) {
         const n = raw.minReplicas;

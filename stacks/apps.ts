@@ -1,21 +1,29 @@
 /**
+/**
  * Layer "apps": each workload of the environment, hardened, autoscaled (CPU and, where the
  * metrics adapter runs, requests per second), meshed and scraped, with its SLO alerts and its
- * Grafana dashboard.
+ * Grafana dashboard; with the secret store on, each app that names secrets gets its own IAM
+ * role, SecretStore and ExternalSecret (components/workload/secrets.ts).
  */
+import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AppAlertRules } from "../components/monitoring/alerts";
 import { AppDashboard } from "../components/monitoring/dashboard";
 import { App, type RolloutReport } from "../components/workload/app";
-import type { Environment } from "../environments/schema";
+import { secretStoreFolder } from "../common/patterns";
+import { secretStoreEnabled, type Environment } from "../environments/schema";
 import { clusterProvider } from "./k8s";
-import { workloadAutoscaling, workloadSlo } from "./settings";
+import { awsTags, workloadAutoscaling, workloadSlo } from "./settings";
 import type { LayerProgramOutputs } from "./types";
 import { readUpstream } from "./upstream";
 
 export function appsLayer(env: Environment): LayerProgramOutputs<"apps"> {
-    const provider = clusterProvider(env.name);
+    const cluster = readUpstream(env.name, "cluster");
+    const provider = clusterProvider(env.name, cluster);
+    const store = secretStoreEnabled(env);
+    // Only for the apps' IAM roles; an environment without the store creates no AWS resource here.
+    const awsProvider = store ? new aws.Provider("aws", { region: env.aws!.region as aws.Region, defaultTags: { tags: awsTags(env, "apps") } }) : undefined;
     const images = readUpstream(env.name, "images").images;
     const mesh = readUpstream(env.name, "mesh");
     const namespace = env.apps.namespace;
@@ -50,6 +58,18 @@ export function appsLayer(env: Environment): LayerProgramOutputs<"apps"> {
                 // Only where the cluster runs the VPA (apps.vpa.enabled); the schema keeps the mode "Off".
                 vpa: env.apps.vpa.enabled ? { updateMode: env.apps.vpa.updateMode } : false,
                 env: w.env,
+                secrets: store && Object.keys(w.secrets).length > 0
+                    ? {
+                        refs: w.secrets,
+                        folder: secretStoreFolder(env.name, w.name),
+                        region: env.aws!.region,
+                        oidcProviderArn: cluster.oidcProviderArn.apply((arn) => {
+                            if (!arn) throw new Error(`cluster layer of ${env.name} exports no oidcProviderArn, which the apps' secret roles (IRSA) trust; run \`infra up --env ${env.name} --layer cluster\``);
+                            return arn;
+                        }),
+                        refreshInterval: env.secretStore.refreshInterval,
+                    }
+                    : undefined,
                 // Callers arrive through the mesh gateway; Prometheus scrapes Istio's merged-metrics port
                 // (it sits outside the mesh, so it cannot speak STRICT mTLS to the app port).
                 priorityClassName: priority.metadata.name,
@@ -63,7 +83,7 @@ export function appsLayer(env: Environment): LayerProgramOutputs<"apps"> {
                     timeoutSeconds: pd.timeoutSeconds,
                 } : undefined,
             },
-            { provider },
+            awsProvider ? { providers: [provider, awsProvider] } : { provider },
         );
         const slo = workloadSlo(w);
         if (w.slo.alerts) {

@@ -43,6 +43,17 @@ export function fabricateResource(type: string, name: string, inputs: Record<str
         case "aws:kms/key:Key": id = `${h.slice(0, 8)}-${h.slice(8, 12)}-4000-8000-${h.slice(0, 12)}`; state.keyId = id; state.arn = `arn:aws:kms:${region}:${FAKE_ACCOUNT}:key/${id}`; break;
         case "aws:iam/role:Role": state.arn = `arn:aws:iam::${FAKE_ACCOUNT}:role/${state.name}`; id = state.name; break;
         case "aws:iam/policy:Policy": state.arn = `arn:aws:iam::${FAKE_ACCOUNT}:policy/${state.name}`; break;
+        case "aws:iam/rolePolicy:RolePolicy": id = `${inputs.role ?? name}:${state.name}`; break;
+        // Secrets Manager appends six random characters to a secret's ARN; its id is the ARN.
+        case "aws:secretsmanager/secret:Secret":
+            state.arn = `arn:aws:secretsmanager:${region}:${FAKE_ACCOUNT}:secret:${state.name}-${h.slice(0, 6)}`;
+            id = state.arn;
+            break;
+        case "aws:secretsmanager/secretVersion:SecretVersion":
+            state.versionId = `${h.slice(0, 8)}-${h.slice(8, 12)}-4000-8000-${h.slice(0, 12)}`;
+            state.arn = inputs.secretId;
+            id = `${inputs.secretId}|${state.versionId}`;
+            break;
         case "aws:eks/cluster:Cluster": {
             id = state.name;
             state.endpoint = `https://${h.toUpperCase()}.gr7.${region}.eks.amazonaws.com`;

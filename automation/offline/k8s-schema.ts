@@ -1,7 +1,7 @@
 /**
  * Validates every Kubernetes object a layer registers against the Kubernetes OpenAPI
- * schemas (kubernetes-models), the Prometheus Operator, Istio and Argo Rollouts custom
- * resources against theirs, and VerticalPodAutoscalers against vpa-schema.ts. Objects of kinds
+ * schemas (kubernetes-models), the Prometheus Operator, Istio, Argo Rollouts and External
+ * Secrets custom resources against theirs, and VerticalPodAutoscalers against vpa-schema.ts. Objects of kinds
  * no schema package covers are reported as unchecked,
  * never as valid.
  */
@@ -37,37 +37,44 @@ export function objectIdentity(r: RecordedResource): { apiVersion: string; kind:
 type ModelClass = (new (data: unknown) => { validate(): void }) & { apiVersion?: string };
 
 /**
- * @kubernetes-models/argo-rollouts is an ES module package whose exports offer only an "import"
- * condition, so it cannot be `require`d (and a require hook such as tsx's turns its own imports
- * into requires that fail the same way). Its models are loaded with a real `import()` of the
- * file, before validation (validateObjects), and kept here for the synchronous `modelFor`.
+ * Schema packages that are ES modules only (@kubernetes-models/argo-rollouts and
+ * external-secrets 2): their exports offer only an "import" condition, so they cannot be
+ * `require`d (and a require hook such as tsx's turns their own imports into requires that fail
+ * the same way). Their models are loaded with a real `import()` of the file, before validation
+ * (validateObjects), and kept here for the synchronous `modelFor`; until then their kinds are
+ * reported as unchecked, never as valid.
  */
-const argoModels = new Map<string, ModelClass | undefined>();
+const ESM_PACKAGES: Readonly<Record<string, string>> = {
+    "argoproj.io": "@kubernetes-models/argo-rollouts",
+    "external-secrets.io": "@kubernetes-models/external-secrets",
+};
+const esmModels = new Map<string, ModelClass | undefined>();
 
-/** Imports the Argo Rollouts model of each argoproj.io kind among `ids` that is not loaded yet. */
-async function loadArgoModels(ids: { apiVersion: string; kind: string }[]): Promise<void> {
-    const root = path.dirname(require.resolve("@kubernetes-models/argo-rollouts/package.json"));
+/** Imports the model of each kind among `ids` whose group has an ES-module package and that is not loaded yet. */
+export async function loadCustomResourceModels(ids: { apiVersion: string; kind: string }[]): Promise<void> {
     for (const { apiVersion, kind } of ids) {
         const [group, version] = apiVersion.split("/");
+        const pkg = ESM_PACKAGES[group];
         const key = `${apiVersion}/${kind}`;
         // Only plain identifiers reach a file path: a kind is the program's input, not trusted.
-        if (group !== "argoproj.io" || argoModels.has(key) || !/^v\w+$/.test(version ?? "") || !/^[A-Za-z][A-Za-z0-9]*$/.test(kind)) continue;
+        if (!pkg || esmModels.has(key) || !/^v\w+$/.test(version ?? "") || !/^[A-Za-z][A-Za-z0-9]*$/.test(kind)) continue;
         try {
-            const mod = await import(pathToFileURL(path.join(root, "argoproj.io", version, `${kind}.js`)).href);
-            argoModels.set(key, (mod[kind] as ModelClass | undefined) ?? undefined);
+            const root = path.dirname(require.resolve(`${pkg}/package.json`));
+            const mod = await import(pathToFileURL(path.join(root, group, version, `${kind}.js`)).href);
+            esmModels.set(key, (mod[kind] as ModelClass | undefined) ?? undefined);
         } catch {
-            argoModels.set(key, undefined); // no such kind in the package: reported as unchecked
+            esmModels.set(key, undefined); // no such kind in the package: reported as unchecked
         }
     }
 }
 
-/** The schema model of a kind; an argoproj.io kind only once validateObjects (or a test) has loaded it. */
+/** The schema model of a kind; a kind of an ES-module package only once loadCustomResourceModels (validateObjects) has loaded it. */
 export function modelFor(apiVersion: string, kind: string): ModelClass | undefined {
     const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : ["", apiVersion];
     if (group === "autoscaling.k8s.io" && version === "v1" && kind === "VerticalPodAutoscaler") return VerticalPodAutoscaler;
+    if (ESM_PACKAGES[group]) return esmModels.get(`${apiVersion}/${kind}`);
     const candidates: string[] = [];
     if (group === "monitoring.coreos.com") candidates.push(`@kubernetes-models/prometheus-operator/${group}/${version}/${kind}`);
-    else if (group === "argoproj.io") return argoModels.get(`${apiVersion}/${kind}`);
     else if (group.endsWith("istio.io")) {
         candidates.push(`@kubernetes-models/istio/${group}/${version}/${kind}`);
         if (version === "v1" && ISTIO_V1_FALLBACK[group]) candidates.push(`@kubernetes-models/istio/${group}/${ISTIO_V1_FALLBACK[group]}/${kind}`);
@@ -96,7 +103,7 @@ function asObject(r: RecordedResource, id: { apiVersion: string; kind: string })
 }
 
 export async function validateObjects(resources: RecordedResource[]): Promise<SchemaReport> {
-    await loadArgoModels(resources.map(objectIdentity).filter((id): id is { apiVersion: string; kind: string } => id !== undefined));
+    await loadCustomResourceModels(resources.map(objectIdentity).filter((id): id is { apiVersion: string; kind: string } => id !== undefined));
     const report: SchemaReport = { checked: 0, unchecked: [], issues: [] };
     for (const r of resources) {
         const id = objectIdentity(r);

@@ -11,6 +11,7 @@ import { buildPackConfig, type RuleConfig } from "../../policies/config";
 import { allRules } from "../../policies/rules";
 import type { Severity } from "../engine";
 import { InputError } from "../../common/errors";
+import { secretStoreFolder } from "../../common/patterns";
 import { writeAtomically } from "../files";
 
 /**
@@ -28,6 +29,8 @@ export function policyConfig(env: Environment): Record<string, RuleConfig> {
             enforceBestPractices: env.policy.enforceBestPractices,
             exemptions: env.policy.exemptions,
             allowedHostPorts: env.policy.allowedHostPorts,
+            // The apps' folders in the store (stacks/apps.ts builds each one from the same function).
+            secretPathPrefix: secretStoreFolder(env.name),
         }, allRules);
     } catch (err) {
         // What the schema cannot know (rule ids, port order) is checked by the pack's own parser.

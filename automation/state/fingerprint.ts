@@ -90,15 +90,24 @@ function without<T extends Record<string, unknown>>(obj: T | undefined, ...keys:
 export const LAYER_SETTINGS: Readonly<Record<Layer, (env: Environment) => unknown>> = {
     cluster: (e) => ({ name: e.name, aws: e.aws, cluster: e.cluster }),
     images: (e) => ({ name: e.name, aws: e.aws, registry: e.registry, images: e.images, release: without(e.release?.images) }),
-    // The apps namespace: Grafana's dashboard sidecar searches it.
-    monitoring: (e) => ({ name: e.name, monitoring: e.monitoring, charts: without(e.charts, ...MESH_CHARTS), release: without(e.release?.charts, ...MESH_CHARTS), appsNamespace: e.apps.namespace }),
+    // The apps namespace: Grafana's dashboard sidecar searches it. The secret store (on or off, its
+    // region, the operator's replicas) is read by monitoring and apps.
+    monitoring: (e) => ({
+        name: e.name, monitoring: e.monitoring, charts: without(e.charts, ...MESH_CHARTS), release: without(e.release?.charts, ...MESH_CHARTS), appsNamespace: e.apps.namespace,
+        ...secretStoreSlice(e), minReplicas: e.policy.minReplicas,
+    }),
     mesh: (e) => ({
         name: e.name, mesh: e.mesh, istio: e.charts.istio, releaseIstio: e.release?.charts?.istio, namespace: e.apps.namespace, tracing: e.monitoring.tracing,
         argoRollouts: e.charts.argoRollouts, releaseArgoRollouts: e.release?.charts?.argoRollouts, delivery: e.apps.progressiveDelivery.enabled,
     }),
     // Whether the metrics adapter runs decides the HPAs' request-rate metric.
-    apps: (e) => ({ name: e.name, apps: e.apps, policy: e.policy, metricsAdapter: e.monitoring.metricsAdapter.enabled }),
+    apps: (e) => ({ name: e.name, apps: e.apps, policy: e.policy, metricsAdapter: e.monitoring.metricsAdapter.enabled, ...secretStoreSlice(e) }),
 };
+
+/** The settings that decide whether and where the secret store runs (environments/schema.ts secretStoreEnabled). */
+function secretStoreSlice(e: Environment): Record<string, unknown> {
+    return { secretStore: e.secretStore, clusterKind: e.cluster?.kind, region: e.aws?.region };
+}
 
 /**
  * Code paths of a layer: what its program imports (derived from the code), the files every layer

@@ -3,8 +3,8 @@
  * disruption budget, NetworkPolicies, ServiceMonitor and, with a mesh, Istio routing.
  * With `progressiveDelivery` the pods run from an Argo Rollout instead of the Deployment
  * (same pod template), rolled out as canaries through the mesh (rollout.ts).
- * Pass the cluster's Kubernetes provider in `opts.provider` (or `opts.providers`); every
- * child inherits it through its parent.
+ * Pass the cluster's Kubernetes provider in `opts.provider` (or `opts.providers`, with the AWS
+ * provider when the app has secrets: its IAM role); every child inherits them through its parent.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { AppArgs, checkImageRef, validateAppArgs } from "./args";
@@ -13,10 +13,11 @@ import { createNetworkPolicies } from "./network-policy";
 import { createAutoscaler, createDisruptionBudget, createVerticalAutoscaler } from "./scaling";
 import { createServiceMonitor } from "./service-monitor";
 import { createMeshRouting } from "./mesh-routing";
+import { createExternalSecret, createSecretsRole, IRSA_ROLE_ANNOTATION } from "./secrets";
 import { createAnalysisTemplate, createRollout, rolloutReport, validateProgressiveDelivery, type RolloutReport } from "./rollout";
 import type { ScaleTarget } from "./scaling";
 
-export type { AppArgs, AppMesh, AppResources, AppAutoscaling, AppProbes, AppVpa, MetricsVia, VpaUpdateMode } from "./args";
+export type { AppArgs, AppSecrets, AppMesh, AppResources, AppAutoscaling, AppProbes, AppVpa, MetricsVia, VpaUpdateMode } from "./args";
 export { validateAppArgs } from "./args";
 export type { AppProgressiveDelivery, AppAnalysis, RolloutReport } from "./rollout";
 
@@ -40,11 +41,17 @@ export class App extends pulumi.ComponentResource {
         const image = typeof args.image === "string"
             ? args.image
             : pulumi.output(args.image).apply((ref) => checkImageRef(ref, settings.requireDigest));
-        const parts: WorkloadParts = { namespace: args.namespace, image, env: args.env ?? {}, settings };
+        let parts: WorkloadParts = { namespace: args.namespace, image, env: args.env ?? {}, settings };
 
         const delivery = args.progressiveDelivery ? validateProgressiveDelivery(name, args.progressiveDelivery, args.mesh !== undefined) : undefined;
 
-        const serviceAccount = createServiceAccount(name, parts, this);
+        // With secrets: the role first (the ServiceAccount carries its ARN), then the store objects.
+        const role = settings.secrets && createSecretsRole(name, args.namespace, settings, settings.secrets, this);
+        const serviceAccount = createServiceAccount(name, parts, this, role ? { [IRSA_ROLE_ANNOTATION]: role.arn } : undefined);
+        const synced = settings.secrets && createExternalSecret(name, args.namespace, settings, settings.secrets, serviceAccount, this);
+        if (synced) parts = { ...parts, secretName: synced.secretName };
+        // The pods start once the ExternalSecret has written the Secret they mount.
+        const secretDeps = synced ? [synced.externalSecret] : [];
         const service = createService(name, parts, this);
         this.namespace = pulumi.output(args.namespace);
         const host = (svc: typeof service) => pulumi.interpolate`${svc.metadata.name}.${this.namespace}.svc.cluster.local`;
@@ -58,12 +65,12 @@ export class App extends pulumi.ComponentResource {
                 stableService: service.metadata.name,
                 canaryService: canary.metadata.name,
                 virtualService: routing.virtualService.metadata.name,
-            }, [analysis, routing.virtualService, routing.destinationRule], this);
+            }, [analysis, routing.virtualService, routing.destinationRule, ...secretDeps], this);
             this.deploymentName = rollout.metadata.name;
             this.rollout = rolloutReport(rollout);
             target = { apiVersion: "argoproj.io/v1alpha1", kind: "Rollout", name: rollout.metadata.name };
         } else {
-            const deployment = createDeployment(name, parts, serviceAccount, this);
+            const deployment = createDeployment(name, parts, serviceAccount, this, secretDeps);
             if (args.mesh) createMeshRouting(name, args.namespace, settings, args.mesh, this.serviceHost, this);
             this.deploymentName = deployment.metadata.name;
             this.rollout = pulumi.output(undefined);

@@ -7,7 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { compareQuantities, ENV_NAME, parseQuantity, SECRET_LIKE } from "../../common/checks";
 import { checkInt, fail } from "../validation";
-import { DIGEST_REF, DNS_1035_LABEL } from "../../common/patterns";
+import { DIGEST_REF, DNS_1035_LABEL, SECRET_REF } from "../../common/patterns";
 import type { AppProgressiveDelivery } from "./rollout";
 
 // One quantity grammar for workloads and environment files.
@@ -142,7 +142,47 @@ export interface AppArgs {
      * the controller installed). Default none: a plain Deployment rolling update.
      */
     readonly progressiveDelivery?: AppProgressiveDelivery;
+    /** Secrets from the secret store. Default none: no IAM role, store or ExternalSecret is created. */
+    readonly secrets?: AppSecrets;
 }
+
+/**
+ * Secrets the app reads from AWS Secrets Manager through External Secrets Operator (secrets.ts).
+ * The component names keys only; values stay in the store and reach the pod as files.
+ */
+export interface AppSecrets {
+    /** Variable name -> `key` or `key#property`, the key relative to `folder`. */
+    readonly refs: Record<string, string>;
+    /** The app's folder in the store, ending in "/", e.g. "platform/dev/app/"; the IAM role reads only below it. */
+    readonly folder: string;
+    /** AWS region of the store. */
+    readonly region: string;
+    /** The cluster's IAM OIDC provider (cluster layer output), which the role trusts for this app's ServiceAccount only. */
+    readonly oidcProviderArn: pulumi.Input<string>;
+    /** How often the operator re-reads the store. Default "1h": a rotated secret reaches the pods within the hour. */
+    readonly refreshInterval?: string;
+    /** Tags of the IAM role. */
+    readonly tags?: Record<string, string>;
+}
+
+/** One named secret, parsed. */
+export interface SecretRef {
+    readonly variable: string;
+    readonly key: string;
+    readonly property?: string;
+}
+
+export interface AppSecretsSettings {
+    readonly refs: SecretRef[];
+    readonly folder: string;
+    readonly region: string;
+    readonly oidcProviderArn: pulumi.Input<string>;
+    readonly refreshInterval: string;
+    readonly tags: Record<string, string>;
+}
+
+/** Where the secret files are mounted; each variable's file is `<dir>/<VARIABLE>`. */
+export const SECRET_FILES_DIR = "/var/run/secrets/app";
 
 /** AppArgs with every default applied and every value checked. */
 export interface AppSettings {
@@ -168,6 +208,7 @@ export interface AppSettings {
     readonly labels: Record<string, string>;
     readonly selector: Record<string, string>;
     readonly priorityClassName?: pulumi.Input<string>;
+    readonly secrets?: AppSecretsSettings;
 }
 
 export const DEFAULTS = {
@@ -257,6 +298,8 @@ export function validateAppArgs(name: string, args: AppArgs): AppSettings {
         if (SECRET_LIKE.test(key)) fail(`env.${key}`, `env "${key}" looks like a secret; mount it from a Kubernetes Secret fed by the secret store instead`);
     }
 
+    const secrets = args.secrets && Object.keys(args.secrets.refs).length > 0 ? validateSecrets(args.secrets, args.env ?? {}) : undefined;
+
     const readinessPath = args.probes?.readiness ?? DEFAULTS.probePath;
     const livenessPath = args.probes?.liveness ?? DEFAULTS.probePath;
     const metricsPath = args.metricsPath ?? DEFAULTS.metricsPath;
@@ -293,6 +336,25 @@ export function validateAppArgs(name: string, args: AppArgs): AppSettings {
     return {
         name, requireDigest, replicas, port, requests, limits, minReplicas, maxReplicas, cpuUtilization, requestsPerSecond, vpaUpdateMode,
         readinessPath, livenessPath, metricsPath, scrapeInterval, metricsVia, metricsFromNamespaces,
-        ingressFromNamespaces, labels, selector, priorityClassName: args.priorityClassName,
+        ingressFromNamespaces, labels, selector, priorityClassName: args.priorityClassName, secrets,
     };
+}
+
+/** Checks the named secrets: variable names, references inside the folder, no clash with plain env. */
+export function validateSecrets(secrets: AppSecrets, env: Record<string, unknown>): AppSecretsSettings {
+    if (!/^[a-z0-9][a-z0-9_./-]*\/$/.test(secrets.folder)) fail("secrets.folder", `secrets.folder "${secrets.folder}" must be a store path ending in "/", e.g. "platform/dev/app/"`);
+    if (!/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(secrets.region)) fail("secrets.region", `secrets.region "${secrets.region}" is not an AWS region; use e.g. "eu-west-1"`);
+    const refreshInterval = secrets.refreshInterval ?? "1h";
+    if (!/^\d+[smh]$/.test(refreshInterval)) fail("secrets.refreshInterval", `secrets.refreshInterval "${refreshInterval}" is not a duration; use e.g. "1h"`);
+    const refs = Object.entries(secrets.refs).map(([variable, ref]): SecretRef => {
+        if (!ENV_NAME.test(variable)) fail(`secrets.refs.${variable}`, `secret variable "${variable}" is not a valid variable name; use letters, digits and "_"`);
+        // The value is a reference, but never print it: a caller may have passed the secret itself.
+        const m = SECRET_REF.exec(ref);
+        if (!m) fail(`secrets.refs.${variable}`, `secret ${variable} is not a reference "key" or "key#property" below ${secrets.folder}; name the store key, never the value`);
+        for (const name of [variable, `${variable}_FILE`]) {
+            if (name in env || name === "PORT") fail(`secrets.refs.${variable}`, `secret ${variable} clashes with env ${name}; rename one of them`);
+        }
+        return { variable, key: m[1], property: m[2] };
+    });
+    return { refs, folder: secrets.folder, region: secrets.region, oidcProviderArn: secrets.oidcProviderArn, refreshInterval, tags: { ...secrets.tags } };
 }

@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { AppSettings } from "./args";
+import { SECRET_FILES_DIR, type AppSettings } from "./args";
 import { ISTIO_MERGED_METRICS_PORT, METRICS_PORT_NAME } from "./service-monitor";
 
 /** The numeric user and group the app runs as; matches `USER 10001` in app/Dockerfile. */
@@ -24,12 +24,14 @@ export interface WorkloadParts {
     readonly image: pulumi.Input<string>;
     readonly env: Record<string, pulumi.Input<string>>;
     readonly settings: AppSettings;
+    /** The Secret the ExternalSecret writes, when the app has secrets (secrets.ts). */
+    readonly secretName?: string;
 }
 
 /** A ServiceAccount of its own, so RBAC grants to one app never leak to another; its token is not mounted. */
-export function createServiceAccount(name: string, parts: WorkloadParts, parent: pulumi.Resource): k8s.core.v1.ServiceAccount {
+export function createServiceAccount(name: string, parts: WorkloadParts, parent: pulumi.Resource, annotations?: Record<string, pulumi.Input<string>>): k8s.core.v1.ServiceAccount {
     return new k8s.core.v1.ServiceAccount(`${name}-sa`, {
-        metadata: { name: parts.settings.name, namespace: parts.namespace, labels: parts.settings.labels },
+        metadata: { name: parts.settings.name, namespace: parts.namespace, labels: parts.settings.labels, annotations },
         automountServiceAccountToken: false,
     }, { parent });
 }
@@ -47,10 +49,18 @@ export type RevisionLabel = "pod-template-hash" | "rollouts-pod-template-hash";
  */
 export function podTemplate(parts: WorkloadParts, serviceAccount: k8s.core.v1.ServiceAccount, revisionLabel: RevisionLabel): k8s.types.input.core.v1.PodTemplateSpec {
     const s = parts.settings;
+    // Secrets arrive as files, not as env values (CIS Kubernetes 5.4.1, the pack's
+    // secrets-from-env): files are updated in place when the store's value rotates and do not
+    // leak into child processes or crash dumps. `<NAME>_FILE` tells the app where each one is.
+    const secretNames = parts.secretName ? (s.secrets?.refs ?? []).map((r) => r.variable) : [];
     const env = [
         { name: "PORT", value: String(s.port) },
         ...Object.entries(parts.env).map(([k, value]) => ({ name: k, value })),
+        ...secretNames.map((v) => ({ name: `${v}_FILE`, value: `${SECRET_FILES_DIR}/${v}` })),
     ];
+    const secretMounts = parts.secretName ? [{ name: "secrets", mountPath: SECRET_FILES_DIR, readOnly: true }] : [];
+    // Owner read, group (fsGroup 10001) read, nothing for others.
+    const secretVolumes = parts.secretName ? [{ name: "secrets", secret: { secretName: parts.secretName, defaultMode: 0o440, items: secretNames.map((v) => ({ key: v, path: v })) } }] : [];
     const spread = (topologyKey: string, whenUnsatisfiable: string) => ({
         maxSkew: 1,
         topologyKey,
@@ -112,9 +122,9 @@ export function podTemplate(parts: WorkloadParts, serviceAccount: k8s.core.v1.Se
                 // Gives a slow start up to 60 s before liveness may restart the pod.
                 startupProbe: httpProbe(s.livenessPath, 2, 30),
                 // The root filesystem is read-only; /tmp is the one writable place.
-                volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+                volumeMounts: [{ name: "tmp", mountPath: "/tmp" }, ...secretMounts],
             }],
-            volumes: [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }],
+            volumes: [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }, ...secretVolumes],
         },
     };
 }
@@ -123,7 +133,7 @@ export function podTemplate(parts: WorkloadParts, serviceAccount: k8s.core.v1.Se
  * The Deployment. `spec.replicas` is ignored after creation because the HorizontalPodAutoscaler
  * owns it; re-applying the program must not undo a scale-out in the middle of a spike.
  */
-export function createDeployment(name: string, parts: WorkloadParts, serviceAccount: k8s.core.v1.ServiceAccount, parent: pulumi.Resource): k8s.apps.v1.Deployment {
+export function createDeployment(name: string, parts: WorkloadParts, serviceAccount: k8s.core.v1.ServiceAccount, parent: pulumi.Resource, dependsOn: pulumi.Resource[] = []): k8s.apps.v1.Deployment {
     const s = parts.settings;
     return new k8s.apps.v1.Deployment(`${name}-deployment`, {
         metadata: { name: s.name, namespace: parts.namespace, labels: s.labels },
@@ -136,7 +146,7 @@ export function createDeployment(name: string, parts: WorkloadParts, serviceAcco
             strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: "25%" } },
             template: podTemplate(parts, serviceAccount, "pod-template-hash"),
         },
-    }, { parent, ignoreChanges: ["spec.replicas"] });
+    }, { parent, ignoreChanges: ["spec.replicas"], dependsOn });
 }
 
 /**

@@ -7,9 +7,10 @@ import { awsRules } from "./aws";
 import { chartRules } from "./charts";
 import { meshRules } from "./mesh";
 import { rbacRules } from "./rbac";
+import { secretRules } from "./secrets";
 import { stackRules } from "./stack";
 import { workloadRules } from "./workload";
 
 export { workloadRules } from "./workload";
 
-export const allRules: readonly Rule[] = [...workloadRules, ...rbacRules, ...meshRules, ...awsRules, ...chartRules, ...stackRules];
+export const allRules: readonly Rule[] = [...workloadRules, ...rbacRules, ...meshRules, ...awsRules, ...chartRules, ...secretRules, ...stackRules];

@@ -147,3 +147,56 @@ describe("environment schema: clusters, registries, images and pins", () => {
         assert.strictEqual(accepted(pin(`123456789012.dkr.ecr.eu-west-1.amazonaws.com/platform/dev/app@sha256:${DIGEST}`)).release!.images.app.endsWith(DIGEST), true);
     });
 });
+
+describe("environment schema: secrets are named, never held", () => {
+    const SECRETS = "secrets:\n        DATABASE_URL: db#url";
+    const withSecret = (value: string) => (t: string) => replace(t, SECRETS, `secrets:\n        DATABASE_URL: ${JSON.stringify(value)}`);
+
+    it("accepts store references and resolves nothing else", () => {
+        const w = accepted((t) => replace(t, SECRETS, "secrets:\n        DATABASE_URL: db#url\n        SIGNING_KEY: keys/signing")).apps.workloads[0];
+        assert.deepStrictEqual(w.secrets, { DATABASE_URL: "db#url", REDIS_URL: "redis#url", SIGNING_KEY: "keys/signing" });
+    });
+
+    for (const [what, value, why] of [
+        ["a long hex string", "5f4dcc3b5aa765d61d8327deb882cf99", "holds a long hex string"],
+        ["a URL with a password", "postgres://app:hunter2hunter2@db:5432/app", "holds a URL with a password in it"],
+        ["a random-looking run", "q8Zr2LmX0pWv7Ns4Tk9B", "holds a long random-looking string"],
+        ["an AWS access key id", "AKIAIOSFODNN7EXAMPLE", "holds an AWS access key id"],
+    ] as const) {
+        it(`refuses ${what} under secrets, without printing it`, () => {
+            const message = errorFor(withSecret(value));
+            assert.match(message, new RegExp(`^environments/dev\\.yaml: apps\\.workloads\\.0\\.secrets\\.DATABASE_URL ${why}.*; store the value in AWS Secrets Manager under platform/<env>/app/<key> and name it here as <key>#<property>$`));
+            assert.ok(!message.includes(value), "the value must not be printed");
+        });
+    }
+
+    it("refuses a value that is no reference (path outside the app's folder, upper case, blank)", () => {
+        for (const value of ["/platform/dev/other/db", "../other/db#url", "DB#url", ""]) {
+            assert.match(errorFor(withSecret(value)), /apps\.workloads\.0\.secrets\.DATABASE_URL is not a secret reference; name the store key below the app's folder and its property, e.g. "db#url"$/, value);
+        }
+    });
+
+    it("refuses secret material in plain env values too", () => {
+        const message = errorFor((t) => replace(t, SECRETS, "env:\n        DATABASE_HOST: \"postgres://app:hunter2hunter2@db/app\"\n      " + SECRETS));
+        assert.match(message, /apps\.workloads\.0\.env\.DATABASE_HOST holds a URL with a password in it; put it in the secret store and name it under secrets instead$/);
+        assert.ok(!message.includes("hunter2"));
+    });
+
+    it("refuses a secret that is also a plain env variable, or named PORT", () => {
+        assert.match(errorFor((t) => replace(t, SECRETS, "env:\n        DATABASE_URL: x\n      " + SECRETS)), /apps\.workloads\.0\.secrets\.DATABASE_URL is under env too; keep one of them$/);
+        assert.match(errorFor((t) => replace(t, SECRETS, "secrets:\n        PORT: db#port")), /secrets\.PORT is set from port; give the secret another name$/);
+    });
+
+    it("refuses secrets where there is no store: local, or dev with secretStore off", () => {
+        const local = errorFor((t) => replace(t, "      autoscaling: { minReplicas: 1", "      secrets: { DATABASE_URL: db#url }\n      autoscaling: { minReplicas: 1"), "local");
+        assert.match(local, /^environments\/local\.yaml: apps\.workloads\.0\.secrets names secrets, but this environment has no secret store \(secretStore is off, or the cluster is not EKS\); remove them, or turn secretStore on in an EKS environment$/);
+        assert.match(errorFor((t) => replace(t, "secretStore:\n  refreshInterval: 1h", "secretStore:\n  enabled: false")), /apps\.workloads\.0\.secrets names secrets, but this environment has no secret store/);
+        assert.match(errorFor((t) => replace(t, "secretStore:\n  enabled: false", "secretStore:\n  enabled: true"), "local"),
+            /^environments\/local\.yaml: secretStore\.enabled \(true\) is true, but the store's per-app IAM roles \(IRSA\) need an EKS cluster's OIDC provider and this cluster is existing; set it to false$/);
+    });
+
+    it("requires an exact External Secrets chart version", () => {
+        assert.match(errorFor((t) => replace(t, "  externalSecrets: 0.20.2\n", "")), /charts\.externalSecrets/);
+        assert.match(errorFor((t) => replace(t, "externalSecrets: 0.20.2", "externalSecrets: ^0.20")), /charts\.externalSecrets \("\^0\.20"\) must be an exact chart version/);
+    });
+});

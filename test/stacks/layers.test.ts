@@ -129,4 +129,23 @@ describe("layer programs under the mock runtime", function () {
         const prod = byType(results.prod.cluster.resources, "aws:eks/cluster:Cluster")[0].inputs as any;
         assert.strictEqual(prod.vpcConfig.endpointPublicAccess, false, "prod's API endpoint is private");
     });
+
+    it("runs the secret store on AWS environments only: operator, stored Grafana password, per-app role and objects", () => {
+        const releases = (env: string) => byType(results[env].monitoring.resources, "kubernetes:helm.sh/v3:Release").map((r) => (r.inputs as any).chart);
+        assert.ok(!releases("local").includes("external-secrets"), "local installs no External Secrets");
+        for (const type of ["aws:secretsmanager/secret:Secret", "aws:iam/role:Role", "kubernetes:external-secrets.io/v1:ExternalSecret"]) {
+            assert.strictEqual(byType([...results.local.monitoring.resources, ...results.local.apps.resources], type).length, 0, `local has no ${type}`);
+        }
+        for (const env of ["dev", "staging", "prod"]) {
+            assert.ok(releases(env).includes("external-secrets"), `${env} installs External Secrets`);
+            const stored = byType(results[env].monitoring.resources, "aws:secretsmanager/secret:Secret").map((r) => (r.inputs as any).name);
+            assert.deepStrictEqual(stored, [`platform/${env}/_generated/grafana-admin`]);
+            const [version] = byType(results[env].monitoring.resources, "aws:secretsmanager/secretVersion:SecretVersion");
+            assert.strictEqual((version.inputs as any).secretString, "[secret]", `${env}: the stored password is a Pulumi secret`);
+            const policy = JSON.parse((byType(results[env].apps.resources, "aws:iam/rolePolicy:RolePolicy")[0].inputs as any).policy);
+            assert.strictEqual(policy.Statement[0].Resource, `arn:aws:secretsmanager:eu-west-1:123456789012:secret:platform/${env}/app/*`);
+            const [es] = byType(results[env].apps.resources, "kubernetes:external-secrets.io/v1:ExternalSecret");
+            assert.deepStrictEqual((es.inputs as any).spec.data.map((d: any) => d.remoteRef.key), [`platform/${env}/app/db`, `platform/${env}/app/redis`]);
+        }
+    });
 });
