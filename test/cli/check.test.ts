@@ -28,11 +28,13 @@ describe("infra check (offline engine)", function () {
         assert.equal(doc.mandatoryViolations, 0);
     });
 
-    it("plans resources by type per layer (an EKS cluster in cluster, Deployments in apps)", () => {
+    it("plans resources by type per layer (an EKS cluster in cluster, dev's canaried Rollouts in apps)", () => {
         const doc = JSON.parse(json.stdout);
         const byType = (layer: string) => doc.layers.find((l: any) => l.layer === layer).counts.byType;
         assert.ok(byType("cluster")["aws:eks/cluster:Cluster"] >= 1, JSON.stringify(byType("cluster")));
-        assert.ok(byType("apps")["kubernetes:apps/v1:Deployment"] >= 1, JSON.stringify(byType("apps")));
+        // dev turns progressive delivery on: Argo Rollouts run the pods, no Deployment is planned.
+        assert.ok(byType("apps")["kubernetes:argoproj.io/v1alpha1:Rollout"] >= 1, JSON.stringify(byType("apps")));
+        assert.equal(byType("apps")["kubernetes:apps/v1:Deployment"], undefined, JSON.stringify(byType("apps")));
     });
 
     it("never prints secret output values", () => {

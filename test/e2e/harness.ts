@@ -137,6 +137,12 @@ export function json(result: Result): any {
 export interface Call { time: string; pkg: string; op: string; urn?: string; id?: string; inputs?: unknown; token?: string }
 
 /** The provider stand-in's call record. */
+/**
+ * The resource that runs an app's pods, in a URN: its Deployment, or the Argo Rollout that
+ * replaces it where progressive delivery is on (components/workload/app.ts).
+ */
+export const POD_WORKLOAD_URN = /\$kubernetes:(apps\/v1:Deployment|argoproj\.io\/v1alpha1:Rollout)::/;
+
 export function calls(ws: Workspace): Call[] {
     if (!fs.existsSync(ws.record)) return [];
     return fs.readFileSync(ws.record, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as Call);

@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { LAYERS } from "../../stacks/graph";
-import { calls, explain, finished, infra, json, makeWorkspace, pulumi, removeWorkspace, requireEngine, startInfra, type Workspace } from "./harness";
+import { calls, explain, POD_WORKLOAD_URN, finished, infra, json, makeWorkspace, pulumi, removeWorkspace, requireEngine, startInfra, type Workspace } from "./harness";
 
 const MINUTE = 60_000;
 const ENVS = ["dev", "staging", "prod", "local"] as const;
@@ -34,7 +34,7 @@ function imageRef(ws: Workspace, env: string): Promise<string> {
 
 /** The image the env's apps Deployment was last created or updated with, from the stand-in's record. */
 function deployedImage(ws: Workspace, env: string): string | undefined {
-    const last = calls(ws).filter((c) => (c.op === "create" || c.op === "update") && c.urn?.startsWith(`urn:pulumi:${env}-apps::`) && c.urn.includes("apps/v1:Deployment")).pop();
+    const last = calls(ws).filter((c) => (c.op === "create" || c.op === "update") && c.urn?.startsWith(`urn:pulumi:${env}-apps::`) && POD_WORKLOAD_URN.test(c.urn)).pop();
     return JSON.stringify(last?.inputs ?? "").match(/[\w.\-/]+@sha256:[a-f0-9]{64}/)?.[0];
 }
 
@@ -101,7 +101,7 @@ describe("real engine: parity, releases and interruptions", function () {
             const toStaging = await infra(ws, "promote", "--from", "dev", "--to", "staging");
             assert.equal(toStaging.code, 0, explain(toStaging));
             assert.equal((await imageRef(ws, "staging")).split("@")[1], first.split("@")[1], "staging's images layer exports dev's digest");
-            assert.equal(deployedImage(ws, "staging")?.split("@")[1], first.split("@")[1], "staging's Deployment runs dev's digest");
+            assert.equal(deployedImage(ws, "staging")?.split("@")[1], first.split("@")[1], "staging's pods (Deployment or Rollout) run dev's digest");
 
             fs.writeFileSync(devFile, fs.readFileSync(devFile, "utf8").replace(/context: app\n/, "context: app\n    dockerfile: Dockerfile.next\n"));
             const rebuilt = await infra(ws, "up", "--env", "dev", "--yes");

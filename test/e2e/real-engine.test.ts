@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { hash } from "../../automation/offline/fabricate";
 import { LAYER_NEEDS as GRAPH, LAYERS, type Layer } from "../../stacks/graph";
-import { calls, explain, filesUnder, infra, json, makeWorkspace, pulumi, removeWorkspace, requireEngine, stackOf, type Workspace } from "./harness";
+import { calls, explain, POD_WORKLOAD_URN, filesUnder, infra, json, makeWorkspace, pulumi, removeWorkspace, requireEngine, stackOf, type Workspace } from "./harness";
 
 const MINUTE = 60_000;
 
@@ -74,10 +74,11 @@ describe("real engine (Pulumi CLI, provider stand-in)", function () {
                     assert.ok(spans.get(`dev-${need}`)!.last < spans.get(`dev-${layer}`)!.first, `${need} finished creating before ${layer} started`);
                 }
             }
-            // Stack references resolved: the apps layer's Deployment carries the digest the images layer built.
+            // Stack references resolved: the apps layer's pods (dev runs them from an Argo Rollout) carry the digest the images layer built.
             const images = doc.layers.find((l: { layer: string }) => l.layer === "images").outputs.images.app as string;
-            const deployment = calls(ws).find((c) => c.op === "create" && c.urn?.startsWith("urn:pulumi:dev-apps::") && c.urn.includes("apps/v1:Deployment"));
-            assert.ok(JSON.stringify(deployment?.inputs).includes(images), "the Deployment runs the image built by the images layer");
+            const deployment = calls(ws).find((c) => c.op === "create" && c.urn?.startsWith("urn:pulumi:dev-apps::") && POD_WORKLOAD_URN.test(c.urn));
+            assert.ok(deployment, "the apps layer created a Deployment or Rollout");
+            assert.ok(JSON.stringify(deployment.inputs).includes(images), "the app's pods run the image built by the images layer");
         });
 
         it("generated secrets are encrypted in state: the plaintext is in no file", async () => {
