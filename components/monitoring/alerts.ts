@@ -153,8 +153,11 @@ export function appAlertRules(args: ResolvedAlertRulesArgs): AlertRule[] {
             },
         },
         {
+            // Counted from the pods (ready condition false, selected by the app's labels), not from
+            // kube_deployment_*: with progressive delivery an Argo Rollout runs the pods and no
+            // Deployment exists, and the pod view holds for both controllers.
             alert: "AppReplicasUnavailable",
-            expr: `kube_deployment_status_replicas_unavailable{namespace="${namespace}", deployment="${app}"} > 0`,
+            expr: `sum(max by (namespace, pod) (kube_pod_status_ready{namespace="${namespace}", condition="false"}) * on (namespace, pod) max by (namespace, pod) (kube_pod_labels{${podSelector}})) > 0`,
             for: "10m",
             labels: labels("warning"),
             annotations: {

@@ -271,12 +271,16 @@ describe("monitoring: AppAlertRules rules (pure)", () => {
         assert.match(fast.expr, /grpc_response_status!~"0\|"/);
         assert.doesNotMatch(rules.find((r) => r.alert === "AppAvailabilityFastBurn")!.expr, /grpc_response_status/);
     });
-    it("selects the app's pods by its selector labels and the Deployment by name", () => {
+    it("selects the app's pods by its selector labels, for restarts and for unavailable replicas", () => {
         const rules = appAlertRules(validateAppAlertRulesArgs({ ...base, selector: { "app.kubernetes.io/name": "web" } }));
         const restarts = rules.find((r) => r.alert === "AppPodRestarting")!;
         assert.match(restarts.expr, /kube_pod_labels\{namespace="apps", label_app_kubernetes_io_name="web"\}/);
         assert.match(restarts.expr, /> 3$/);
-        assert.match(rules.find((r) => r.alert === "AppReplicasUnavailable")!.expr, /deployment="web"\} > 0/);
+        // From the pods, so it holds whether a Deployment or an Argo Rollout runs them.
+        const unavailable = rules.find((r) => r.alert === "AppReplicasUnavailable")!.expr;
+        assert.match(unavailable, /kube_pod_status_ready\{namespace="apps", condition="false"\}/);
+        assert.match(unavailable, /kube_pod_labels\{namespace="apps", label_app_kubernetes_io_name="web"\}\)\) > 0$/);
+        assert.doesNotMatch(unavailable, /kube_deployment/);
         assert.match(rules.find((r) => r.alert === "AppLatencyP99High")!.expr, /histogram_quantile\(0\.99,[\s\S]* > 1000$/);
         const tight = appAlertRules(validateAppAlertRulesArgs({ ...base, slo: { latencyP99Ms: 250 } }));
         assert.match(tight.find((r) => r.alert === "AppLatencyP99High")!.expr, / > 250$/);

@@ -16,6 +16,8 @@ const TEMPLATE_PATH: Record<string, string[]> = {
     ReplicationController: ["spec", "template"],
     Job: ["spec", "template"],
     CronJob: ["spec", "jobTemplate", "spec", "template"],
+    // Argo Rollouts (progressive delivery) keep the Deployment's pod template shape.
+    Rollout: ["spec", "template"],
 };
 
 /**
@@ -38,7 +40,7 @@ export const meshWorkloadSidecarInjection = rule(
     },
     (args, reportViolation) => {
         const k = k8sKind(args.type, args.props);
-        if (!k || !(k.kind in TEMPLATE_PATH) || !["", "apps", "batch"].includes(k.group)) return;
+        if (!k || !(k.kind in TEMPLATE_PATH) || !(k.kind === "Rollout" ? k.group === "argoproj.io" : ["", "apps", "batch"].includes(k.group))) return;
         const { exemptNamespaces } = configWithDefaults(args, { exemptNamespaces: SYSTEM_NAMESPACES });
         const { namespace } = metaOf(args.props);
         if (namespace !== undefined && exemptNamespaces.includes(namespace)) return;

@@ -17,7 +17,7 @@ export function allowsDisruption(spec: { minAvailable?: unknown; maxUnavailable?
 }
 
 /**
- * Requires every Deployment and StatefulSet with more than one replica to have a
+ * Requires every Deployment, StatefulSet and Argo Rollout with more than one replica to have a
  * PodDisruptionBudget that selects its pods and allows at least one disruption. Without one a
  * node drain can evict every replica at once; with one that allows none (minAvailable equal to
  * the replicas, maxUnavailable 0) drains and cluster upgrades block forever. Only a stack-level
@@ -27,7 +27,7 @@ export function allowsDisruption(spec: { minAvailable?: unknown; maxUnavailable?
 export const pdbCoverage = rule(
     {
         name: "pdb-coverage",
-        description: "Replicated Deployments and StatefulSets must have a PodDisruptionBudget that selects their pods and allows a disruption.",
+        description: "Replicated Deployments, StatefulSets and Argo Rollouts must have a PodDisruptionBudget that selects their pods and allows a disruption.",
         severity: "medium",
         enforcementLevel: "advisory",
         controls: {},
@@ -41,7 +41,7 @@ export const pdbCoverage = rule(
         }
         const out: StackFinding[] = [];
         for (const w of stack.workloads) {
-            if (w.kind !== "Deployment" && w.kind !== "StatefulSet") continue;
+            if (w.kind !== "Deployment" && w.kind !== "StatefulSet" && w.kind !== "Rollout") continue;
             const replicas = w.props.spec?.replicas ?? 1;
             if (typeof replicas !== "number" || replicas <= 1) continue;
             const pdbs = covering.get(w) ?? [];

@@ -1,7 +1,7 @@
 import { rule } from "../util/rule";
 
 /**
- * Requires Deployments to run at least minReplicas pods (default 2, prod 3), so a node
+ * Requires Deployments (and the Argo Rollouts that replace them under progressive delivery) to run at least minReplicas pods (default 2, prod 3), so a node
  * drain or a rollout never takes the service down. An unset spec.replicas means 1.
  * Severity medium, advisory (prod config makes it mandatory). Availability practice; no
  * benchmark control covers it.
@@ -9,13 +9,13 @@ import { rule } from "../util/rule";
 export const minReplicas = rule(
     {
         name: "min-replicas",
-        description: "Deployments should run at least minReplicas replicas.",
+        description: "Deployments and Argo Rollouts should run at least minReplicas replicas.",
         severity: "medium",
         enforcementLevel: "advisory",
         controls: {},
         remediationSteps: "Set spec.replicas to at least minReplicas (and a PodDisruptionBudget).",
         configKeys: ["minReplicas"],
-        scope: { kinds: ["Deployment"] },
+        scope: { kinds: ["Deployment", "Rollout"] },
     },
     (deployment, config) => {
         const replicas = deployment.props.spec?.replicas ?? 1;

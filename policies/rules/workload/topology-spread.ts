@@ -5,7 +5,7 @@ import { get } from "../util/podspec";
 const SPREAD_KEYS = ["kubernetes.io/hostname", "topology.kubernetes.io/zone"];
 
 /**
- * Requires replicated Deployments and StatefulSets to declare topologySpreadConstraints over both
+ * Requires replicated Deployments, StatefulSets and Argo Rollouts to declare topologySpreadConstraints over both
  * the node (kubernetes.io/hostname) and the zone (topology.kubernetes.io/zone) keys, so
  * their replicas land on different nodes and zones and one node or zone failure cannot take
  * them all; replicas alone do not guarantee that. Single-replica workloads are skipped.
@@ -14,12 +14,12 @@ const SPREAD_KEYS = ["kubernetes.io/hostname", "topology.kubernetes.io/zone"];
 export const topologySpread = rule(
     {
         name: "topology-spread",
-        description: "Deployments and StatefulSets with more than one replica should set topologySpreadConstraints.",
+        description: "Deployments, StatefulSets and Argo Rollouts with more than one replica should set topologySpreadConstraints.",
         severity: "low",
         enforcementLevel: "advisory",
         controls: {},
         remediationSteps: "Add spec.template.spec.topologySpreadConstraints over kubernetes.io/hostname and topology.kubernetes.io/zone, selecting the workload's pod labels.",
-        scope: { kinds: ["Deployment", "StatefulSet"] },
+        scope: { kinds: ["Deployment", "StatefulSet", "Rollout"] },
     },
     (workload) => {
         const replicas: unknown = get(workload.props, "spec", "replicas") ?? 1;

@@ -216,7 +216,7 @@ describe("workload rules A: metadata users see", () => {
         }, []],
         [minReplicas, {
             name: "min-replicas",
-            description: "Deployments should run at least minReplicas replicas.",
+            description: "Deployments and Argo Rollouts should run at least minReplicas replicas.",
             severity: "medium",
             enforcementLevel: "advisory",
             controls: {},
