@@ -55,7 +55,7 @@ describe("environment schema: backup", () => {
     });
 
     it("requires an exact Velero chart version and knows no other backup field", () => {
-        assert.match(errorFor((t) => replace(t, /  velero: 10\.0\.10 .*\n/, "")), /charts\.velero/);
+        assert.match(errorFor((t) => replace(t, / {2}velero: 10\.0\.10 .*\n/, "")), /charts\.velero/);
         assert.match(errorFor((t) => replace(t, "velero: 10.0.10", "velero: ~10.0")), /charts\.velero \("~10\.0"\) must be an exact chart version/);
         assert.match(errorFor((t) => replace(t, RETENTION, "ttl: 7d\n  includedNamespaces")), /"ttl" \(in backup\) is not a known field; remove it, or use one of: enabled, schedule, retentionDays, includedNamespaces$/);
     });
