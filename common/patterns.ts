@@ -43,3 +43,11 @@ export function secretStoreFolder(env: string, app?: string): string {
 export function generatedSecretName(env: string, name: string): string {
     return `${secretStoreFolder(env)}_generated/${name}`;
 }
+
+/**
+ * A five-field cron expression (minute hour day-of-month month day-of-week), as a Velero
+ * Schedule takes it: each field `*`, a number or a range, optionally `/step`, comma-separated.
+ * Names (MON, JAN) and Velero's `@every` form are not taken: one form, readable at a glance.
+ */
+const CRON_FIELD = String.raw`(?:\*|\d{1,2}(?:-\d{1,2})?)(?:\/\d{1,2})?`;
+export const CRON = new RegExp(String.raw`^${CRON_FIELD}(?:,${CRON_FIELD})*(?: ${CRON_FIELD}(?:,${CRON_FIELD})*){4}$`);

@@ -5,7 +5,7 @@
 import * as path from "path";
 import { z } from "zod";
 import { cidrProblem, compareQuantities, ENV_NAME, parseCidr, parseQuantity, REGISTRY_SERVER, SECRET_LIKE, secretMaterialProblem, subnetPrefix } from "../common/checks";
-import { CHART_VERSION, DIGEST_REF, DNS_1035_LABEL, ENVIRONMENT_NAME, SECRET_REF } from "../common/patterns";
+import { CHART_VERSION, CRON, DIGEST_REF, DNS_1035_LABEL, ENVIRONMENT_NAME, SECRET_REF } from "../common/patterns";
 
 /** Issue params that keep a value out of the message (an env value may be a secret). */
 export const HIDE_VALUE = { hideValue: true } as const;
@@ -159,6 +159,8 @@ const charts = z.object({
     /** argo-helm's argo-rollouts chart: the progressive-delivery controller (stacks/mesh.ts). */
     argoRollouts: chartVersion,
     externalSecrets: chartVersion,
+    /** vmware-tanzu chart `velero` (https://vmware-tanzu.github.io/helm-charts): cluster backups (backup:). */
+    velero: chartVersion,
 }).strict();
 
 /** Seconds from a canary going bad to traffic back on the stable pods, at most (README "Progressive delivery"). */
@@ -261,6 +263,20 @@ export const environmentSchema = z.object({
         enabled: z.boolean().optional(),
         /** How often ExternalSecrets re-read the store; a rotated secret reaches pods within it. */
         refreshInterval: z.string().regex(/^\d+[smh]$/, 'must be a duration such as "1h" or "15m"').default("1h"),
+    }).strict().default({}),
+    /**
+     * Cluster backups with Velero into an encrypted, versioned S3 bucket (README, "Disaster
+     * recovery"). `enabled` defaults to on for an EKS cluster in AWS (the bucket is S3 and Velero's
+     * role is IRSA) and off otherwise; `true` without AWS is refused.
+     */
+    backup: z.object({
+        enabled: z.boolean().optional(),
+        /** When backups run: a five-field cron expression in UTC. The interval is the design RPO. */
+        schedule: z.string().regex(CRON, 'must be a five-field cron expression such as "0 */6 * * *" (minute hour day month weekday, UTC)').default("0 */6 * * *"),
+        /** Days Velero keeps each backup (its ttl); the bucket expires superseded object versions after the same time. */
+        retentionDays: int(1, 3650).default(14),
+        /** Namespaces each backup holds. Default: the apps namespace. */
+        includedNamespaces: z.array(name).min(1, "must name at least one namespace, e.g. [apps]").optional(),
     }).strict().default({}),
     apps: z.object({
         namespace: name.refine((ns) => !(SYSTEM_NAMESPACES as readonly string[]).includes(ns), "is a system namespace; give the apps their own, e.g. apps"),
@@ -377,6 +393,12 @@ export const environmentSchema = z.object({
     if (env.secretStore.enabled === true && env.cluster.kind !== "eks") {
         ctx.addIssue({ code: "custom", path: ["secretStore", "enabled"], message: "is true, but the store's per-app IAM roles (IRSA) need an EKS cluster's OIDC provider and this cluster is existing; set it to false" });
     }
+    if (env.backup.enabled === true && (env.cluster.kind !== "eks" || !env.aws)) {
+        ctx.addIssue({ code: "custom", path: ["backup", "enabled"], message: `is true, but backups go to an S3 bucket through an IAM role for Velero's ServiceAccount (IRSA), which needs AWS and an EKS cluster and this cluster is ${env.cluster.kind}; set it to false` });
+    }
+    (env.backup.includedNamespaces ?? []).forEach((ns, i, all) => {
+        if (all.indexOf(ns) !== i) ctx.addIssue({ code: "custom", path: ["backup", "includedNamespaces", i], message: `names "${ns}" twice; list each namespace once` });
+    });
     if (!secretStoreEnabled(env)) {
         env.apps.workloads.forEach((w, i) => {
             if (Object.keys(w.secrets).length > 0) {
@@ -394,6 +416,15 @@ export type Environment = z.infer<typeof environmentSchema>;
 /** Whether the environment runs the secret store: on by default for EKS, never without it. */
 export function secretStoreEnabled(env: Pick<Environment, "cluster" | "secretStore">): boolean {
     return env.cluster.kind === "eks" && (env.secretStore.enabled ?? true);
+}
+/** Whether the environment backs its cluster up with Velero: on by default for EKS in AWS, never without them. */
+export function backupEnabled(env: Pick<Environment, "cluster" | "aws" | "backup">): boolean {
+    return env.cluster.kind === "eks" && env.aws !== undefined && (env.backup.enabled ?? true);
+}
+
+/** The namespaces an environment's backups hold: its own list, else the apps namespace. */
+export function backupNamespaces(env: Pick<Environment, "apps" | "backup">): string[] {
+    return env.backup.includedNamespaces ?? [env.apps.namespace];
 }
 export type EnvironmentInput = z.input<typeof environmentSchema>;
 export type Workload = Environment["apps"]["workloads"][number];

@@ -73,7 +73,11 @@ export function fabricateResource(type: string, name: string, inputs: Record<str
             break;
         case "aws:s3/bucketV2:BucketV2":
         case "aws:s3/bucket:Bucket":
-            state.bucket ??= `${name}-${h.slice(0, 8)}`; id = state.bucket; break;
+            state.bucket ??= `${name}-${h.slice(0, 8)}`; id = state.bucket;
+            state.arn = `arn:aws:s3:::${state.bucket}`;
+            state.bucketDomainName = `${state.bucket}.s3.amazonaws.com`;
+            state.region = region;
+            break;
         case "docker-build:index:Image": {
             const digest = `sha256:${hash("image", name, inputs.context, inputs.dockerfile, inputs.buildArgs).slice(0, 64)}`;
             state.digest = digest;

@@ -1,13 +1,15 @@
 /**
  * Validates every Kubernetes object a layer registers against the Kubernetes OpenAPI
  * schemas (kubernetes-models), the Prometheus Operator, Istio, Argo Rollouts and External
- * Secrets custom resources against theirs, and VerticalPodAutoscalers against vpa-schema.ts. Objects of kinds
+ * Secrets custom resources against theirs, VerticalPodAutoscalers against vpa-schema.ts and Velero
+ * Schedules against velero-schema.ts. Objects of kinds
  * no schema package covers are reported as unchecked,
  * never as valid.
  */
 import * as path from "path";
 import { pathToFileURL } from "url";
 import { SECRET_MARKER, type RecordedResource, type SchemaIssue } from "../engine";
+import { VeleroSchedule } from "./velero-schema";
 import { VerticalPodAutoscaler } from "./vpa-schema";
 
 /** Types that are Pulumi constructs rather than Kubernetes objects. */
@@ -72,6 +74,7 @@ export async function loadCustomResourceModels(ids: { apiVersion: string; kind: 
 export function modelFor(apiVersion: string, kind: string): ModelClass | undefined {
     const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : ["", apiVersion];
     if (group === "autoscaling.k8s.io" && version === "v1" && kind === "VerticalPodAutoscaler") return VerticalPodAutoscaler;
+    if (group === "velero.io" && version === "v1" && kind === "Schedule") return VeleroSchedule;
     if (ESM_PACKAGES[group]) return esmModels.get(`${apiVersion}/${kind}`);
     const candidates: string[] = [];
     if (group === "monitoring.coreos.com") candidates.push(`@kubernetes-models/prometheus-operator/${group}/${version}/${kind}`);

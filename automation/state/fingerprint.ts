@@ -91,10 +91,11 @@ export const LAYER_SETTINGS: Readonly<Record<Layer, (env: Environment) => unknow
     cluster: (e) => ({ name: e.name, aws: e.aws, cluster: e.cluster }),
     images: (e) => ({ name: e.name, aws: e.aws, registry: e.registry, images: e.images, release: without(e.release?.images) }),
     // The apps namespace: Grafana's dashboard sidecar searches it. The secret store (on or off, its
-    // region, the operator's replicas) is read by monitoring and apps.
+    // region, the operator's replicas) is read by monitoring and apps; the backups (on or off, the
+    // schedule, retention and namespaces, the velero chart) by monitoring only.
     monitoring: (e) => ({
         name: e.name, monitoring: e.monitoring, charts: without(e.charts, ...MESH_CHARTS), release: without(e.release?.charts, ...MESH_CHARTS), appsNamespace: e.apps.namespace,
-        ...secretStoreSlice(e), minReplicas: e.policy.minReplicas,
+        ...secretStoreSlice(e), minReplicas: e.policy.minReplicas, backup: e.backup,
     }),
     mesh: (e) => ({
         name: e.name, mesh: e.mesh, istio: e.charts.istio, releaseIstio: e.release?.charts?.istio, namespace: e.apps.namespace, tracing: e.monitoring.tracing,

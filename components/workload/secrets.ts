@@ -14,37 +14,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
+import { IRSA_ROLE_ANNOTATION, parseOidcProviderArn, trustPolicy } from "../irsa";
 import type { AppSecretsSettings, AppSettings } from "./args";
 
-/** The ServiceAccount annotation EKS's pod identity webhook and ESO's jwt auth read the role from. */
-export const IRSA_ROLE_ANNOTATION = "eks.amazonaws.com/role-arn";
+export { IRSA_ROLE_ANNOTATION, parseOidcProviderArn, trustPolicy };
 
 /** The API group and version of the External Secrets objects (served by chart 0.17 and later). */
 export const EXTERNAL_SECRETS_API = "external-secrets.io/v1";
-
-/** An IAM OIDC provider ARN, `arn:<partition>:iam::<account>:oidc-provider/<issuer host and path>`. */
-const OIDC_PROVIDER_ARN = /^arn:(aws[a-z-]*):iam::(\d{12}):oidc-provider\/(.+)$/;
-
-/** Partition, account and issuer of an OIDC provider ARN; throws naming the value and where it comes from. */
-export function parseOidcProviderArn(arn: string): { partition: string; account: string; issuer: string } {
-    const m = OIDC_PROVIDER_ARN.exec(arn);
-    if (!m) throw new Error(`OIDC provider ARN "${arn}" is not arn:<partition>:iam::<account>:oidc-provider/<issuer>; it comes from the cluster layer's oidcProviderArn output`);
-    return { partition: m[1], account: m[2], issuer: m[3] };
-}
-
-/** The trust policy: AssumeRoleWithWebIdentity for exactly one ServiceAccount, audience STS. */
-export function trustPolicy(oidcProviderArn: string, namespace: string, serviceAccount: string): string {
-    const { issuer } = parseOidcProviderArn(oidcProviderArn);
-    return JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{
-            Effect: "Allow",
-            Principal: { Federated: oidcProviderArn },
-            Action: "sts:AssumeRoleWithWebIdentity",
-            Condition: { StringEquals: { [`${issuer}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`, [`${issuer}:aud`]: "sts.amazonaws.com" } },
-        }],
-    });
-}
 
 /** The permissions: read (not list, not write) the secrets under the app's folder, nothing else. */
 export function readPolicy(oidcProviderArn: string, region: string, folder: string): string {

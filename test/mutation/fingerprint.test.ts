@@ -35,6 +35,7 @@ function fakeEnv(over: Record<string, unknown> = {}): Environment {
         images: [{ name: "app", context: "app" }, { name: "worker", context: "ctx/worker" }],
         charts: { istio: "1.0.0", loki: "2.0.0" }, monitoring: { tracing: { enabled: true }, logs: 1, metricsAdapter: { enabled: true } }, mesh: { gateway: 1 },
         apps: { namespace: "ns", workloads: [], progressiveDelivery: { enabled: false } }, policy: { minReplicas: 3 }, secretStore: { refreshInterval: "1h" },
+        backup: { schedule: "0 * * * *", retentionDays: 30 },
         ...over,
     } as unknown as Environment;
 }
@@ -101,7 +102,7 @@ describe("mutation: settings slices and code paths", () => {
         assert.deepEqual(LAYER_SETTINGS.cluster(e), { name: "qa", aws: { region: "eu" }, cluster: { kind: "eks" } });
         assert.deepEqual(LAYER_SETTINGS.images(e), { name: "qa", aws: { region: "eu" }, registry: { kind: "ecr" }, images: (e as unknown as { images: unknown }).images, release: { app: "repo@sha256:1" } });
         const store = { secretStore: { refreshInterval: "1h" }, clusterKind: "eks", region: "eu" };
-        assert.deepEqual(LAYER_SETTINGS.monitoring(e), { name: "qa", monitoring: { tracing: { enabled: true }, logs: 1, metricsAdapter: { enabled: true } }, charts: { loki: "2.0.0" }, release: { loki: "2.2.2" }, appsNamespace: "ns", ...store, minReplicas: 3 });
+        assert.deepEqual(LAYER_SETTINGS.monitoring(e), { name: "qa", monitoring: { tracing: { enabled: true }, logs: 1, metricsAdapter: { enabled: true } }, charts: { loki: "2.0.0" }, release: { loki: "2.2.2" }, appsNamespace: "ns", ...store, minReplicas: 3, backup: { schedule: "0 * * * *", retentionDays: 30 } });
         assert.deepEqual(LAYER_SETTINGS.mesh(e), { name: "qa", mesh: { gateway: 1 }, istio: "1.0.0", releaseIstio: "1.1.1", namespace: "ns", tracing: { enabled: true }, argoRollouts: undefined, releaseArgoRollouts: undefined, delivery: false });
         assert.deepEqual(LAYER_SETTINGS.apps(e), { name: "qa", apps: { namespace: "ns", workloads: [], progressiveDelivery: { enabled: false } }, policy: { minReplicas: 3 }, metricsAdapter: true, ...store });
     });
@@ -158,7 +159,7 @@ describe("mutation: layer fingerprints", () => {
         const e = fakeEnv({ aws: { z: 1, a: [2, "s", null, true] }, cluster: undefined });
         const fp = layerFingerprint(e, "monitoring", { cluster: out({ b: 2, a: { y: 1, x: [3] } }), images: out({ ignored: 1 }) }, root);
         const paths = layerCodePaths(e, "monitoring", root);
-        const settings = '{"appsNamespace":"ns","charts":{"loki":"2.0.0"},"minReplicas":3,"monitoring":{"logs":1,"metricsAdapter":{"enabled":true},"tracing":{"enabled":true}},"name":"qa","secretStore":{"refreshInterval":"1h"}}';
+        const settings = '{"appsNamespace":"ns","backup":{"retentionDays":30,"schedule":"0 * * * *"},"charts":{"loki":"2.0.0"},"minReplicas":3,"monitoring":{"logs":1,"metricsAdapter":{"enabled":true},"tracing":{"enabled":true}},"name":"qa","secretStore":{"refreshInterval":"1h"}}';
         assert.equal(fp, expected(root, "monitoring", paths, settings, '{"cluster":{"a":{"x":[3],"y":1},"b":2}}'));
         const c = layerFingerprint(e, "cluster", {}, root);
         assert.equal(c, expected(root, "cluster", layerCodePaths(e, "cluster", root), '{"aws":{"a":[2,"s",null,true],"z":1},"name":"qa"}', "{}"));

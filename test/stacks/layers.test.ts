@@ -148,4 +148,25 @@ describe("layer programs under the mock runtime", function () {
             assert.deepStrictEqual((es.inputs as any).spec.data.map((d: any) => d.remoteRef.key), [`platform/${env}/app/db`, `platform/${env}/app/redis`]);
         }
     });
+
+    it("backs up AWS environments with Velero from the monitoring layer, on each file's schedule and retention; local not at all", () => {
+        const velero = (env: string) => byType(results[env].monitoring.resources, "kubernetes:helm.sh/v3:Release").filter((r) => (r.inputs as any).chart === "velero");
+        assert.strictEqual(velero("local").length, 0, "local installs no Velero");
+        for (const type of ["aws:s3/bucket:Bucket", "kubernetes:velero.io/v1:Schedule"]) assert.strictEqual(byType(results.local.monitoring.resources, type).length, 0, `local has no ${type}`);
+        for (const env of ["dev", "staging", "prod"]) {
+            const e = loadEnvironment(env);
+            assert.strictEqual(velero(env).length, 1, `${env} installs Velero`);
+            assert.strictEqual((velero(env)[0].inputs as any).version, chartVersion(e, "velero"), `${env}: Velero at the pinned chart`);
+            const [schedule] = byType(results[env].monitoring.resources, "kubernetes:velero.io/v1:Schedule");
+            const spec = (schedule.inputs as any).spec;
+            assert.strictEqual(spec.schedule, e.backup.schedule);
+            assert.strictEqual(spec.template.ttl, `${e.backup.retentionDays * 24}h0m0s`);
+            assert.deepStrictEqual(spec.template.includedNamespaces, e.backup.includedNamespaces ?? [e.apps.namespace]);
+            const [lifecycle] = byType(results[env].monitoring.resources, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration");
+            assert.strictEqual((lifecycle.inputs as any).rules[0].noncurrentVersionExpiration.noncurrentDays, e.backup.retentionDays);
+            // No Velero resource lands in another layer.
+            for (const layer of ["cluster", "mesh", "apps"] as const) assert.strictEqual(byType(results[env][layer].resources, "kubernetes:velero.io/v1:Schedule").length, 0);
+        }
+        assert.notStrictEqual(loadEnvironment("prod").backup.schedule, loadEnvironment("dev").backup.schedule, "the files differ, so the test reads each one");
+    });
 });

@@ -1,0 +1,115 @@
+/**
+ * A schema check for Velero's Schedule (velero.io/v1), which no kubernetes-models package covers
+ * (Velero ships its CRDs with its own binary). Written from the Velero v1 API types (ScheduleSpec
+ * and the BackupSpec of its template): the fields a Schedule may set, their types, the cron
+ * expression and the ttl as a Go duration. Unknown fields are refused (the API server prunes
+ * them silently, so `template.ttlDays` would quietly keep backups for Velero's default 30 days).
+ * Same shape as a kubernetes-models class: construct, then `validate()`.
+ */
+
+type Json = unknown;
+type Check = (v: Json, path: string) => void;
+
+class VeleroSchemaError extends Error {}
+
+function at(path: string, message: string): never {
+    throw new VeleroSchemaError(`${path}: ${message}`);
+}
+
+function object(v: Json, path: string, fields: Record<string, Check>, required: string[] = []): void {
+    if (!v || typeof v !== "object" || Array.isArray(v)) at(path, "must be an object");
+    const o = v as Record<string, Json>;
+    for (const key of required) if (o[key] === undefined) at(`${path}.${key}`, "is required");
+    for (const [key, value] of Object.entries(o)) {
+        const check = fields[key];
+        if (!check) at(`${path}.${key}`, `is not a field of ${path} (known: ${Object.keys(fields).join(", ")})`);
+        if (value !== undefined && value !== null) check(value, `${path}.${key}`);
+    }
+}
+
+const string: Check = (v, path) => { if (typeof v !== "string") at(path, "must be a string"); };
+const bool: Check = (v, path) => { if (typeof v !== "boolean") at(path, "must be true or false"); };
+const oneOf = (values: string[]): Check => (v, path) => { if (typeof v !== "string" || !values.includes(v)) at(path, `must be one of ${values.join(", ")}`); };
+const list = (item: Check): Check => (v, path) => {
+    if (!Array.isArray(v)) at(path, "must be a list");
+    v.forEach((x, i) => item(x, `${path}[${i}]`));
+};
+const stringMap: Check = (v, path) => {
+    if (!v || typeof v !== "object" || Array.isArray(v)) at(path, "must be a map of strings");
+    for (const [k, s] of Object.entries(v)) if (typeof s !== "string") at(`${path}.${k}`, "must be a string");
+};
+const anything: Check = () => undefined;
+
+/** A Go duration as metav1.Duration parses it: "720h0m0s", "90m", "1.5h". */
+const GO_DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
+const duration: Check = (v, path) => { if (typeof v !== "string" || !GO_DURATION.test(v)) at(path, 'must be a Go duration such as "720h0m0s"'); };
+
+/** Velero's cron: five fields (robfig/cron's standard parser) or "@every <duration>" and the other descriptors. */
+const CRON_FIELD = /^(\*|\?|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(\/\d+)?(,(\*|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(\/\d+)?)*$/;
+const cron: Check = (v, path) => {
+    if (typeof v !== "string" || v.trim() === "") at(path, "must be a cron expression");
+    if (/^@every /.test(v)) return duration(v.slice("@every ".length), path);
+    if (["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"].includes(v)) return;
+    const fields = v.trim().split(/\s+/);
+    if (fields.length !== 5 || !fields.every((f) => CRON_FIELD.test(f))) at(path, `"${v}" is not a five-field cron expression (minute hour day month weekday)`);
+};
+
+const labelSelector: Check = (v, path) => object(v, path, {
+    matchLabels: stringMap,
+    matchExpressions: list((e, p) => object(e, p, { key: string, operator: oneOf(["In", "NotIn", "Exists", "DoesNotExist"]), values: list(string) }, ["key", "operator"])),
+});
+
+/** BackupSpec (velero.io/v1), the Schedule's template. */
+const backupSpec: Check = (v, path) => object(v, path, {
+    metadata: (m, p) => object(m, p, { labels: stringMap }),
+    includedNamespaces: list(string),
+    excludedNamespaces: list(string),
+    includedResources: list(string),
+    excludedResources: list(string),
+    includedClusterScopedResources: list(string),
+    excludedClusterScopedResources: list(string),
+    includedNamespaceScopedResources: list(string),
+    excludedNamespaceScopedResources: list(string),
+    labelSelector,
+    orLabelSelectors: list(labelSelector),
+    snapshotVolumes: bool,
+    ttl: duration,
+    includeClusterResources: bool,
+    hooks: anything,
+    storageLocation: string,
+    volumeSnapshotLocations: list(string),
+    defaultVolumesToRestic: bool,
+    defaultVolumesToFsBackup: bool,
+    orderedResources: stringMap,
+    csiSnapshotTimeout: duration,
+    itemOperationTimeout: duration,
+    resourcePolicy: (r, p) => object(r, p, { apiGroup: string, kind: string, name: string }, ["kind", "name"]),
+    snapshotMoveData: bool,
+    datamover: string,
+    uploaderConfig: (u, p) => object(u, p, { parallelFilesUpload: (n, q) => { if (!Number.isInteger(n)) at(q, "must be an integer"); } }),
+});
+
+function validateSchedule(obj: Json): void {
+    object(obj, "Schedule", {
+        apiVersion: oneOf(["velero.io/v1"]),
+        kind: oneOf(["Schedule"]),
+        metadata: anything,
+        status: anything,
+        spec: (spec, path) => object(spec, path, {
+            schedule: cron,
+            template: backupSpec,
+            useOwnerReferencesInBackup: bool,
+            paused: bool,
+            skipImmediately: bool,
+        }, ["schedule", "template"]),
+    }, ["spec"]);
+}
+
+/** kubernetes-models-like class for velero.io/v1 Schedule. */
+export class VeleroSchedule {
+    static readonly apiVersion = "velero.io/v1";
+    constructor(private readonly data: unknown) {}
+    validate(): void {
+        validateSchedule(this.data);
+    }
+}
