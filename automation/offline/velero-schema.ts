@@ -7,38 +7,7 @@
  * Same shape as a kubernetes-models class: construct, then `validate()`.
  */
 
-type Json = unknown;
-type Check = (v: Json, path: string) => void;
-
-class VeleroSchemaError extends Error {}
-
-function at(path: string, message: string): never {
-    throw new VeleroSchemaError(`${path}: ${message}`);
-}
-
-function object(v: Json, path: string, fields: Record<string, Check>, required: string[] = []): void {
-    if (!v || typeof v !== "object" || Array.isArray(v)) at(path, "must be an object");
-    const o = v as Record<string, Json>;
-    for (const key of required) if (o[key] === undefined) at(`${path}.${key}`, "is required");
-    for (const [key, value] of Object.entries(o)) {
-        const check = fields[key];
-        if (!check) at(`${path}.${key}`, `is not a field of ${path} (known: ${Object.keys(fields).join(", ")})`);
-        if (value !== undefined && value !== null) check(value, `${path}.${key}`);
-    }
-}
-
-const string: Check = (v, path) => { if (typeof v !== "string") at(path, "must be a string"); };
-const bool: Check = (v, path) => { if (typeof v !== "boolean") at(path, "must be true or false"); };
-const oneOf = (values: string[]): Check => (v, path) => { if (typeof v !== "string" || !values.includes(v)) at(path, `must be one of ${values.join(", ")}`); };
-const list = (item: Check): Check => (v, path) => {
-    if (!Array.isArray(v)) at(path, "must be a list");
-    v.forEach((x, i) => item(x, `${path}[${i}]`));
-};
-const stringMap: Check = (v, path) => {
-    if (!v || typeof v !== "object" || Array.isArray(v)) at(path, "must be a map of strings");
-    for (const [k, s] of Object.entries(v)) if (typeof s !== "string") at(`${path}.${k}`, "must be a string");
-};
-const anything: Check = () => undefined;
+import { anything, at, bool, int, list, object, oneOf, string, stringMap, type Check, type Json } from "./crd-checks";
 
 /** A Go duration as metav1.Duration parses it: "720h0m0s", "90m", "1.5h". */
 const GO_DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
@@ -86,7 +55,7 @@ const backupSpec: Check = (v, path) => object(v, path, {
     resourcePolicy: (r, p) => object(r, p, { apiGroup: string, kind: string, name: string }, ["kind", "name"]),
     snapshotMoveData: bool,
     datamover: string,
-    uploaderConfig: (u, p) => object(u, p, { parallelFilesUpload: (n, q) => { if (!Number.isInteger(n)) at(q, "must be an integer"); } }),
+    uploaderConfig: (u, p) => object(u, p, { parallelFilesUpload: int }),
 });
 
 function validateSchedule(obj: Json): void {

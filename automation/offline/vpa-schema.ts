@@ -6,37 +6,7 @@
  * `updatePolicy.mode`). Same shape as a kubernetes-models class: construct, then `validate()`.
  */
 
-type Json = unknown;
-
-class VpaSchemaError extends Error {}
-
-function at(path: string, message: string): never {
-    throw new VpaSchemaError(`${path}: ${message}`);
-}
-
-function object(v: Json, path: string, fields: Record<string, (v: Json, path: string) => void>, required: string[] = []): void {
-    if (!v || typeof v !== "object" || Array.isArray(v)) at(path, "must be an object");
-    const o = v as Record<string, Json>;
-    for (const key of required) if (o[key] === undefined) at(`${path}.${key}`, "is required");
-    for (const [key, value] of Object.entries(o)) {
-        const check = fields[key];
-        if (!check) at(`${path}.${key}`, `is not a field of ${path} (known: ${Object.keys(fields).join(", ")})`);
-        if (value !== undefined) check(value, `${path}.${key}`);
-    }
-}
-
-const string = (v: Json, path: string) => { if (typeof v !== "string") at(path, "must be a string"); };
-const oneOf = (values: string[]) => (v: Json, path: string) => { if (typeof v !== "string" || !values.includes(v)) at(path, `must be one of ${values.join(", ")}`); };
-const int = (v: Json, path: string) => { if (!Number.isInteger(v)) at(path, "must be an integer"); };
-const list = (item: (v: Json, path: string) => void) => (v: Json, path: string) => {
-    if (!Array.isArray(v)) at(path, "must be a list");
-    v.forEach((x, i) => item(x, `${path}[${i}]`));
-};
-const quantities = (v: Json, path: string) => {
-    if (!v || typeof v !== "object" || Array.isArray(v)) at(path, "must be a map of resource name to quantity");
-    for (const [k, q] of Object.entries(v)) if (typeof q !== "string" && typeof q !== "number") at(`${path}.${k}`, "must be a quantity");
-};
-const anything = () => undefined;
+import { anything, int, list, object, oneOf, quantities, string, type Json } from "./crd-checks";
 
 const RESOURCES = ["cpu", "memory"];
 
