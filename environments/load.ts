@@ -48,8 +48,12 @@ export function parseEnvironment(text: string, file: string, expectedName?: stri
     const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
     if (doc.errors.length > 0) {
         const e = doc.errors[0];
-        const line = e.linePos?.[0] ? ` line ${e.linePos[0].line}` : "";
-        throw new InputError(`${file}:${line} is not valid YAML: ${e.message.split("\n")[0]}; fix the syntax`);
+        // Without pretty errors the parser gives offsets only; the line is counted from the text.
+        const start = e.pos?.[0];
+        const line = typeof start === "number" && start >= 0 ? ` line ${text.slice(0, start).split("\n").length}` : "";
+        // A repeated key is named (a key is a name, never a value, so it can be shown).
+        const key = e.code === "DUPLICATE_KEY" && typeof start === "number" ? ` ("${(/^[^:\n]*/.exec(text.slice(start))?.[0] ?? "").trim().slice(0, 80)}")` : "";
+        throw new InputError(`${file}:${line} is not valid YAML: ${e.message.split("\n")[0]}${key}; fix the syntax`);
     }
     let raw: unknown;
     try {

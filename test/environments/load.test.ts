@@ -59,7 +59,13 @@ describe("environments", () => {
 
     it("rejects broken YAML with the file and line", () => {
         const msg = errorFor((t) => t.replace("name: dev", "name: [dev"));
-        assert.match(msg, /^environments\/dev\.yaml:.* is not valid YAML/);
+        assert.match(msg, /^environments\/dev\.yaml: line \d+ is not valid YAML/);
+    });
+
+    it("names a repeated key and its line", () => {
+        const msg = errorFor((t) => t.replace("name: dev\n", "name: dev\npromotesFrom: null\n"));
+        const line = devText.split("\n").findIndex((l) => l.startsWith("promotesFrom:")) + 2;
+        assert.strictEqual(msg, `environments/dev.yaml: line ${line} is not valid YAML: Map keys must be unique ("promotesFrom"); fix the syntax`);
     });
 
     it("rejects an unknown field naming it and the fix", () => {
