@@ -9,3 +9,17 @@ export const REQUESTS_PER_SECOND_METRIC = "istio_requests_per_second";
 
 /** The Prometheus series it is computed from: Istio's request counter, as the serving pod's sidecar reports it. */
 export const REQUESTS_SERIES = "istio_requests_total";
+
+/**
+ * Requests per second matching `selector` (the label matchers of Istio's request metrics) over
+ * `window`; `extra` adds matchers, starting with a comma. One builder for the SLO queries
+ * (monitoring/slo.ts) and the canary analysis (workload/rollout.ts), so both read one series.
+ */
+export function istioRequestRate(selector: string, window: string, extra = ""): string {
+    return `sum(rate(${REQUESTS_SERIES}{${selector}${extra}}[${window}]))`;
+}
+
+/** A request latency quantile in milliseconds (0.99 for p99) of the requests matching `selector`. */
+export function istioLatencyQuantile(selector: string, quantile: number, window: string): string {
+    return `histogram_quantile(${String(Number(quantile.toPrecision(6)))}, sum by (le) (rate(istio_request_duration_milliseconds_bucket{${selector}}[${window}])))`;
+}

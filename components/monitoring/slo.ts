@@ -15,6 +15,7 @@
  * Latency is a bound on p99, not a budget: it warns, it does not page.
  */
 import { fail } from "../validation";
+import { istioLatencyQuantile, istioRequestRate } from "../request-metrics";
 
 export interface AppSlo {
     /** Share of requests answered without a server fault, e.g. 0.999. Default 0.999 (the platform's 99.9% target). */
@@ -63,7 +64,7 @@ export function sliQueries(namespace: string, app: string): SliQueries {
     // reporter="destination": counted by the app's own sidecar, so retries by a caller's sidecar
     // and requests that never left the caller do not count against the app.
     const selector = `reporter="destination", destination_workload_namespace="${namespace}", destination_workload="${app}"`;
-    const rate = (extra: string, w: string) => `sum(rate(istio_requests_total{${selector}${extra}}[${w}]))`;
+    const rate = (extra: string, w: string) => istioRequestRate(selector, w, extra);
     const requestRate = (w: string) => rate("", w);
     return {
         selector,
@@ -72,6 +73,6 @@ export function sliQueries(namespace: string, app: string): SliQueries {
         // Two disjoint series sets (HTTP errors; gRPC errors inside HTTP 2xx/3xx), each "or vector(0)"
         // so that one empty set does not empty the sum.
         errorRatio: (w) => `((${rate(', response_code!~"[23].."', w)} or vector(0)) + (${rate(', response_code=~"[23]..", grpc_response_status!~"0|"', w)} or vector(0))) / ${requestRate(w)}`,
-        latencyQuantile: (q, w) => `histogram_quantile(${num(q)}, sum by (le) (rate(istio_request_duration_milliseconds_bucket{${selector}}[${w}])))`,
+        latencyQuantile: (q, w) => istioLatencyQuantile(selector, q, w),
     };
 }

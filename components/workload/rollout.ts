@@ -13,6 +13,7 @@ import * as k8s from "@pulumi/kubernetes";
 import type { AppSettings } from "./args";
 import { canaryServiceName, podTemplate, type WorkloadParts } from "./deployment";
 import { checkInt, fail } from "../validation";
+import { istioLatencyQuantile, istioRequestRate } from "../request-metrics";
 
 /** The VirtualService route Argo Rollouts shifts weights on (named, as its Istio integration requires). */
 export const CANARY_ROUTE = "primary";
@@ -107,13 +108,13 @@ function canarySelector(s: AppSettings, namespace: string): string {
  */
 export function analysisQueries(s: AppSettings, namespace: string): { successRate: string; p99LatencyMs: string } {
     const sel = canarySelector(s, namespace);
-    const all = `sum(rate(istio_requests_total{${sel}}[1m]))`;
-    const errors = `sum(rate(istio_requests_total{${sel},response_code=~"5.."}[1m]))`;
+    const all = istioRequestRate(sel, "1m");
+    const errors = istioRequestRate(sel, "1m", ',response_code=~"5.."');
     return {
         // 1 - errors/all; "or vector(0)": no 5xx series yet is no error; "> 0": no request is no judgement.
         successRate: `(1 - ((${errors} or vector(0)) / (${all} > 0))) or vector(1)`,
         // histogram_quantile is NaN without requests; NaN >= 0 is false, so that falls to 0 ms.
-        p99LatencyMs: `(histogram_quantile(0.99, sum by (le) (rate(istio_request_duration_milliseconds_bucket{${sel}}[1m]))) >= 0) or vector(0)`,
+        p99LatencyMs: `(${istioLatencyQuantile(sel, 0.99, "1m")} >= 0) or vector(0)`,
     };
 }
 
