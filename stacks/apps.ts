@@ -40,6 +40,8 @@ export function appsLayer(env: Environment): LayerProgramOutputs<"apps"> {
         description: `Application workloads of the platform's ${namespace} namespace`,
     }, { provider });
     for (const w of env.apps.workloads) {
+        // One reading of the scaling settings: the HPA and the dashboard's targets must agree.
+        const autoscaling = workloadAutoscaling(env, w);
         const app = new App(
             w.name,
             {
@@ -54,7 +56,7 @@ export function appsLayer(env: Environment): LayerProgramOutputs<"apps"> {
                 allowSingleReplica: env.policy.minReplicas < 3,
                 port: w.port,
                 resources: w.resources,
-                autoscaling: workloadAutoscaling(env, w),
+                autoscaling,
                 // Only where the cluster runs the VPA (apps.vpa.enabled); the schema keeps the mode "Off".
                 vpa: env.apps.vpa.enabled ? { updateMode: env.apps.vpa.updateMode } : false,
                 env: w.env,
@@ -90,7 +92,7 @@ export function appsLayer(env: Environment): LayerProgramOutputs<"apps"> {
             new AppAlertRules(`${w.name}-alerts`, { namespace, app: w.name, selector: { app: w.name }, slo, runbookBaseUrl: env.apps.runbookBaseUrl }, { provider });
         }
         if (env.apps.dashboards.enabled) {
-            const { cpuUtilization, requestsPerSecond } = workloadAutoscaling(env, w);
+            const { cpuUtilization, requestsPerSecond } = autoscaling;
             new AppDashboard(`${w.name}-dashboard`, { namespace, app: w.name, slo, autoscaling: { cpuUtilization, requestsPerSecond }, folder: env.apps.dashboards.folder }, { provider });
         }
         services[w.name] = app.serviceHost;
