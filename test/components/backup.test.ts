@@ -13,6 +13,7 @@ import { backupPolicy } from "../../components/backup/iam";
 import { scheduleSpec, ttlFor } from "../../components/backup/schedule";
 import { HARDENED_CONTAINER, VELERO_AWS_PLUGIN_IMAGE } from "../../components/backup/values";
 import { ClusterBackup, ClusterBackupArgs, validateClusterBackupArgs, VMWARE_TANZU_CHARTS } from "../../components/backup/velero";
+import { oneInputs as one } from "./recorded";
 
 const OIDC = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC123";
 const ISSUER = "oidc.eks.eu-west-1.amazonaws.com/id/ABC123";
@@ -22,12 +23,6 @@ const ARGS: ClusterBackupArgs = {
     oidcProviderArn: OIDC,
     schedule: { schedule: "0 */6 * * *", retentionDays: 7, includedNamespaces: ["apps"] },
 };
-
-function one(resources: RecordedResource[], type: string): Record<string, any> {
-    const found = ofType(resources, type);
-    assert.equal(found.length, 1, `expected one ${type}, found ${found.length}`);
-    return found[0].inputs as Record<string, any>;
-}
 
 async function record(args: ClusterBackupArgs) {
     return recordProgram(() => {

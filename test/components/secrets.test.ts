@@ -16,18 +16,13 @@ import { HARDENED_CONTAINER } from "../../components/secrets/values";
 import { StoredSecret, validateStoredSecretArgs } from "../../components/secrets/stored-secret";
 import { App, AppArgs, validateAppArgs } from "../../components/workload/app";
 import { parseOidcProviderArn, readPolicy, trustPolicy } from "../../components/workload/secrets";
+import { oneInputs as one } from "./recorded";
 
 const OIDC = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC123";
 const ISSUER = "oidc.eks.eu-west-1.amazonaws.com/id/ABC123";
 const IMAGE = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/platform-app@sha256:${"ab".repeat(32)}`;
 const SECRETS = { refs: { DATABASE_URL: "db#url", SIGNING_KEY: "keys/signing" } as Record<string, string>, folder: "platform/dev/api/", region: "eu-west-1", oidcProviderArn: OIDC };
 const BASE: AppArgs = { namespace: "apps", image: IMAGE, env: { LOG_LEVEL: "info" }, secrets: SECRETS };
-
-function one(resources: RecordedResource[], type: string): Record<string, any> {
-    const found = ofType(resources, type);
-    assert.equal(found.length, 1, `expected one ${type}, found ${found.length}`);
-    return found[0].inputs as Record<string, any>;
-}
 
 async function recordApp(args: AppArgs) {
     return recordProgram(() => {

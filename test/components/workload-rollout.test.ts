@@ -7,6 +7,7 @@ import type { RecordedResource } from "../../automation/engine";
 import { App, AppArgs } from "../../components/workload/app";
 import { analysisQueries, createRollout, ROLLOUT_WAIT_FOR, rolloutReport, validateProgressiveDelivery, type RolloutReport } from "../../components/workload/rollout";
 import { validateAppArgs } from "../../components/workload/args";
+import { oneInputs as one } from "./recorded";
 
 const DIGEST_IMAGE = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/platform-app@sha256:${"ab".repeat(32)}`;
 const PROM = "http://kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090";
@@ -29,12 +30,6 @@ const T = {
 /** Kubernetes objects in a recording (what validateObjects looks at). */
 function validatable(resources: RecordedResource[]): number {
     return resources.filter((r) => r.custom && r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm.sh")).length;
-}
-
-function one(resources: RecordedResource[], type: string): Record<string, any> {
-    const found = ofType(resources, type);
-    assert.equal(found.length, 1, `expected one ${type}, found ${found.length}`);
-    return found[0].inputs as Record<string, any>;
 }
 
 async function record(args: AppArgs) {
