@@ -10,6 +10,11 @@ export const REQUESTS_PER_SECOND_METRIC = "istio_requests_per_second";
 /** The Prometheus series it is computed from: Istio's request counter, as the serving pod's sidecar reports it. */
 export const REQUESTS_SERIES = "istio_requests_total";
 
+/** A number as PromQL writes it: no float noise (0.0144, not 0.014400000000000001). */
+export function num(x: number): string {
+    return String(Number(x.toPrecision(6)));
+}
+
 /**
  * Requests per second matching `selector` (the label matchers of Istio's request metrics) over
  * `window`; `extra` adds matchers, starting with a comma. One builder for the SLO queries
@@ -21,5 +26,5 @@ export function istioRequestRate(selector: string, window: string, extra = ""): 
 
 /** A request latency quantile in milliseconds (0.99 for p99) of the requests matching `selector`. */
 export function istioLatencyQuantile(selector: string, quantile: number, window: string): string {
-    return `histogram_quantile(${String(Number(quantile.toPrecision(6)))}, sum by (le) (rate(istio_request_duration_milliseconds_bucket{${selector}}[${window}])))`;
+    return `histogram_quantile(${num(quantile)}, sum by (le) (rate(istio_request_duration_milliseconds_bucket{${selector}}[${window}])))`;
 }

@@ -15,7 +15,7 @@
  * Latency is a bound on p99, not a budget: it warns, it does not page.
  */
 import { fail } from "../validation";
-import { istioLatencyQuantile, istioRequestRate } from "../request-metrics";
+import { istioLatencyQuantile, istioRequestRate, num } from "../request-metrics";
 
 export interface AppSlo {
     /** Share of requests answered without a server fault, e.g. 0.999. Default 0.999 (the platform's 99.9% target). */
@@ -41,10 +41,7 @@ export function validateSlo(slo: AppSlo | undefined, at = "slo"): ResolvedSlo {
     return { availability, errorRate, latencyP99Ms };
 }
 
-/** A number as PromQL writes it: no float noise (0.0144, not 0.014400000000000001). */
-export function num(x: number): string {
-    return String(Number(x.toPrecision(6)));
-}
+export { num };
 
 /** The PromQL of an app's service level indicators, per rate window ("5m", "1h"). */
 export interface SliQueries {
