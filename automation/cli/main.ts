@@ -10,6 +10,7 @@ import * as backup from "./commands/backup";
 import * as check from "./commands/check";
 import * as destroy from "./commands/destroy";
 import * as doctor from "./commands/doctor";
+import * as dr from "./commands/dr";
 import * as drift from "./commands/drift";
 import * as graph from "./commands/graph";
 import * as outputs from "./commands/outputs";
@@ -33,7 +34,7 @@ export interface CommandFile {
 }
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS: readonly CommandFile[] = [up, preview, refresh, drift, destroy, outputs, check, policyConfig, graph, promote, rollback, releases, backup, restore, doctor];
+export const COMMANDS: readonly CommandFile[] = [up, preview, refresh, drift, destroy, outputs, check, policyConfig, graph, promote, rollback, releases, backup, restore, dr, doctor];
 
 /** Exit code and the message to print for an error; `detail` is the stack, shown only with --verbose. */
 export function exitFor(err: unknown): { code: number; message: string; detail?: string } {

@@ -82,3 +82,70 @@ export class VeleroSchedule {
         validateSchedule(this.data);
     }
 }
+
+/** RestoreSpec (velero.io/v1), written from the same API types. */
+const restoreSpec: Check = (v, path) => object(v, path, {
+    backupName: string,
+    scheduleName: string,
+    includedNamespaces: list(string),
+    excludedNamespaces: list(string),
+    includedResources: list(string),
+    excludedResources: list(string),
+    namespaceMapping: stringMap,
+    labelSelector,
+    orLabelSelectors: list(labelSelector),
+    restorePVs: bool,
+    restoreStatus: (r, p) => object(r, p, { includedResources: list(string), excludedResources: list(string) }),
+    preserveNodePorts: bool,
+    includeClusterResources: bool,
+    hooks: anything,
+    existingResourcePolicy: oneOf(["none", "update"]),
+    itemOperationTimeout: duration,
+    resourceModifier: (r, p) => object(r, p, { apiGroup: string, kind: oneOf(["ConfigMap"]), name: string }, ["kind", "name"]),
+    uploaderConfig: (u, p) => object(u, p, { writeSparseFiles: bool, parallelFilesDownload: int }),
+});
+
+function validateKind(kind: string, spec: Check, obj: Json, requiredSpec: (s: Json) => void = () => undefined): void {
+    object(obj, kind, {
+        apiVersion: oneOf(["velero.io/v1"]),
+        kind: oneOf([kind]),
+        metadata: anything,
+        status: anything,
+        spec: (s, p) => { spec(s, p); requiredSpec(s); },
+    }, ["spec"]);
+}
+
+/** kubernetes-models-like class for velero.io/v1 Backup (a backup made now, e.g. from a Schedule's template). */
+export class VeleroBackup {
+    static readonly apiVersion = "velero.io/v1";
+    constructor(private readonly data: unknown) {}
+    validate(): void {
+        validateKind("Backup", backupSpec, this.data);
+    }
+}
+
+/** kubernetes-models-like class for velero.io/v1 Restore; a restore names either a backup or a schedule. */
+export class VeleroRestore {
+    static readonly apiVersion = "velero.io/v1";
+    constructor(private readonly data: unknown) {}
+    validate(): void {
+        validateKind("Restore", restoreSpec, this.data, (s) => {
+            const spec = s as { backupName?: string; scheduleName?: string };
+            if (!spec.backupName && !spec.scheduleName) at("Restore.spec", "must name backupName or scheduleName");
+        });
+    }
+}
+
+/** kubernetes-models-like class for velero.io/v1 DownloadRequest (a signed link to a backup's files). */
+export class VeleroDownloadRequest {
+    static readonly apiVersion = "velero.io/v1";
+    constructor(private readonly data: unknown) {}
+    validate(): void {
+        validateKind("DownloadRequest", (s, p) => object(s, p, {
+            target: (t, tp) => object(t, tp, {
+                kind: oneOf(["BackupLog", "BackupContents", "BackupVolumeSnapshots", "BackupItemOperations", "BackupResourceList", "BackupResults", "RestoreLog", "RestoreResults", "RestoreResourceList", "RestoreItemOperations", "CSIBackupVolumeSnapshots", "CSIBackupVolumeSnapshotContents", "BackupVolumeInfos", "RestoreVolumeInfo"]),
+                name: string,
+            }, ["kind", "name"]),
+        }, ["target"]), this.data);
+    }
+}
