@@ -33,6 +33,12 @@ function describeObject(apiVersion: string, kind: string, namespace: string | un
     return `${what} (${apiVersion})`;
 }
 
+/** The first non-blank line of an error (an exec plugin's stderr often starts with a newline). */
+function firstLine(err: unknown): string {
+    const text = err instanceof Error ? err.message : String(err);
+    return (text.split("\n").map((l) => l.trim()).find(Boolean) ?? "").slice(0, 200);
+}
+
 function statusOf(err: unknown): number | undefined {
     const code = (err as { code?: unknown })?.code;
     return typeof code === "number" ? code : undefined;
@@ -56,7 +62,7 @@ function requestError(action: string, what: string, err: unknown, server: string
         }
         return new ClusterError(`${action} ${what}: HTTP ${status}${reason}`);
     }
-    const message = err instanceof Error ? err.message.split("\n")[0] : String(err);
+    const message = firstLine(err);
     return new ClusterError(`${action} ${what}: cannot reach the cluster at ${server} (${message.slice(0, 200)})`);
 }
 
@@ -84,6 +90,18 @@ export async function connect(kubeconfig: string, source: string): Promise<DrClu
     }
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw new InputError(`${source} has no current context with a cluster; set current-context or pass --kubeconfig`);
+    // A kubeconfig whose user runs a command for its token (EKS: `aws eks get-token`) runs it now,
+    // so a missing CLI or expired login is named as such, not as an unreachable cluster.
+    const exec = kc.getCurrentUser()?.exec as { command?: string; args?: string[] } | undefined;
+    if (exec?.command) {
+        try {
+            await kc.applyToFetchOptions({});
+        } catch (err) {
+            const shown = [exec.command, ...(exec.args ?? []).slice(0, 2)].join(" ");
+            const why = /ENOENT/.test(String((err as NodeJS.ErrnoException)?.code ?? err)) ? `${exec.command} is not installed` : firstLine(err) || "it failed";
+            throw new ClusterError(`the kubeconfig's credential command \`${shown}\` gave no token (${why}); log in (for EKS: aws sso login, or the CI role) or pass another --kubeconfig`, EXIT.auth);
+        }
+    }
     const api: KubernetesObjectApi = k8s.KubernetesObjectApi.makeApiClient(kc);
     const server = cluster.server;
     const header = (apiVersion: string, kind: string, namespace: string | undefined, name: string): KubernetesObject => ({ apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}) } });

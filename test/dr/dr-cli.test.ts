@@ -262,6 +262,29 @@ describe("infra dr (against the cluster stand-in)", function () {
         }
     });
 
+    it("a kubeconfig whose token comes from a command (as EKS's aws eks get-token): used when it answers, exit 3 naming it when it cannot", async () => {
+        const { s } = await cluster();
+        const withExec = (command: string, args: string[]) => {
+            const file = path.join(dir, `exec-${path.basename(command)}-${args.length}`);
+            const user = `  user: {exec: {apiVersion: client.authentication.k8s.io/v1beta1, command: ${JSON.stringify(command)}, args: ${JSON.stringify(args)}}}`;
+            fs.writeFileSync(file, s.kubeconfig.replace(/^ {2}user: \{token: .*\}$/m, user));
+            return file;
+        };
+        try {
+            const credential = JSON.stringify({ apiVersion: "client.authentication.k8s.io/v1beta1", kind: "ExecCredential", status: { token: s.token } });
+            const ok = await dr(["backup", "--env", "dev", "--kubeconfig", withExec(process.execPath, ["-e", `process.stdout.write(${JSON.stringify(credential)})`])]);
+            assert.equal(ok.code, 0, ok.stderr);
+            const missing = await dr(["backup", "--env", "dev", "--kubeconfig", withExec("/nonexistent/aws", ["eks", "get-token"])]);
+            assert.equal(missing.code, 3, missing.stderr);
+            assert.match(missing.stderr, /infra: the kubeconfig's credential command `\/nonexistent\/aws eks get-token` gave no token \(\/nonexistent\/aws is not installed\)/);
+            const failing = await dr(["backup", "--env", "dev", "--kubeconfig", withExec(process.execPath, ["-e", "process.stderr.write('\\nUnable to locate credentials\\n'); process.exit(255)"])]);
+            assert.equal(failing.code, 3, failing.stderr);
+            assert.match(failing.stderr, /gave no token \(Unable to locate credentials\); log in/);
+        } finally {
+            await s.close();
+        }
+    });
+
     it("refused credentials exit 3; an unreachable cluster exits 1, each in one line", async () => {
         const { s, kubeconfig } = await cluster();
         const wrong = path.join(dir, "wrong-token");
@@ -274,6 +297,7 @@ describe("infra dr (against the cluster stand-in)", function () {
             await s.close();
         }
         const gone = await dr(["backup", "--env", "dev", "--kubeconfig", kubeconfig]);
+        outputs.push(gone.stdout, gone.stderr);
         assert.equal(gone.code, 1, gone.stderr);
         assert.match(gone.stderr, /cannot reach the cluster at http:\/\/127\.0\.0\.1:\d+/);
     });

@@ -93,6 +93,15 @@ describe("real engine (Pulumi CLI, provider stand-in)", function () {
             assert.deepEqual(leaks, [], "no state, log, record or run file holds the password in plain text");
         });
 
+        it("dr reads the cluster's kubeconfig from the cluster layer's output and stops at its credential command (aws eks get-token), exit 3", async () => {
+            // No AWS credentials at all, so `aws eks get-token` fails before the (made-up) endpoint is ever dialled.
+            const noAws: NodeJS.ProcessEnv = { ...ws.env, AWS_SHARED_CREDENTIALS_FILE: "/nonexistent", AWS_CONFIG_FILE: "/nonexistent", AWS_PROFILE: "" };
+            for (const k of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN"]) delete noAws[k];
+            const r = await infra({ ...ws, env: noAws }, "dr", "backup", "--env", "dev");
+            assert.equal(r.code, 3, explain(r));
+            assert.match(r.stderr, /infra: the kubeconfig's credential command `aws eks get-token` gave no token \(.+\); log in/);
+        });
+
         it("a second up changes nothing and drift finds nothing", async () => {
             const up = await infra(ws, "up", "--env", "dev", "--yes", "--force-all", "--json");
             assert.equal(up.code, 0, explain(up));
