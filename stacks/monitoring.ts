@@ -73,7 +73,9 @@ export function monitoringLayer(env: Environment): LayerProgramOutputs<"monitori
                 return arn;
             }),
             schedule: { schedule: env.backup.schedule, retentionDays: env.backup.retentionDays, includedNamespaces: backupNamespaces(env) },
-        }, { providers: [provider, awsProvider!] });
+            runbookBaseUrl: env.apps.runbookBaseUrl,
+        // The ServiceMonitor and PrometheusRule need the monitoring stack's CRDs.
+        }, { providers: [provider, awsProvider!], dependsOn: [stack] });
     }
     return {
         namespace: stack.namespace,

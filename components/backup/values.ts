@@ -70,7 +70,8 @@ export function veleroValues(a: VeleroValuesArgs): Record<string, unknown> {
         // kubectl image; a chart bump that changes CRDs applies them first (README, "Disaster recovery").
         upgradeCRDs: false,
         cleanUpCRDs: false,
-        metrics: { enabled: true, serviceMonitor: { enabled: false } },
+        // Scraped by the monitoring stack, which selects every ServiceMonitor; the backup alerts read these metrics.
+        metrics: { enabled: true, serviceMonitor: { enabled: true } },
         // The Schedule is a Pulumi resource of its own (schedule.ts), so it is previewed and schema-checked.
         schedules: {},
     };

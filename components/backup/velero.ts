@@ -14,6 +14,7 @@ import { CHART_VERSION } from "../../common/patterns";
 import { fail } from "../validation";
 import { createBackupBucket } from "./bucket";
 import { createVeleroRole } from "./iam";
+import { backupAlertRules } from "./alerts";
 import { scheduleSpec, validateScheduleSettings, VELERO_API, type ScheduleSettings } from "./schedule";
 import { VELERO_SERVICE_ACCOUNT, veleroValues } from "./values";
 
@@ -30,6 +31,8 @@ export interface ClusterBackupArgs {
     /** Namespace Velero runs in. Default "velero": its own, since its server holds cluster-wide rights. */
     readonly namespace?: string;
     readonly tags?: Record<string, string>;
+    /** Base of the alerts' runbook_url (the environment's apps.runbookBaseUrl). Default docs/runbooks.md. */
+    readonly runbookBaseUrl?: string;
 }
 
 /** Checks the arguments before any resource is made. */
@@ -80,6 +83,13 @@ export class ClusterBackup extends pulumi.ComponentResource {
             metadata: { name: "platform", namespace: ns.metadata.name, labels: { "app.kubernetes.io/part-of": "velero" } },
             spec: scheduleSpec(args.schedule),
         }, { parent: this, dependsOn: [release] });
+        // Velero's metrics reach Prometheus through the chart's ServiceMonitor (values.ts); these alert on them.
+        new k8s.apiextensions.CustomResource(`${name}-alerts`, {
+            apiVersion: "monitoring.coreos.com/v1",
+            kind: "PrometheusRule",
+            metadata: { name: "velero-backups", namespace: ns.metadata.name, labels: { release: "kube-prometheus-stack", "app.kubernetes.io/part-of": "velero", "app.kubernetes.io/component": "alert-rules" } },
+            spec: { groups: [{ name: "velero.backups.rules", rules: backupAlertRules({ schedule: "platform", cron: args.schedule.schedule, runbookBaseUrl: args.runbookBaseUrl }) }] },
+        }, { parent: this });
         this.bucketName = bucket.bucket;
         this.roleArn = role.arn;
         this.namespace = ns.metadata.name;

@@ -3,12 +3,16 @@
  * under the SDK mock runtime, and the Schedule's hand-written schema check (velero-schema.ts).
  */
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { parser } from "@prometheus-io/lezer-promql";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import type { RecordedResource } from "../../automation/engine";
 import { modelFor, validateObjects } from "../../automation/offline/k8s-schema";
 import { VeleroSchedule } from "../../automation/offline/velero-schema";
 import { ofType, recordProgram } from "../../automation/offline/mock-runtime";
+import { backupAlertRules, longestInterval } from "../../components/backup/alerts";
 import { backupPolicy } from "../../components/backup/iam";
 import { scheduleSpec, ttlFor } from "../../components/backup/schedule";
 import { HARDENED_CONTAINER, VELERO_AWS_PLUGIN_IMAGE } from "../../components/backup/values";
@@ -191,5 +195,53 @@ describe("Velero Schedule schema (velero-schema.ts)", () => {
         assert.throws(() => check(edit((s) => { s.spec.template.includedNamespaces = "apps"; })), /includedNamespaces: must be a list/);
         assert.throws(() => check(edit((s) => { s.spec.paused = "false"; })), /spec\.paused: must be true or false/);
         assert.throws(() => check(edit((s) => { s.kind = "Backup"; })), /Schedule\.kind: must be one of Schedule/);
+    });
+});
+
+describe("cluster backups: alerts", function () {
+    let resources: RecordedResource[];
+    before(async () => {
+        resources = (await record(ARGS)).resources;
+    });
+
+    it("measures the Schedule's interval as the longest gap between two runs of its cron", () => {
+        assert.equal(longestInterval("0 */6 * * *"), 6 * 3600);
+        assert.equal(longestInterval("0 * * * *"), 3600);
+        assert.equal(longestInterval("15 1,13 * * *"), 12 * 3600);
+        assert.equal(longestInterval("0 9 * * 1-5"), 72 * 3600, "Friday 09:00 to Monday 09:00");
+        assert.throws(() => longestInterval("not a cron"), /schedule "not a cron" is not a cron expression/);
+    });
+
+    it("alerts on a failed backup within one interval and on none succeeding for two, in PromQL that parses", () => {
+        const rules = backupAlertRules({ schedule: "platform", cron: "0 */6 * * *" });
+        const failed = rules.find((r) => r.alert === "VeleroBackupFailed")!;
+        const missing = rules.find((r) => r.alert === "VeleroBackupMissing")!;
+        assert.match(failed.expr, /increase\(velero_backup_failure_total\{schedule="platform"\}\[370m\]\)/);
+        assert.match(failed.expr, /velero_backup_partial_failure_total/);
+        assert.match(missing.expr, /\(time\(\) - velero_backup_last_successful_timestamp\{schedule="platform"\}\) > 43800 or absent\(/);
+        assert.equal(missing.labels.severity, "critical");
+        for (const r of rules) {
+            const tree = parser.parse(r.expr);
+            let errors = 0;
+            tree.iterate({ enter: (n) => { if (n.type.isError) errors++; } });
+            assert.equal(errors, 0, `${r.alert}: ${r.expr}`);
+        }
+    });
+
+    it("ships the rules as a PrometheusRule in Velero's namespace, scraped through the chart's ServiceMonitor, each linked to a runbook section", async () => {
+        const rule = one(resources, "kubernetes:monitoring.coreos.com/v1:PrometheusRule");
+        assert.equal(rule.metadata.namespace, "velero");
+        assert.equal(rule.metadata.labels.release, "kube-prometheus-stack");
+        const alerts = rule.spec.groups[0].rules;
+        assert.deepEqual(alerts.map((r: any) => r.alert), ["VeleroBackupFailed", "VeleroBackupMissing"]);
+        const runbooks = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "runbooks.md"), "utf8");
+        const headings = new Set([...runbooks.matchAll(/^## (\S+)$/gm)].map((m) => m[1].toLowerCase()));
+        for (const r of alerts) {
+            assert.equal(r.annotations.runbook_url, `docs/runbooks.md#${r.alert.toLowerCase()}`);
+            assert.ok(headings.has(r.alert.toLowerCase()), `docs/runbooks.md has no "## ${r.alert}"`);
+        }
+        assert.equal(one(resources, "kubernetes:helm.sh/v3:Release").values.metrics.serviceMonitor.enabled, true);
+        const report = await validateObjects(resources);
+        assert.deepEqual(report.issues, []);
     });
 });
