@@ -14,6 +14,7 @@
  *   inside HTTP 200). It asks "did the callers succeed?" and is never below the 5xx share.
  * Latency is a bound on p99, not a budget: it warns, it does not page.
  */
+import { SLO_DEFAULTS } from "../../common/slo";
 import { fail } from "../validation";
 import { istioLatencyQuantile, istioRequestRate, num } from "../request-metrics";
 
@@ -28,7 +29,8 @@ export interface AppSlo {
 
 export type ResolvedSlo = Required<AppSlo>;
 
-export const SLO_DEFAULTS: ResolvedSlo = { availability: 0.999, errorRate: 0.001, latencyP99Ms: 1000 };
+/** The defaults, shared with the environment schema and the canary analysis (common/slo.ts). */
+export { SLO_DEFAULTS };
 
 /** The SLO with defaults applied; refuses values that would make every alert fire or none. */
 export function validateSlo(slo: AppSlo | undefined, at = "slo"): ResolvedSlo {
