@@ -201,7 +201,7 @@ const progressiveDelivery = z.object({
         /** Failed measurements tolerated per step; one more aborts (see the timing bound below). */
         failureLimit: int(0, 10).default(1),
         /**
-         * Share of requests to the canary that must not be 5xx (istio_requests_total), for every app.
+         * Share of requests to the canary that must not be 5xx or reset (istio_requests_total), for every app.
          * Absent: each workload's slo.availability. Below a workload's objective is refused (common/slo.ts).
          */
         successRate: z.number().min(0.5, "must be at least 0.5").max(1, "must be at most 1").optional(),

@@ -16,7 +16,7 @@
  */
 import { SLO_DEFAULTS } from "../../common/slo";
 import { fail } from "../validation";
-import { istioLatencyQuantile, istioRequestRate, num } from "../request-metrics";
+import { istioLatencyQuantile, istioRequestRate, num, SERVER_FAULT_CODES } from "../request-metrics";
 
 export interface AppSlo {
     /** Share of requests answered without a server fault, e.g. 0.999. Default 0.999 (the platform's 99.9% target). */
@@ -68,7 +68,7 @@ export function sliQueries(namespace: string, app: string): SliQueries {
     return {
         selector,
         requestRate,
-        unavailableRatio: (w) => `(${rate(', response_code=~"5..|0"', w)} / ${requestRate(w)})`,
+        unavailableRatio: (w) => `(${rate(`, response_code=~"${SERVER_FAULT_CODES}"`, w)} / ${requestRate(w)})`,
         // Two disjoint series sets (HTTP errors; gRPC errors inside HTTP 2xx/3xx), each "or vector(0)"
         // so that one empty set does not empty the sum.
         errorRatio: (w) => `((${rate(', response_code!~"[23].."', w)} or vector(0)) + (${rate(', response_code=~"[23]..", grpc_response_status!~"0|"', w)} or vector(0))) / ${requestRate(w)}`,

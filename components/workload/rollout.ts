@@ -14,7 +14,7 @@ import type { AppSettings } from "./args";
 import { canaryServiceName, podTemplate, type WorkloadParts } from "./deployment";
 import { canaryGate, looserThanSlo, SLO_DEFAULTS, type CanaryObjectives } from "../../common/slo";
 import { checkInt, fail } from "../validation";
-import { istioLatencyQuantile, istioRequestRate } from "../request-metrics";
+import { istioLatencyQuantile, istioRequestRate, SERVER_FAULT_CODES } from "../request-metrics";
 
 /** The VirtualService route Argo Rollouts shifts weights on (named, as its Istio integration requires). */
 export const CANARY_ROUTE = "primary";
@@ -38,7 +38,8 @@ export interface AppAnalysis {
     /** Failed measurements tolerated per step; one more aborts. Default 1: one bad scrape is noise, two are not. */
     readonly failureLimit?: number;
     /**
-     * Share of the canary's requests that must not be 5xx. Default `slo.availability`; below it is
+     * Share of the canary's requests that must be answered without a server fault (not 5xx, not
+     * reset before a response, as availability counts them). Default `slo.availability`; below it is
      * refused, since a revision that passes could miss the objective (common/slo.ts).
      */
     readonly successRate?: number;
@@ -127,9 +128,10 @@ function canarySelector(s: AppSettings, namespace: string): string {
 export function analysisQueries(s: AppSettings, namespace: string): { successRate: string; p99LatencyMs: string } {
     const sel = canarySelector(s, namespace);
     const all = istioRequestRate(sel, "1m");
-    const errors = istioRequestRate(sel, "1m", ',response_code=~"5.."');
+    // The faults the availability SLI counts, since the gate defaults to the availability objective.
+    const errors = istioRequestRate(sel, "1m", `,response_code=~"${SERVER_FAULT_CODES}"`);
     return {
-        // 1 - errors/all; "or vector(0)": no 5xx series yet is no error; "> 0": no request is no judgement.
+        // 1 - faults/all; "or vector(0)": no fault series yet is no fault; "> 0": no request is no judgement.
         successRate: `(1 - ((${errors} or vector(0)) / (${all} > 0))) or vector(1)`,
         // histogram_quantile is NaN without requests; NaN >= 0 is false, so that falls to 0 ms.
         p99LatencyMs: `(${istioLatencyQuantile(sel, 0.99, "1m")} >= 0) or vector(0)`,

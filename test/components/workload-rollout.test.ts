@@ -8,6 +8,7 @@ import type { RecordedResource } from "../../automation/engine";
 import { App, AppArgs } from "../../components/workload/app";
 import { analysisQueries, createRollout, ROLLOUT_WAIT_FOR, rolloutReport, validateProgressiveDelivery, type RolloutReport } from "../../components/workload/rollout";
 import { validateAppArgs } from "../../components/workload/args";
+import { sliQueries } from "../../components/monitoring/slo";
 import { oneInputs as one } from "./recorded";
 
 const DIGEST_IMAGE = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/platform-app@sha256:${"ab".repeat(32)}`;
@@ -197,6 +198,13 @@ describe("AnalysisTemplate thresholds and the app's SLO", () => {
 });
 
 describe("AnalysisTemplate PromQL", () => {
+    it("counts the faults the availability objective counts (5xx and resets), which the success rate is gated on", () => {
+        const codes = (expr: string) => [...expr.matchAll(/response_code=~"([^"]*)"/g)].map((m) => m[1]);
+        const canary = analysisQueries(validateAppArgs("api", { namespace: "apps", image: DIGEST_IMAGE }), "apps").successRate;
+        assert.deepEqual(codes(canary), codes(sliQueries("apps", "api").unavailableRatio("1m")));
+        assert.deepEqual(codes(canary), ["5..|0"]);
+    });
+
     /** Positions of the parse errors of a PromQL expression, by Prometheus' own grammar (none: it parses). */
     const promqlErrors = (expr: string): number[] => {
         const errors: number[] = [];
@@ -266,7 +274,7 @@ describe("validateProgressiveDelivery", () => {
     it("queries pass with no traffic (an empty result or NaN would count as errors)", () => {
         const q = analysisQueries(validateAppArgs("api", { namespace: "apps", image: DIGEST_IMAGE }), "apps");
         assert.match(q.successRate, /\) or vector\(1\)$/);
-        assert.match(q.successRate, /response_code=~"5\.\."/);
+        assert.match(q.successRate, /response_code=~"5\.\.\|0"/);
         assert.match(q.p99LatencyMs, />= 0\) or vector\(0\)$/);
     });
 });
