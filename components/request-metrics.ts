@@ -1,7 +1,9 @@
 /**
- * The per-pod request-rate metric, shared by the two sides that must agree on it: the
- * prometheus-adapter rule that serves it on the custom metrics API (monitoring/adapter.ts) and
- * the HorizontalPodAutoscalers that scale on it (workload/scaling.ts).
+ * The Istio request metrics, shared by the sides that must agree on them: the per-pod
+ * request-rate metric of the prometheus-adapter rule that serves it on the custom metrics API
+ * (monitoring/adapter.ts) and the HorizontalPodAutoscalers that scale on it (workload/scaling.ts);
+ * the series and fault codes of the SLO queries (monitoring/slo.ts) and the canary analysis
+ * (workload/rollout.ts).
  */
 
 /** custom.metrics.k8s.io name of the requests per second each pod's sidecar received. */
@@ -9,6 +11,13 @@ export const REQUESTS_PER_SECOND_METRIC = "istio_requests_per_second";
 
 /** The Prometheus series it is computed from: Istio's request counter, as the serving pod's sidecar reports it. */
 export const REQUESTS_SERIES = "istio_requests_total";
+
+/**
+ * Istio `response_code`s that count against availability: a 5xx, or 0 (the request was reset
+ * before any response). The availability SLI (monitoring/slo.ts) and the canary's success rate
+ * (workload/rollout.ts), which is gated on the availability objective, count the same ones.
+ */
+export const SERVER_FAULT_CODES = "5..|0";
 
 /** A number as PromQL writes it: no float noise (0.0144, not 0.014400000000000001). */
 export function num(x: number): string {

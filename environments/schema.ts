@@ -6,6 +6,7 @@ import * as path from "path";
 import { z } from "zod";
 import { cidrProblem, compareQuantities, ENV_NAME, parseCidr, parseQuantity, REGISTRY_SERVER, SECRET_LIKE, secretMaterialProblem, subnetPrefix } from "../common/checks";
 import { CHART_VERSION, CRON, DIGEST_REF, DNS_1035_LABEL, ENVIRONMENT_NAME, SECRET_REF } from "../common/patterns";
+import { looserThanSlo, SLO_DEFAULTS } from "../common/slo";
 
 /** Issue params that keep a value out of the message (an env value may be a secret). */
 export const HIDE_VALUE = { hideValue: true } as const;
@@ -97,9 +98,9 @@ export const DEFAULT_REQUESTS_PER_SECOND = 50;
 
 /** Objectives of one workload (components/monitoring/slo.ts: what each measures, and the ranges). */
 const slo = z.object({
-    availability: z.number().gt(0.9, "must be above 0.9, e.g. 0.999 for 99.9%").lt(1, "must be below 1 (100% leaves no error budget), e.g. 0.999").default(0.999),
-    errorRate: z.number().gt(0, "must be above 0 (no budget at all pages on the first error), e.g. 0.001 for < 0.1%").max(0.1, "must be at most 0.1, e.g. 0.001 for < 0.1%").default(0.001),
-    latencyP99Ms: z.number().positive("must be a positive number of milliseconds, e.g. 1000").default(1000),
+    availability: z.number().gt(0.9, "must be above 0.9, e.g. 0.999 for 99.9%").lt(1, "must be below 1 (100% leaves no error budget), e.g. 0.999").default(SLO_DEFAULTS.availability),
+    errorRate: z.number().gt(0, "must be above 0 (no budget at all pages on the first error), e.g. 0.001 for < 0.1%").max(0.1, "must be at most 0.1, e.g. 0.001 for < 0.1%").default(SLO_DEFAULTS.errorRate),
+    latencyP99Ms: z.number().positive("must be a positive number of milliseconds, e.g. 1000").default(SLO_DEFAULTS.latencyP99Ms),
     /** Ship the PrometheusRule (burn-rate, latency, restart and autoscaler alerts). Default true. */
     alerts: z.boolean().default(true),
 }).strict().default({});
@@ -199,12 +200,18 @@ const progressiveDelivery = z.object({
         count: int(1, 60).default(3),
         /** Failed measurements tolerated per step; one more aborts (see the timing bound below). */
         failureLimit: int(0, 10).default(1),
-        /** Share of requests to the canary that must not be 5xx (istio_requests_total). */
-        successRate: z.number().min(0.5, "must be at least 0.5").max(1, "must be at most 1").default(0.999),
-        /** p99 latency bound in ms for every app (istio_request_duration_milliseconds); perApp overrides it. */
-        maxP99LatencyMs: int(1, 60000).default(500),
+        /**
+         * Share of requests to the canary that must not be 5xx or reset (istio_requests_total), for every app.
+         * Absent: each workload's slo.availability. Below a workload's objective is refused (common/slo.ts).
+         */
+        successRate: z.number().min(0.5, "must be at least 0.5").max(1, "must be at most 1").optional(),
+        /**
+         * p99 latency bound in ms for every app (istio_request_duration_milliseconds); perApp overrides it.
+         * Absent: each workload's slo.latencyP99Ms. Above a workload's bound is refused.
+         */
+        maxP99LatencyMs: int(1, 60000).optional(),
     }).strict().default({}),
-    /** Per-workload p99 bound in ms, by workload name. */
+    /** Per-workload p99 bound in ms, by workload name; like analysis.maxP99LatencyMs, never above the workload's slo.latencyP99Ms. */
     perApp: z.record(name, z.object({ maxP99LatencyMs: int(1, 60000) }).strict()).default({}),
     /** How long `infra up` waits for a rollout to finish (Healthy) or fail (Degraded) before it reports a timeout. */
     timeoutSeconds: int(60, 7200).default(900),
@@ -390,6 +397,15 @@ export const environmentSchema = z.object({
     for (const app of Object.keys(pd.perApp)) {
         if (!env.apps.workloads.some((w) => w.name === app)) ctx.addIssue({ code: "custom", path: ["apps", "progressiveDelivery", "perApp", app], message: `names workload "${app}", which is not under apps.workloads; fix the name or remove it` });
     }
+    // A canary threshold set here may be tighter than the SLO of each workload it applies to, never looser.
+    env.apps.workloads.forEach((w, i) => {
+        const own = pd.perApp[w.name]?.maxP99LatencyMs;
+        const gate = { successRate: pd.analysis.successRate, maxP99LatencyMs: own ?? pd.analysis.maxP99LatencyMs };
+        for (const { field, problem } of looserThanSlo(gate, w.slo, `apps.workloads.${i}.slo`)) {
+            const at = field === "maxP99LatencyMs" && own !== undefined ? ["perApp", w.name, field] : ["analysis", field];
+            ctx.addIssue({ code: "custom", path: ["apps", "progressiveDelivery", ...at], message: problem });
+        }
+    });
     if (env.secretStore.enabled === true && env.cluster.kind !== "eks") {
         ctx.addIssue({ code: "custom", path: ["secretStore", "enabled"], message: "is true, but the store's per-app IAM roles (IRSA) need an EKS cluster's OIDC provider and this cluster is existing; set it to false" });
     }

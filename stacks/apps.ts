@@ -14,7 +14,7 @@ import { App, type RolloutReport } from "../components/workload/app";
 import { secretStoreFolder } from "../common/patterns";
 import { secretStoreEnabled, type Environment } from "../environments/schema";
 import { clusterProvider } from "./k8s";
-import { awsTags, workloadAutoscaling, workloadSlo } from "./settings";
+import { awsTags, workloadAnalysis, workloadAutoscaling, workloadSlo } from "./settings";
 import type { LayerProgramOutputs } from "./types";
 import { readUpstream } from "./upstream";
 
@@ -81,7 +81,7 @@ export function appsLayer(env: Environment): LayerProgramOutputs<"apps"> {
                 progressiveDelivery: pd.enabled ? {
                     steps: pd.steps,
                     prometheusUrl: mesh.prometheusUrl,
-                    analysis: { ...pd.analysis, maxP99LatencyMs: pd.perApp[w.name]?.maxP99LatencyMs ?? pd.analysis.maxP99LatencyMs },
+                    ...workloadAnalysis(env, w),
                     timeoutSeconds: pd.timeoutSeconds,
                 } : undefined,
             },

@@ -3,6 +3,7 @@
  * promotion) take precedence over the environment's own chart versions and builds.
  */
 import * as path from "path";
+import type { AppProgressiveDelivery } from "../components/workload/app";
 import { DEFAULT_REQUESTS_PER_SECOND, type Environment } from "../environments/schema";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
@@ -51,4 +52,18 @@ export function workloadAutoscaling(env: Environment, w: Workload): { minReplica
 export function workloadSlo(w: Workload): { availability: number; errorRate: number; latencyP99Ms: number } {
     const { availability, errorRate, latencyP99Ms } = w.slo;
     return { availability, errorRate, latencyP99Ms };
+}
+
+/**
+ * A workload's canary analysis for components/workload (App): the environment's thresholds,
+ * its perApp p99 bound, and the workload's SLO, which every threshold left out defaults to
+ * (validateProgressiveDelivery; the schema has already refused any looser than it).
+ */
+export function workloadAnalysis(env: Environment, w: Workload): Required<Pick<AppProgressiveDelivery, "analysis" | "slo">> {
+    const pd = env.apps.progressiveDelivery;
+    const { availability, latencyP99Ms } = workloadSlo(w);
+    return {
+        analysis: { ...pd.analysis, maxP99LatencyMs: pd.perApp[w.name]?.maxP99LatencyMs ?? pd.analysis.maxP99LatencyMs },
+        slo: { availability, latencyP99Ms },
+    };
 }

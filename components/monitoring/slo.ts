@@ -14,8 +14,9 @@
  *   inside HTTP 200). It asks "did the callers succeed?" and is never below the 5xx share.
  * Latency is a bound on p99, not a budget: it warns, it does not page.
  */
+import { SLO_DEFAULTS } from "../../common/slo";
 import { fail } from "../validation";
-import { istioLatencyQuantile, istioRequestRate, num } from "../request-metrics";
+import { istioLatencyQuantile, istioRequestRate, num, SERVER_FAULT_CODES } from "../request-metrics";
 
 export interface AppSlo {
     /** Share of requests answered without a server fault, e.g. 0.999. Default 0.999 (the platform's 99.9% target). */
@@ -28,7 +29,8 @@ export interface AppSlo {
 
 export type ResolvedSlo = Required<AppSlo>;
 
-export const SLO_DEFAULTS: ResolvedSlo = { availability: 0.999, errorRate: 0.001, latencyP99Ms: 1000 };
+/** The defaults, shared with the environment schema and the canary analysis (common/slo.ts). */
+export { SLO_DEFAULTS };
 
 /** The SLO with defaults applied; refuses values that would make every alert fire or none. */
 export function validateSlo(slo: AppSlo | undefined, at = "slo"): ResolvedSlo {
@@ -66,7 +68,7 @@ export function sliQueries(namespace: string, app: string): SliQueries {
     return {
         selector,
         requestRate,
-        unavailableRatio: (w) => `(${rate(', response_code=~"5..|0"', w)} / ${requestRate(w)})`,
+        unavailableRatio: (w) => `(${rate(`, response_code=~"${SERVER_FAULT_CODES}"`, w)} / ${requestRate(w)})`,
         // Two disjoint series sets (HTTP errors; gRPC errors inside HTTP 2xx/3xx), each "or vector(0)"
         // so that one empty set does not empty the sum.
         errorRatio: (w) => `((${rate(', response_code!~"[23].."', w)} or vector(0)) + (${rate(', response_code=~"[23]..", grpc_response_status!~"0|"', w)} or vector(0))) / ${requestRate(w)}`,

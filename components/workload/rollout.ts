@@ -12,8 +12,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { AppSettings } from "./args";
 import { canaryServiceName, podTemplate, type WorkloadParts } from "./deployment";
+import { canaryGate, looserThanSlo, SLO_DEFAULTS, type CanaryObjectives } from "../../common/slo";
 import { checkInt, fail } from "../validation";
-import { istioLatencyQuantile, istioRequestRate } from "../request-metrics";
+import { istioLatencyQuantile, istioRequestRate, SERVER_FAULT_CODES } from "../request-metrics";
 
 /** The VirtualService route Argo Rollouts shifts weights on (named, as its Istio integration requires). */
 export const CANARY_ROUTE = "primary";
@@ -36,9 +37,13 @@ export interface AppAnalysis {
     readonly count?: number;
     /** Failed measurements tolerated per step; one more aborts. Default 1: one bad scrape is noise, two are not. */
     readonly failureLimit?: number;
-    /** Share of the canary's requests that must not be 5xx. Default 0.999 (the platform's availability target). */
+    /**
+     * Share of the canary's requests that must be answered without a server fault (not 5xx, not
+     * reset before a response, as availability counts them). Default `slo.availability`; below it is
+     * refused, since a revision that passes could miss the objective (common/slo.ts).
+     */
     readonly successRate?: number;
-    /** p99 latency bound of the canary in milliseconds. Default 500. */
+    /** p99 latency bound of the canary in milliseconds. Default `slo.latencyP99Ms`; above it is refused. */
     readonly maxP99LatencyMs?: number;
 }
 
@@ -48,6 +53,12 @@ export interface AppProgressiveDelivery {
     /** Prometheus base URL the analysis queries (the monitoring layer's prometheusUrl). */
     readonly prometheusUrl: pulumi.Input<string>;
     readonly analysis?: AppAnalysis;
+    /**
+     * The app's objectives, which the analysis protects: its thresholds default to them and may
+     * be tighter, never looser. Default the SLO defaults (99.9%, 1000 ms), as for the SLO alerts;
+     * pass the same objectives the app's AppAlertRules get.
+     */
+    readonly slo?: Partial<CanaryObjectives>;
     /** Seconds `pulumi up` waits for the Rollout to become Healthy or Degraded. Default 900. */
     readonly timeoutSeconds?: number;
 }
@@ -76,21 +87,29 @@ export function validateProgressiveDelivery(name: string, d: AppProgressiveDeliv
         fail("progressiveDelivery.prometheusUrl", `progressiveDelivery.prometheusUrl "${d.prometheusUrl}" is not an http(s) URL; give the monitoring layer's prometheusUrl`);
     }
     const a = d.analysis ?? {};
+    const slo: CanaryObjectives = { availability: d.slo?.availability ?? SLO_DEFAULTS.availability, latencyP99Ms: d.slo?.latencyP99Ms ?? SLO_DEFAULTS.latencyP99Ms };
+    const gate = canaryGate(slo, a);
     const out: DeliverySettings = {
         steps: [...d.steps],
         prometheusUrl: d.prometheusUrl,
         intervalSeconds: a.intervalSeconds ?? 20,
         count: a.count ?? 3,
         failureLimit: a.failureLimit ?? 1,
-        successRate: a.successRate ?? 0.999,
-        maxP99LatencyMs: a.maxP99LatencyMs ?? 500,
+        successRate: gate.successRate,
+        maxP99LatencyMs: gate.maxP99LatencyMs,
         timeoutSeconds: d.timeoutSeconds ?? 900,
     };
     checkInt("progressiveDelivery.analysis.intervalSeconds", out.intervalSeconds, 10, 300, "use 10-300 seconds");
     checkInt("progressiveDelivery.analysis.count", out.count, 1, 60, "use 1-60 measurements per step");
     checkInt("progressiveDelivery.analysis.failureLimit", out.failureLimit, 0, out.count - 1, `use 0-${out.count - 1}: below count, or a step can never fail`);
-    if (!(out.successRate >= 0.5 && out.successRate <= 1)) fail("progressiveDelivery.analysis.successRate", `progressiveDelivery.analysis.successRate ${out.successRate} must be from 0.5 to 1, e.g. 0.999`);
-    checkInt("progressiveDelivery.analysis.maxP99LatencyMs", out.maxP99LatencyMs, 1, 60000, "use a bound in milliseconds, e.g. 500");
+    // A threshold left out is the objective itself, so an impossible one names the objective.
+    const rateAt = a.successRate === undefined ? "progressiveDelivery.slo.availability" : "progressiveDelivery.analysis.successRate";
+    if (!(out.successRate >= 0.5 && out.successRate <= 1)) fail(rateAt, `${rateAt} ${out.successRate} must be from 0.5 to 1, e.g. 0.999`);
+    const p99At = a.maxP99LatencyMs === undefined ? "progressiveDelivery.slo.latencyP99Ms" : "progressiveDelivery.analysis.maxP99LatencyMs";
+    if (!(out.maxP99LatencyMs > 0 && Number.isFinite(out.maxP99LatencyMs))) fail(p99At, `${p99At} ${out.maxP99LatencyMs} must be a positive number of milliseconds, e.g. 1000`);
+    for (const { field, problem } of looserThanSlo(a, slo, "progressiveDelivery.slo")) {
+        fail(`progressiveDelivery.analysis.${field}`, `progressiveDelivery.analysis.${field} ${a[field]} ${problem}`);
+    }
     checkInt("progressiveDelivery.timeoutSeconds", out.timeoutSeconds, 60, 7200, "use 60-7200 seconds");
     return out;
 }
@@ -109,9 +128,10 @@ function canarySelector(s: AppSettings, namespace: string): string {
 export function analysisQueries(s: AppSettings, namespace: string): { successRate: string; p99LatencyMs: string } {
     const sel = canarySelector(s, namespace);
     const all = istioRequestRate(sel, "1m");
-    const errors = istioRequestRate(sel, "1m", ',response_code=~"5.."');
+    // The faults the availability SLI counts, since the gate defaults to the availability objective.
+    const errors = istioRequestRate(sel, "1m", `,response_code=~"${SERVER_FAULT_CODES}"`);
     return {
-        // 1 - errors/all; "or vector(0)": no 5xx series yet is no error; "> 0": no request is no judgement.
+        // 1 - faults/all; "or vector(0)": no fault series yet is no fault; "> 0": no request is no judgement.
         successRate: `(1 - ((${errors} or vector(0)) / (${all} > 0))) or vector(1)`,
         // histogram_quantile is NaN without requests; NaN >= 0 is false, so that falls to 0 ms.
         p99LatencyMs: `(${istioLatencyQuantile(sel, 0.99, "1m")} >= 0) or vector(0)`,

@@ -1,12 +1,14 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
+import { parser } from "@prometheus-io/lezer-promql";
 import { recordProgram, resolve, ofType } from "../../automation/offline/mock-runtime";
 import { modelFor, validateObjects } from "../../automation/offline/k8s-schema";
 import type { RecordedResource } from "../../automation/engine";
 import { App, AppArgs } from "../../components/workload/app";
 import { analysisQueries, createRollout, ROLLOUT_WAIT_FOR, rolloutReport, validateProgressiveDelivery, type RolloutReport } from "../../components/workload/rollout";
 import { validateAppArgs } from "../../components/workload/args";
+import { sliQueries } from "../../components/monitoring/slo";
 import { oneInputs as one } from "./recorded";
 
 const DIGEST_IMAGE = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/platform-app@sha256:${"ab".repeat(32)}`;
@@ -156,6 +158,72 @@ describe("workload App with progressive delivery", function () {
     });
 });
 
+describe("AnalysisTemplate thresholds and the app's SLO", () => {
+    const NO_THRESHOLDS = { steps: DELIVERY.steps, prometheusUrl: PROM, analysis: { intervalSeconds: 20, count: 3, failureLimit: 1 }, timeoutSeconds: 900 };
+    /** The two success conditions of the AnalysisTemplate the App records for `delivery`. */
+    async function conditions(delivery: AppArgs["progressiveDelivery"]): Promise<string[]> {
+        const { resources } = await record({ ...BASE, progressiveDelivery: delivery });
+        return one(resources, T.analysis).spec.metrics.map((m: any) => m.successCondition);
+    }
+
+    it("gates on the SLO's availability and p99 bound when the analysis sets no threshold", async () => {
+        assert.deepEqual(await conditions({ ...NO_THRESHOLDS, slo: { availability: 0.995, latencyP99Ms: 750 } }), ["result[0] >= 0.995", "result[0] < 750"]);
+        assert.deepEqual(await conditions({ ...NO_THRESHOLDS, slo: { availability: 0.9995, latencyP99Ms: 250 } }), ["result[0] >= 0.9995", "result[0] < 250"]);
+    });
+
+    it("gates on the SLO defaults, as the SLO alerts do, without an SLO", async () => {
+        assert.deepEqual(await conditions(NO_THRESHOLDS), ["result[0] >= 0.999", "result[0] < 1000"]);
+    });
+
+    it("lets a tighter override win, each threshold on its own", async () => {
+        const slo = { availability: 0.995, latencyP99Ms: 750 };
+        assert.deepEqual(await conditions({ ...NO_THRESHOLDS, slo, analysis: { successRate: 0.998, maxP99LatencyMs: 400 } }), ["result[0] >= 0.998", "result[0] < 400"]);
+        assert.deepEqual(await conditions({ ...NO_THRESHOLDS, slo, analysis: { maxP99LatencyMs: 400 } }), ["result[0] >= 0.995", "result[0] < 400"]);
+        assert.deepEqual(await conditions({ ...NO_THRESHOLDS, slo, analysis: { successRate: 0.995, maxP99LatencyMs: 750 } }), ["result[0] >= 0.995", "result[0] < 750"], "equal to the SLO is allowed");
+    });
+
+    it("refuses an override looser than the SLO it protects, naming both and the fix", () => {
+        const slo = { availability: 0.995, latencyP99Ms: 750 };
+        assert.throws(() => validateProgressiveDelivery("api", { ...NO_THRESHOLDS, slo, analysis: { successRate: 0.99 } }, true),
+            /progressiveDelivery\.analysis\.successRate 0\.99 is below progressiveDelivery\.slo\.availability 0\.995, so the canary could promote a revision that misses the objective it protects; raise it to at least 0\.995, or leave it out/);
+        assert.throws(() => validateProgressiveDelivery("api", { ...NO_THRESHOLDS, slo, analysis: { maxP99LatencyMs: 751 } }, true),
+            /progressiveDelivery\.analysis\.maxP99LatencyMs 751 is above progressiveDelivery\.slo\.latencyP99Ms 750, .*lower it to at most 750, or leave it out/);
+        assert.throws(() => validateProgressiveDelivery("api", { ...NO_THRESHOLDS, analysis: { maxP99LatencyMs: 1500 } }, true), /is above progressiveDelivery\.slo\.latencyP99Ms 1000/);
+    });
+
+    it("names the objective when a threshold derived from it is out of range", () => {
+        assert.throws(() => validateProgressiveDelivery("api", { ...NO_THRESHOLDS, slo: { availability: 99.9 } }, true), /progressiveDelivery\.slo\.availability 99\.9 must be from 0\.5 to 1/);
+        assert.throws(() => validateProgressiveDelivery("api", { ...NO_THRESHOLDS, slo: { latencyP99Ms: 0 } }, true), /progressiveDelivery\.slo\.latencyP99Ms 0 must be a positive number of milliseconds/);
+    });
+});
+
+describe("AnalysisTemplate PromQL", () => {
+    it("counts the faults the availability objective counts (5xx and resets), which the success rate is gated on", () => {
+        const codes = (expr: string) => [...expr.matchAll(/response_code=~"([^"]*)"/g)].map((m) => m[1]);
+        const canary = analysisQueries(validateAppArgs("api", { namespace: "apps", image: DIGEST_IMAGE }), "apps").successRate;
+        assert.deepEqual(codes(canary), codes(sliQueries("apps", "api").unavailableRatio("1m")));
+        assert.deepEqual(codes(canary), ["5..|0"]);
+    });
+
+    /** Positions of the parse errors of a PromQL expression, by Prometheus' own grammar (none: it parses). */
+    const promqlErrors = (expr: string): number[] => {
+        const errors: number[] = [];
+        parser.parse(expr).iterate({ enter: (n) => { if (n.type.isError) errors.push(n.from); } });
+        return errors;
+    };
+
+    it("rejects a broken expression (the check can fail)", () => {
+        assert.notDeepEqual(promqlErrors("(1 - (sum(rate(istio_requests_total[1m])) / (x > 0)) or vector(1)"), []);
+    });
+
+    it("parses both queries, as recorded on the AnalysisTemplate", async () => {
+        const { resources } = await record({ ...BASE, progressiveDelivery: DELIVERY });
+        const metrics = one(resources, T.analysis).spec.metrics;
+        assert.equal(metrics.length, 2);
+        for (const m of metrics) assert.deepEqual(promqlErrors(m.provider.prometheus.query), [], `${m.name}: ${m.provider.prometheus.query}`);
+    });
+});
+
 describe("rolloutReport", () => {
     /** A Rollout whose provider state (after the wait) carries `status` and metadata.generation `generation`. */
     async function reported(status: Record<string, unknown>, generation: number) {
@@ -206,7 +274,7 @@ describe("validateProgressiveDelivery", () => {
     it("queries pass with no traffic (an empty result or NaN would count as errors)", () => {
         const q = analysisQueries(validateAppArgs("api", { namespace: "apps", image: DIGEST_IMAGE }), "apps");
         assert.match(q.successRate, /\) or vector\(1\)$/);
-        assert.match(q.successRate, /response_code=~"5\.\."/);
+        assert.match(q.successRate, /response_code=~"5\.\.\|0"/);
         assert.match(q.p99LatencyMs, />= 0\) or vector\(0\)$/);
     });
 });

@@ -15,9 +15,10 @@ import { validateAppAlertRulesArgs } from "../../components/monitoring/alerts";
 import { validateMonitoringStackArgs } from "../../components/monitoring/args";
 import { validateImageArgs } from "../../components/registry/image";
 import { checkImageRef, validateAppArgs } from "../../components/workload/args";
+import { validateProgressiveDelivery } from "../../components/workload/rollout";
 import { BUILD_CONTEXT_ROOT } from "../../environments/load";
 import { Environment, environmentSchema } from "../../environments/schema";
-import { PROJECT_DIR as SETTINGS_PROJECT_DIR, workloadAutoscaling, workloadSlo } from "../../stacks/settings";
+import { PROJECT_DIR as SETTINGS_PROJECT_DIR, workloadAnalysis, workloadAutoscaling, workloadSlo } from "../../stacks/settings";
 import { shipped } from "./helpers";
 
 const PROJECT_DIR = path.resolve(__dirname, "../..");
@@ -29,7 +30,10 @@ const COMPONENTS: Record<string, (env: Environment) => void> = {
         namespace: env.apps.namespace, image: DIGEST_IMAGE, requireDigest: env.policy.requireDigest, replicas: w.replicas,
         allowSingleReplica: env.policy.minReplicas < 3, port: w.port, resources: w.resources, autoscaling: workloadAutoscaling(env, w), env: w.env,
         vpa: env.apps.vpa.enabled ? { updateMode: env.apps.vpa.updateMode } : false,
-    }) && validateAppAlertRulesArgs({ namespace: env.apps.namespace, app: w.name, selector: { app: w.name }, slo: workloadSlo(w), runbookBaseUrl: env.apps.runbookBaseUrl })),
+    }) && validateAppAlertRulesArgs({ namespace: env.apps.namespace, app: w.name, selector: { app: w.name }, slo: workloadSlo(w), runbookBaseUrl: env.apps.runbookBaseUrl })
+        && (!env.apps.progressiveDelivery.enabled || validateProgressiveDelivery(w.name, {
+            steps: env.apps.progressiveDelivery.steps, prometheusUrl: "http://prometheus.monitoring:9090", ...workloadAnalysis(env, w), timeoutSeconds: env.apps.progressiveDelivery.timeoutSeconds,
+        }, w.hosts.length > 0))),
     mesh: (env) => validateIstioArgs({
         version: env.charts.istio, gateway: { replicas: env.mesh.gateway.replicas, serviceType: env.mesh.gateway.serviceType },
         appNamespaces: [env.apps.namespace], monitoringNamespace: "monitoring",
@@ -69,6 +73,11 @@ const BOUNDS: [string, string, string, unknown, unknown][] = [
     ["apps", "dev", "apps.workloads.0.slo.errorRate", 0.1, 0.1001],
     ["apps", "dev", "apps.workloads.0.slo.errorRate", 0.0001, 0],
     ["apps", "dev", "apps.workloads.0.slo.latencyP99Ms", 0.5, 0],
+    // A canary threshold may be as tight as the workload's SLO, not looser (common/slo.ts).
+    ["apps", "dev", "apps.progressiveDelivery.analysis.successRate", 0.999, 0.9989],
+    ["apps", "dev", "apps.progressiveDelivery.analysis.maxP99LatencyMs", 1000, 1001],
+    ["apps", "prod", "apps.progressiveDelivery.perApp.app.maxP99LatencyMs", 1000, 1001],
+    ["apps", "prod", "apps.workloads.0.slo.latencyP99Ms", 300, 299],
     ["apps", "dev", "apps.workloads.0.autoscaling.requestsPerSecond", 100000, 100001],
     ["apps", "dev", "apps.workloads.0.autoscaling.requestsPerSecond", 0.5, 0],
     ["apps", "dev", "apps.runbookBaseUrl", "https://git.example.com/p/docs/runbooks.md", "https://git.example.com/p/docs/runbooks.md#x"],

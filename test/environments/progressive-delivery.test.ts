@@ -18,6 +18,19 @@ describe("environment schema: progressive delivery", () => {
         assert.strictEqual(loadEnvironment("prod").apps.progressiveDelivery.perApp.app?.maxP99LatencyMs, 300);
     });
 
+    it("ships no threshold that merely repeats the SLO: every shipped one is tighter", () => {
+        for (const env of ["local", "dev", "staging", "prod"]) {
+            const e = loadEnvironment(env);
+            const pd = e.apps.progressiveDelivery;
+            assert.strictEqual(pd.analysis.successRate, undefined, `${env}: successRate comes from the SLO`);
+            assert.strictEqual(pd.analysis.maxP99LatencyMs, undefined, `${env}: maxP99LatencyMs comes from the SLO`);
+            for (const w of e.apps.workloads) {
+                const own = pd.perApp[w.name]?.maxP99LatencyMs;
+                if (own !== undefined) assert.ok(own < w.slo.latencyP99Ms, `${env}: perApp.${w.name} ${own} ms is not tighter than its SLO`);
+            }
+        }
+    });
+
     it("keeps every shipped environment's worst-case abort inside the 2 minute rollback target", () => {
         for (const env of ["dev", "staging", "prod"]) {
             const bound = abortBoundSeconds(loadEnvironment(env).apps.progressiveDelivery.analysis);
@@ -27,12 +40,32 @@ describe("environment schema: progressive delivery", () => {
         assert.strictEqual(abortBoundSeconds({ intervalSeconds: 20, failureLimit: 1 }), 65);
     });
 
-    it("defaults to off, 10/25/50, 0.999 success rate and a 500 ms p99 when the section is absent", () => {
+    it("defaults to off and 10/25/50 when the section is absent, leaving the thresholds to each workload's SLO", () => {
         const env = accepted((t) => replace(t, / {2}progressiveDelivery:[^\n]*\n( {4}[^\n]*\n)+/, ""));
         assert.deepStrictEqual(env.apps.progressiveDelivery, {
             enabled: false, steps: [10, 25, 50], perApp: {}, timeoutSeconds: 900,
-            analysis: { intervalSeconds: 20, count: 3, failureLimit: 1, successRate: 0.999, maxP99LatencyMs: 500 },
+            analysis: { intervalSeconds: 20, count: 3, failureLimit: 1 },
         });
+    });
+
+    it("refuses a threshold looser than the SLO of a workload it applies to, naming the file, both fields and the fix", () => {
+        assert.match(errorFor(analysis("intervalSeconds: 20, count: 2, failureLimit: 1, successRate: 0.99")),
+            /^environments\/dev\.yaml: apps\.progressiveDelivery\.analysis\.successRate \(0\.99\) is below apps\.workloads\.0\.slo\.availability 0\.999, so the canary could promote a revision that misses the objective it protects; raise it to at least 0\.999, or leave it out to gate on the objective itself$/);
+        assert.match(errorFor(analysis("intervalSeconds: 20, count: 2, failureLimit: 1, maxP99LatencyMs: 1500")),
+            /^environments\/dev\.yaml: apps\.progressiveDelivery\.analysis\.maxP99LatencyMs \(1500\) is above apps\.workloads\.0\.slo\.latencyP99Ms 1000, so the canary could promote a revision slower than the bound it protects; lower it to at most 1000, or leave it out to gate on the bound itself$/);
+        // perApp is checked against its own workload's bound, and a lowered SLO makes a shipped gate looser.
+        assert.match(errorFor((t) => replace(t, "latencyP99Ms: 1000 }", "latencyP99Ms: 250 }"), "prod"),
+            /^environments\/prod\.yaml: apps\.progressiveDelivery\.perApp\.app\.maxP99LatencyMs \(300\) is above apps\.workloads\.0\.slo\.latencyP99Ms 250, .*lower it to at most 250/);
+    });
+
+    it("accepts a threshold as tight as the SLO or tighter", () => {
+        for (const t of ["successRate: 0.999", "successRate: 0.9999", "maxP99LatencyMs: 1000", "maxP99LatencyMs: 200"]) {
+            const env = accepted(analysis(`intervalSeconds: 20, count: 2, failureLimit: 1, ${t}`));
+            const [field, value] = t.split(": ");
+            assert.strictEqual((env.apps.progressiveDelivery.analysis as Record<string, unknown>)[field], Number(value), t);
+        }
+        // Without an override, a stricter objective is simply the new gate (test/stacks/layers.test.ts reads it off the AnalysisTemplate).
+        accepted((t) => replace(t, "availability: 0.999,", "availability: 0.9995,"), "prod");
     });
 
     it("requires the argo-rollouts chart pin, exact", () => {

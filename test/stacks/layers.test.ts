@@ -120,6 +120,17 @@ describe("layer programs under the mock runtime", function () {
         }
     });
 
+    it("gates each canary on its workload's SLO unless the file sets a tighter threshold (prod: app at 300 ms)", () => {
+        const gates = (env: string) => byType(results[env].apps.resources, "kubernetes:argoproj.io/v1alpha1:AnalysisTemplate")
+            .map((r) => (r.inputs as any).spec.metrics.map((m: any) => `${m.name} ${m.successCondition}`));
+        for (const env of ["dev", "staging"]) {
+            const slo = loadEnvironment(env).apps.workloads[0].slo;
+            assert.deepStrictEqual(gates(env), [[`success-rate result[0] >= ${slo.availability}`, `p99-latency result[0] < ${slo.latencyP99Ms}`]], env);
+        }
+        assert.deepStrictEqual(gates("prod"), [["success-rate result[0] >= 0.999", "p99-latency result[0] < 300"]]);
+        assert.deepStrictEqual(gates("local"), []);
+    });
+
     it("creates an EKS cluster on AWS environments and none for local", () => {
         assert.strictEqual(byType(results.local.cluster.resources, "aws:eks/cluster:Cluster").length, 0);
         for (const env of ["dev", "staging", "prod"]) {

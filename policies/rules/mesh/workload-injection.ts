@@ -1,24 +1,10 @@
 import { rule } from "../util/rule";
 import { configWithDefaults } from "../../config";
 import { k8sKind, metaOf, qualifiedName } from "../util/kind";
-import { get } from "../util/podspec";
+import { get, podTemplatePath } from "../util/podspec";
 import { exemptNamespacesSchema, SYSTEM_NAMESPACES } from "./util";
 
 const KEY = "sidecar.istio.io/inject";
-
-/** Where each workload kind keeps its pod template (Pod: the object itself). */
-const TEMPLATE_PATH: Record<string, string[]> = {
-    Pod: [],
-    Deployment: ["spec", "template"],
-    StatefulSet: ["spec", "template"],
-    DaemonSet: ["spec", "template"],
-    ReplicaSet: ["spec", "template"],
-    ReplicationController: ["spec", "template"],
-    Job: ["spec", "template"],
-    CronJob: ["spec", "jobTemplate", "spec", "template"],
-    // Argo Rollouts (progressive delivery) keep the Deployment's pod template shape.
-    Rollout: ["spec", "template"],
-};
 
 /**
  * Flags Pods and workload pod templates that opt out of sidecar injection with the
@@ -40,11 +26,13 @@ export const meshWorkloadSidecarInjection = rule(
     },
     (args, reportViolation) => {
         const k = k8sKind(args.type, args.props);
-        if (!k || !(k.kind in TEMPLATE_PATH) || !(k.kind === "Rollout" ? k.group === "argoproj.io" : ["", "apps", "batch"].includes(k.group))) return;
+        // Every workload kind the pack knows (util/podspec.ts WORKLOAD_KINDS), from its own API groups.
+        const templatePath = k ? podTemplatePath(k.kind, k.group) : undefined;
+        if (!k || !templatePath) return;
         const { exemptNamespaces } = configWithDefaults(args, { exemptNamespaces: SYSTEM_NAMESPACES });
         const { namespace } = metaOf(args.props);
         if (namespace !== undefined && exemptNamespaces.includes(namespace)) return;
-        const template = metaOf(get(args.props, ...TEMPLATE_PATH[k.kind]) as Record<string, unknown> | undefined);
+        const template = metaOf(get(args.props, ...templatePath) as Record<string, unknown> | undefined);
         const where = String(template.annotations[KEY]) === "false" ? "annotation" : String(template.labels[KEY]) === "false" ? "label" : undefined;
         if (!where) return;
         reportViolation(

@@ -1,4 +1,5 @@
 import { rule, type StackFinding } from "../util/rule";
+import { REPLICATED_POD_CONTROLLERS } from "../util/podspec";
 import { pushTo, type StackObject, type Workload } from "../util/stack";
 
 /** True when a PDB spec lets at least one of `replicas` pods be evicted, as the disruption controller computes it. */
@@ -17,7 +18,8 @@ export function allowsDisruption(spec: { minAvailable?: unknown; maxUnavailable?
 }
 
 /**
- * Requires every Deployment, StatefulSet and Argo Rollout with more than one replica to have a
+ * Requires every replicated controller (REPLICATED_POD_CONTROLLERS: Deployment, StatefulSet,
+ * Argo Rollout) with more than one replica to have a
  * PodDisruptionBudget that selects its pods and allows at least one disruption. Without one a
  * node drain can evict every replica at once; with one that allows none (minAvailable equal to
  * the replicas, maxUnavailable 0) drains and cluster upgrades block forever. Only a stack-level
@@ -41,7 +43,7 @@ export const pdbCoverage = rule(
         }
         const out: StackFinding[] = [];
         for (const w of stack.workloads) {
-            if (w.kind !== "Deployment" && w.kind !== "StatefulSet" && w.kind !== "Rollout") continue;
+            if (!REPLICATED_POD_CONTROLLERS.includes(w.kind)) continue;
             const replicas = w.props.spec?.replicas ?? 1;
             if (typeof replicas !== "number" || replicas <= 1) continue;
             const pdbs = covering.get(w) ?? [];

@@ -77,7 +77,7 @@ export function objectNameOf(props: Obj, resourceName: string): string {
     return typeof n === "string" && n !== "" ? n : resourceName;
 }
 
-function templateAt(props: Obj, path: string[]): Obj | undefined {
+function templateAt(props: Obj, path: readonly string[]): Obj | undefined {
     let cur: unknown = props;
     for (const key of path) {
         if (!isObj(cur)) return undefined;
@@ -86,16 +86,76 @@ function templateAt(props: Obj, path: string[]): Obj | undefined {
     return isObj(cur) ? cur : undefined;
 }
 
-/** Where the pod template (metadata + spec) lives, by kind; unknown kinds are probed. */
-const TEMPLATE_PATHS: Record<string, string[]> = {
-    Pod: [],
-    PodTemplate: ["template"],
-    CronJob: ["spec", "jobTemplate", "spec", "template"],
-    // Argo Rollouts (components/workload/rollout.ts). A Rollout with spec.workloadRef instead of a
-    // template has no pod spec of its own: its pods are the referenced Deployment's, checked there.
-    Rollout: ["spec", "template"],
+const SPEC_TEMPLATE: readonly string[] = ["spec", "template"];
+const JOB_TEMPLATE: readonly string[] = ["spec", "jobTemplate", "spec", "template"];
+/** The API groups the built-in workload kinds are accepted from: core, apps and batch, for any of them. */
+const BUILT_IN_GROUPS: readonly string[] = ["", "apps", "batch"];
+
+/** A workload kind the rules know by name. */
+export interface WorkloadKind {
+    /** API groups an object of this kind is recognised in. */
+    readonly groups: readonly string[];
+    /** Field path of its pod template (metadata + spec); [] for a Pod, which is its own. */
+    readonly template: readonly string[];
+    /**
+     * Set for a controller that keeps spec.replicas pods of its template running, which the
+     * availability rules hold to replicas, spread and disruption budgets: "interchangeable" when
+     * any pod can serve for any other (min-replicas asks these for a floor), "stateful" when each
+     * pod keeps its identity and storage.
+     */
+    readonly replicated?: "interchangeable" | "stateful";
+}
+
+/**
+ * Every workload kind the rules know by name: a new pod controller is one entry here, and every
+ * rule that reads replicated controllers or pod templates by kind follows it. ReplicaSet and
+ * ReplicationController keep replicas too but are not `replicated` here, as the availability
+ * rules have never held them: a ReplicaSet is normally a Deployment's (or a Rollout's), which is
+ * held instead, and ReplicationController is its legacy form.
+ */
+export const WORKLOAD_KINDS: Readonly<Record<string, WorkloadKind>> = {
+    Pod: { groups: BUILT_IN_GROUPS, template: [] },
+    Deployment: { groups: BUILT_IN_GROUPS, template: SPEC_TEMPLATE, replicated: "interchangeable" },
+    StatefulSet: { groups: BUILT_IN_GROUPS, template: SPEC_TEMPLATE, replicated: "stateful" },
+    DaemonSet: { groups: BUILT_IN_GROUPS, template: SPEC_TEMPLATE },
+    ReplicaSet: { groups: BUILT_IN_GROUPS, template: SPEC_TEMPLATE },
+    ReplicationController: { groups: BUILT_IN_GROUPS, template: SPEC_TEMPLATE },
+    Job: { groups: BUILT_IN_GROUPS, template: SPEC_TEMPLATE },
+    CronJob: { groups: BUILT_IN_GROUPS, template: JOB_TEMPLATE },
+    // Argo Rollouts (components/workload/rollout.ts) replace a Deployment under progressive
+    // delivery, with the same pod template. A Rollout with spec.workloadRef instead of a template
+    // has no pod spec of its own: its pods are the referenced Deployment's, checked there.
+    Rollout: { groups: ["argoproj.io"], template: SPEC_TEMPLATE, replicated: "interchangeable" },
 };
-const GENERIC_TEMPLATE_PATHS: string[][] = [["spec", "template"], ["spec", "jobTemplate", "spec", "template"]];
+
+const kindsWhere = (test: (k: WorkloadKind) => boolean): readonly string[] => Object.keys(WORKLOAD_KINDS).filter((kind) => test(WORKLOAD_KINDS[kind]));
+
+/** Controllers that keep spec.replicas pods of one template: Deployment, StatefulSet, Argo Rollout. */
+export const REPLICATED_POD_CONTROLLERS: readonly string[] = kindsWhere((k) => k.replicated !== undefined);
+/** Of those, the ones whose pods are interchangeable: Deployment, Argo Rollout. */
+export const INTERCHANGEABLE_POD_CONTROLLERS: readonly string[] = kindsWhere((k) => k.replicated === "interchangeable");
+
+/**
+ * Where an object of `kind` keeps its pod template, or undefined when the rules do not know the
+ * kind; with `group`, also undefined when they do not know it from that API group (a Rollout of
+ * another group is not Argo's).
+ */
+export function podTemplatePath(kind: string, group?: string): readonly string[] | undefined {
+    const known = Object.prototype.hasOwnProperty.call(WORKLOAD_KINDS, kind) ? WORKLOAD_KINDS[kind] : undefined;
+    return known && (group === undefined || known.groups.includes(group)) ? known.template : undefined;
+}
+
+/**
+ * Where findPodView reads the pod template of these kinds, and only there; every other kind,
+ * the built-in controllers with spec.template included, is probed at the generic paths in order.
+ */
+const TEMPLATE_PATHS: Record<string, readonly string[]> = {
+    Pod: WORKLOAD_KINDS.Pod.template,
+    PodTemplate: ["template"],
+    CronJob: WORKLOAD_KINDS.CronJob.template,
+    Rollout: WORKLOAD_KINDS.Rollout.template,
+};
+const GENERIC_TEMPLATE_PATHS: readonly (readonly string[])[] = [SPEC_TEMPLATE, JOB_TEMPLATE];
 
 /**
  * The plain object behind the policy SDK's unknown-checking proxy (the same for every rule of

@@ -1,8 +1,12 @@
 import { rule } from "../util/rule";
+import { INTERCHANGEABLE_POD_CONTROLLERS } from "../util/podspec";
 
 /**
- * Requires Deployments (and the Argo Rollouts that replace them under progressive delivery) to run at least minReplicas pods (default 2, prod 3), so a node
- * drain or a rollout never takes the service down. An unset spec.replicas means 1.
+ * Requires the controllers of interchangeable pods (INTERCHANGEABLE_POD_CONTROLLERS: Deployments,
+ * and the Argo Rollouts that replace them under progressive delivery) to run at least minReplicas
+ * pods (default 2, prod 3), so a node drain or a rollout never takes the service down. An unset
+ * spec.replicas means 1. StatefulSets have never been in its scope (topology-spread and
+ * pdb-coverage do hold them).
  * Severity medium, advisory (prod config makes it mandatory). Availability practice; no
  * benchmark control covers it.
  */
@@ -15,7 +19,7 @@ export const minReplicas = rule(
         controls: {},
         remediationSteps: "Set spec.replicas to at least minReplicas (and a PodDisruptionBudget).",
         configKeys: ["minReplicas"],
-        scope: { kinds: ["Deployment", "Rollout"] },
+        scope: { kinds: INTERCHANGEABLE_POD_CONTROLLERS },
     },
     (deployment, config) => {
         const replicas = deployment.props.spec?.replicas ?? 1;
