@@ -7,19 +7,18 @@
  * then still removes what it made) and ends with one exit code.
  */
 import { randomBytes } from "crypto";
-import * as fs from "fs";
-import * as path from "path";
 import { DeploymentError, InputError, InterruptedError } from "../../common/errors";
 import { backupEnabled, backupNamespaces, type Environment } from "../../environments/schema";
 import { installSignalHandlers } from "../pipeline/signals";
 import { acquireLock } from "../state/lock";
 import { statePaths } from "../state/workspace";
-import { connect, type DrCluster } from "../dr/cluster";
+import { connect, type ClusterApi } from "../kube/client";
+import { clusterKubeconfig } from "../kube/kubeconfig";
 import {
     backupFromSchedule, compareDrill, downloadRequest, drillModifiers, DRILL_LABEL, isDone, latestCompleted, restoreOf, SCHEDULE_LABEL,
     SCHEDULE_NAME, scratchNamespaces, secondsBetween, stampedName, VELERO_API, type DrillComparison, type Json, type ResourceList,
 } from "../dr/velero";
-import { makeEngine, resolveEnvironment, type EngineArgs } from "./run";
+import { resolveEnvironment, type EngineArgs } from "./run";
 import { emit, print } from "./output";
 
 export type DrAction = "backup" | "restore" | "drill";
@@ -67,30 +66,6 @@ export function validateDrArgs(action: DrAction, args: DrArgs, env: Environment)
     }
 }
 
-/** The kubeconfig: --kubeconfig, else the cluster layer's output (backups exist only on EKS, which the cluster layer made). */
-async function kubeconfigOf(args: DrArgs, env: Environment): Promise<{ text: string; source: string }> {
-    const file = args.kubeconfig;
-    if (file) {
-        const resolved = path.resolve(file);
-        try {
-            return { text: fs.readFileSync(resolved, "utf8"), source: resolved };
-        } catch (err) {
-            throw new InputError(`cannot read kubeconfig ${resolved} (${(err as NodeJS.ErrnoException).code ?? "unreadable"}); pass a readable file with --kubeconfig`);
-        }
-    }
-    const engine = await makeEngine(args.engine ?? "pulumi", args.providers, statePaths());
-    try {
-        if (engine.name === "offline") throw new InputError("the offline engine has no cluster to back up or restore; use --engine pulumi or pass --kubeconfig");
-        const outputs = await engine.outputs(env.name, "cluster");
-        const kubeconfig = outputs.kubeconfig;
-        const text = typeof kubeconfig === "string" ? kubeconfig : (kubeconfig as { value?: unknown } | undefined)?.value;
-        if (typeof text !== "string" || !text) throw new InputError(`the cluster layer of ${env.name} has no kubeconfig output; run \`infra up --env ${env.name} --layer cluster\` or pass --kubeconfig`);
-        return { text, source: `the cluster layer's kubeconfig output (${env.name})` };
-    } finally {
-        await engine.close?.();
-    }
-}
-
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
         if (signal.aborted) return reject(signal.reason);
@@ -103,7 +78,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 interface Waited { obj: Json; seconds: number }
 
 /** Polls a Velero object until its phase is final, printing each change; rejects on timeout or Ctrl-C. */
-async function waitForPhase(cluster: DrCluster, kind: "Backup" | "Restore", name: string, args: DrArgs, signal: AbortSignal, isFinal: (obj: Json) => boolean = (o) => isDone(o.status?.phase)): Promise<Waited> {
+async function waitForPhase(cluster: ClusterApi, kind: "Backup" | "Restore", name: string, args: DrArgs, signal: AbortSignal, isFinal: (obj: Json) => boolean = (o) => isDone(o.status?.phase)): Promise<Waited> {
     const started = Date.now();
     const deadline = started + args.timeout * 60_000;
     let last = "";
@@ -143,7 +118,7 @@ function summaryOf(obj: Json): Json {
     };
 }
 
-async function chooseBackup(cluster: DrCluster, env: string, name: string | undefined): Promise<Json> {
+async function chooseBackup(cluster: ClusterApi, env: string, name: string | undefined): Promise<Json> {
     if (name) {
         const b = await cluster.get(VELERO_API, "Backup", VELERO_NAMESPACE, name);
         if (!b) throw new InputError(`backup ${name} does not exist in ${env}'s cluster; list them with \`velero backup get\``);
@@ -158,7 +133,7 @@ async function chooseBackup(cluster: DrCluster, env: string, name: string | unde
 
 const random = () => randomBytes(2).toString("hex");
 
-async function doBackup(cluster: DrCluster, args: DrArgs, signal: AbortSignal): Promise<Json> {
+async function doBackup(cluster: ClusterApi, args: DrArgs, signal: AbortSignal): Promise<Json> {
     const schedule = await cluster.get(VELERO_API, "Schedule", VELERO_NAMESPACE, SCHEDULE_NAME);
     if (!schedule) throw new DeploymentError(`${args.env}'s cluster has no Velero Schedule ${VELERO_NAMESPACE}/${SCHEDULE_NAME}; run \`infra up --env ${args.env} --layer monitoring\``);
     const backup = backupFromSchedule(schedule, stampedName(`${SCHEDULE_NAME}-manual`, new Date(), random()), VELERO_NAMESPACE);
@@ -168,7 +143,7 @@ async function doBackup(cluster: DrCluster, args: DrArgs, signal: AbortSignal): 
     return { ...summaryOf(obj), seconds };
 }
 
-async function doRestore(cluster: DrCluster, args: DrArgs, env: Environment, signal: AbortSignal): Promise<Json> {
+async function doRestore(cluster: ClusterApi, args: DrArgs, env: Environment, signal: AbortSignal): Promise<Json> {
     const backup = await chooseBackup(cluster, env.name, args.backup);
     const restore = restoreOf({ name: stampedName("restore", new Date(), random()), namespace: VELERO_NAMESPACE, backup: backup.metadata.name, namespaces: backup.spec?.includedNamespaces ?? backupNamespaces(env) });
     await cluster.create(restore);
@@ -178,20 +153,20 @@ async function doRestore(cluster: DrCluster, args: DrArgs, env: Environment, sig
 }
 
 /** Namespaces and modifier ConfigMaps earlier drills left behind (killed, or run with --keep). */
-async function leftovers(cluster: DrCluster): Promise<{ namespaces: string[]; configMaps: string[] }> {
+async function leftovers(cluster: ClusterApi): Promise<{ namespaces: string[]; configMaps: string[] }> {
     const namespaces = (await cluster.list("v1", "Namespace", "", DRILL_LABEL)).map((n) => n.metadata?.name).filter(Boolean);
     const configMaps = (await cluster.list("v1", "ConfigMap", VELERO_NAMESPACE, DRILL_LABEL)).map((c) => c.metadata?.name).filter(Boolean);
     return { namespaces, configMaps };
 }
 
-async function removeDrill(cluster: DrCluster, namespaces: string[], configMaps: string[]): Promise<string[]> {
+async function removeDrill(cluster: ClusterApi, namespaces: string[], configMaps: string[]): Promise<string[]> {
     const failed: string[] = [];
     for (const ns of namespaces) await cluster.delete("v1", "Namespace", undefined, ns).catch(() => failed.push(`namespace ${ns}`));
     for (const cm of configMaps) await cluster.delete("v1", "ConfigMap", VELERO_NAMESPACE, cm).catch(() => failed.push(`configmap ${VELERO_NAMESPACE}/${cm}`));
     return failed;
 }
 
-async function readResourceList(cluster: DrCluster, backup: string, signal: AbortSignal): Promise<ResourceList> {
+async function readResourceList(cluster: ClusterApi, backup: string, signal: AbortSignal): Promise<ResourceList> {
     const request = downloadRequest(stampedName(`${backup}`.slice(0, 40) + "-list", new Date(), random()), VELERO_NAMESPACE, { kind: "BackupResourceList", name: backup });
     await cluster.create(request);
     try {
@@ -211,7 +186,7 @@ async function readResourceList(cluster: DrCluster, backup: string, signal: Abor
     }
 }
 
-async function doDrill(cluster: DrCluster, args: DrArgs, env: Environment, signal: AbortSignal): Promise<Json> {
+async function doDrill(cluster: ClusterApi, args: DrArgs, env: Environment, signal: AbortSignal): Promise<Json> {
     const earlier = await leftovers(cluster);
     if (args.clean) {
         const failed = await removeDrill(cluster, earlier.namespaces, earlier.configMaps);
@@ -284,7 +259,7 @@ function drillText(r: Json): string {
 export async function runDr(action: DrAction, args: DrArgs): Promise<void> {
     const env = resolveEnvironment(args.env);
     validateDrArgs(action, args, env);
-    const { text, source } = await kubeconfigOf(args, env);
+    const { text, source } = await clusterKubeconfig(env.name, args, args.kubeconfig);
     const cluster = await connect(text, source);
     process.stderr.write(`${env.name}: ${cluster.describe}\n`);
     const controller = new AbortController();

@@ -1,5 +1,6 @@
 /**
- * The Kubernetes API as `infra dr` uses it: generic get, list, create and delete of objects, over
+ * The Kubernetes API as the orchestrator uses it (`infra dr`, and `infra up` following a Rollout
+ * past Pulumi's wait): generic get, list, create and delete of objects, over
  * @kubernetes/client-node (its kubeconfig handling covers EKS's `aws eks get-token` exec plugin,
  * CA data and client certificates). Errors become one line naming the object and the HTTP status,
  * never a response body: a body can hold a Secret's data.
@@ -7,9 +8,10 @@
 import { gunzipSync } from "zlib";
 import type { KubernetesObject, KubernetesObjectApi } from "@kubernetes/client-node";
 import { CodedError, EXIT, InputError } from "../../common/errors";
-import type { Json } from "./velero";
+/** A Kubernetes object as JSON. */
+export type Json = Record<string, any>;
 
-export interface DrCluster {
+export interface ClusterApi {
     /** The kubeconfig context and API server, for the first line a command prints. */
     readonly describe: string;
     get(apiVersion: string, kind: string, namespace: string | undefined, name: string): Promise<Json | undefined>;
@@ -50,7 +52,7 @@ function requestError(action: string, what: string, err: unknown, server: string
     if (status === 401 || status === 403) {
         return new ClusterError(`${action} ${what}: the cluster refused the credentials (HTTP ${status}); check the kubeconfig's user (for EKS: aws sso login / the role's access entry)`, EXIT.auth);
     }
-    if (status === 404) return new ClusterError(`${action} ${what}: not found (HTTP 404); is Velero installed? run \`infra up --env <env> --layer monitoring\``);
+    if (status === 404) return new ClusterError(`${action} ${what}: not found (HTTP 404); is its controller installed? (\`infra up --env <env>\` installs the platform's)`);
     if (status !== undefined) {
         const body = (err as { body?: unknown }).body;
         let reason = "";
@@ -79,7 +81,7 @@ async function withTimeout<T>(p: Promise<T>, what: string): Promise<T> {
 }
 
 /** Where the kubeconfig text came from, for messages ("the cluster layer's kubeconfig output", a file path). */
-export async function connect(kubeconfig: string, source: string): Promise<DrCluster> {
+export async function connect(kubeconfig: string, source: string): Promise<ClusterApi> {
     // @kubernetes/client-node is an ES module; this project is CommonJS, so it is imported, not required.
     const k8s = await import("@kubernetes/client-node");
     const kc = new k8s.KubeConfig();
