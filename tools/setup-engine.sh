@@ -85,6 +85,7 @@ else
 fi
 
 # Wrappers run the TypeScript sources with the project's tsx, by absolute path, from any directory.
+# They exec node, so the plugin's parent is the CLI itself: the plugins end when their parent is gone.
 TSX="$ROOT/node_modules/tsx/dist/cjs/index.cjs"
 [ -f "$TSX" ] || die "tsx is missing from node_modules; run npm ci"
 write_wrapper() { # file, script, args...

@@ -6,6 +6,9 @@ export declare const PARENT_PID_VARIABLE: string;
 /** Node arguments (`--require` of this file) and environment that make a child end with this process. */
 export declare function exitWithParent(): { execArgv: string[]; env: Record<string, string> };
 
+/** Exits this process once the parent it has now is gone (re-parenting); call it before anything slow loads. */
+export declare function exitWhenOrphaned(): void;
+
 /** The parts of a process the watch reads: tests pass a fake. */
 export interface WatchedProcess {
     readonly ppid: number;

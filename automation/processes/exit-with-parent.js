@@ -2,6 +2,8 @@
 // no exit hook of the parent runs). Preloaded with `node --require` into the offline engine's
 // layer workers and the policy pack, so it also covers their slow start (the SDK takes seconds
 // to load) and needs no cooperation from code we do not own (the SDK's run-policy-pack).
+// The Pulumi CLI's plugins of ours (the language host, the provider stand-in) have a parent that
+// cannot name itself in their environment: they call exitWhenOrphaned() first thing instead.
 // Plain JavaScript: the policy pack runs under ts-node, not tsx, so a .ts preload could not load.
 "use strict";
 
@@ -41,12 +43,8 @@ function watchParent(options) {
     return stop;
 }
 
-/** Starts watching when this file is preloaded into a child that the parent named itself to. */
-function watchFromEnvironment() {
-    const parentPid = Number(process.env[PARENT_PID_VARIABLE]);
-    // Not inherited further: a grandchild's parent is not `infra`.
-    delete process.env[PARENT_PID_VARIABLE];
-    if (!Number.isInteger(parentPid) || parentPid <= 0) return;
+/** Exits this process once `parentPid` is no longer its parent. */
+function exitOnceGone(parentPid) {
     watchParent({
         parentPid,
         onGone: () => {
@@ -56,6 +54,25 @@ function watchFromEnvironment() {
     });
 }
 
+/** Starts watching when this file is preloaded into a child that the parent named itself to. */
+function watchFromEnvironment() {
+    const parentPid = Number(process.env[PARENT_PID_VARIABLE]);
+    // Not inherited further: a grandchild's parent is not `infra`.
+    delete process.env[PARENT_PID_VARIABLE];
+    if (!Number.isInteger(parentPid) || parentPid <= 0) return;
+    exitOnceGone(parentPid);
+}
+
+/**
+ * Exits this process once the parent it has now is gone: for a process started by a program we do
+ * not own (the Pulumi CLI starting its plugins), which cannot set PARENT_PID_VARIABLE. Call it
+ * before anything slow loads, so the parent has had no time to die unseen (a parent that died
+ * before the call is indistinguishable from having been started by init).
+ */
+function exitWhenOrphaned() {
+    exitOnceGone(process.ppid);
+}
+
 /** What a parent adds to a Node child's arguments and environment to have the child end with it. */
 function exitWithParent() {
     return { execArgv: ["--require", module.filename], env: { [PARENT_PID_VARIABLE]: String(process.pid) } };
@@ -63,4 +80,4 @@ function exitWithParent() {
 
 watchFromEnvironment();
 
-module.exports = { PARENT_PID_VARIABLE, watchParent, exitWithParent };
+module.exports = { PARENT_PID_VARIABLE, watchParent, exitWithParent, exitWhenOrphaned };

@@ -1,12 +1,13 @@
 /**
  * The Pulumi engine's children (the `pulumi` CLI the Automation API starts, its language host,
  * provider plugins and policy pack) do not outlive `infra` either: SIGKILL or a forced exit of infra
- * mid-update, then `ps` by the workspace path until nothing is left. Needs `npm run setup:engine`
- * (skipped without it, required in CI), like test/e2e.
+ * mid-update, then `ps` by the workspace path until nothing is left; and the CLI's plugins do not
+ * outlive the CLI when it is killed itself. Needs `npm run setup:engine` (skipped without it,
+ * required in CI), like test/e2e.
  */
 import { strict as assert } from "assert";
 import { makeWorkspace, removeWorkspace, requireEngine, startInfra, type Workspace } from "../e2e/harness";
-import { descendants, leftovers, processesUnder, reap } from "./support";
+import { descendants, leftovers, processesUnder, reap, type Proc } from "./support";
 
 /** Starts `infra up` of the cluster layer and resolves with its CLI's pid once that CLI is updating. */
 async function updating(ws: Workspace): Promise<{ infra: ReturnType<typeof startInfra>; cli: number; output: () => string }> {
@@ -24,6 +25,17 @@ async function updating(ws: Workspace): Promise<{ infra: ReturnType<typeof start
     }
 }
 
+/** The CLI's plugins of ours (language host, provider stand-ins), once both kinds are running. */
+async function pluginsOf(cli: number): Promise<Proc[]> {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+        const plugins = descendants(cli).filter((p) => /tools[/\\](language-host|provider-standin)[/\\]/.test(p.args));
+        if (["language-host", "provider-standin"].every((kind) => plugins.some((p) => p.args.includes(kind)))) return plugins;
+        if (Date.now() > deadline) throw new Error(`the CLI never ran both our language host and a provider stand-in:\n${plugins.map((p) => p.args).join("\n")}`);
+        await new Promise((r) => setTimeout(r, 100));
+    }
+}
+
 describe("no process outlives its run (Pulumi engine)", function () {
     this.timeout(300_000);
     let ws: Workspace | undefined;
@@ -32,6 +44,18 @@ describe("no process outlives its run (Pulumi engine)", function () {
         if (ws) reap(processesUnder(ws.dir));
         removeWorkspace(ws);
         ws = undefined;
+    });
+
+    it("SIGKILL of the pulumi CLI mid-update: its language host and provider stand-ins end within 10 s", async () => {
+        ws = makeWorkspace("pk-cli");
+        const run = await updating(ws);
+        const plugins = await pluginsOf(run.cli);
+        const exited = new Promise<void>((r) => run.infra.once("exit", () => r()));
+        process.kill(run.cli, "SIGKILL");
+        await exited;
+        const left = await leftovers(ws.dir, plugins.map((p) => p.pid), 10_000);
+        reap(left);
+        assert.deepEqual(left.map((p) => `${p.pid} (ppid ${p.ppid}) ${p.args.slice(0, 160)}`), [], run.output().slice(-2000));
     });
 
     for (const death of ["SIGKILL", "double Ctrl-C"] as const) {

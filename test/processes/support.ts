@@ -26,12 +26,25 @@ export function holdingWorkspace(label: string, hold: Layer = "images"): Workspa
 
 export interface Proc { pid: number; ppid: number; state: string; args: string }
 
-/** Every live (not zombie) process whose command line names `dir`. */
+/** The working directory of `pid` (Linux /proc), or "" where it cannot be read. */
+function cwdOf(pid: number): string {
+    try {
+        return fs.readlinkSync(`/proc/${pid}/cwd`);
+    } catch {
+        return ""; // gone meanwhile, or not ours to read
+    }
+}
+
+/**
+ * Every live (not zombie) process whose command line names `dir` or whose working directory is in
+ * it. The second finds the Pulumi CLI's plugins: their command lines name only the wrappers' sources
+ * (the language host, the provider stand-in), but the CLI starts them in the project's folder.
+ */
 export function processesUnder(dir: string): Proc[] {
     const out = execFileSync("ps", ["-eo", "pid=,ppid=,stat=,args="], { encoding: "utf8", maxBuffer: 16 * 1024 * 1024 });
     return out.split("\n").map((l) => /^\s*(\d+)\s+(\d+)\s+(\S+)\s+(.*)$/.exec(l)).filter((m): m is RegExpExecArray => m !== null)
         .map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), state: m[3], args: m[4] }))
-        .filter((p) => !p.state.startsWith("Z") && p.args.includes(dir) && p.pid !== process.pid);
+        .filter((p) => !p.state.startsWith("Z") && p.pid !== process.pid && (p.args.includes(dir) || cwdOf(p.pid).startsWith(dir)));
 }
 
 /** Whether `pid` is a live (not zombie) process. */
