@@ -107,7 +107,7 @@ export async function runUp(args: UpArgs, pass: PassThroughSelection = {}, inter
     printSummary(args, summary);
     // Before failureOf: an apps layer that timed out waiting for its Rollout says so per app.
     try {
-        reportRollouts(args, environment, summary);
+        await reportRollouts(args, environment, summary);
     } finally {
         failureOf(summary);
     }

@@ -20,7 +20,7 @@ import { affectedLayers, type ReleasePlan, type ReleaseResult, writeRelease } fr
 import { pauseAt } from "../state/fault-points";
 import { rolloutSummary } from "../release/rollouts";
 import { emit, print, type OutputArgs } from "./output";
-import { rolloutFailure, rolloutsOf } from "./rollouts";
+import { finishedRollouts, rolloutFailure } from "./rollouts";
 import { runLayers, withSession, type EngineArgs, type Session } from "./run";
 
 export interface ReleaseOptions {
@@ -78,7 +78,14 @@ async function applyRelease(s: Session, plan: ReleasePlan, opts: ReleaseOptions,
     const unchanged = summary.outcomes.filter((o) => o.status === "unchanged").map((o) => o.layer);
     const failed = summary.outcomes.filter((o) => o.status === "failed" || o.status === "skipped" || o.status === "cancelled");
     // An aborted canary leaves the previous revision serving: the release did not apply.
-    const rollouts = rolloutsOf(environment, summary);
+    let rollouts;
+    try {
+        rollouts = await finishedRollouts(environment, summary, s.args, { signal: s.signal });
+    } catch (err) {
+        // Ctrl-C while following a canary: the layers are applied, how the rollout ends is not known.
+        finishRelease(plan.env, id, "interrupted", err instanceof Error ? err.message : String(err), dir);
+        throw err;
+    }
     const rolloutError = rolloutFailure(plan.env, rollouts);
     const status: ReleaseStatus = summary.interrupted ? "interrupted" : failed.length > 0 || rolloutError ? "failed" : "applied";
     const error = failed.length > 0 ? failed.map((o) => `${o.layer} ${o.status}${o.error ? `: ${o.error.split("\n")[0]}` : ""}`).join("; ") : rolloutError;

@@ -239,20 +239,22 @@ export interface RolloutReport {
     readonly current: boolean;
 }
 
+/** What a Rollout's status says of the applied spec (its metadata.generation). */
+export function reportFromStatus(raw: unknown, generation: unknown): RolloutReport {
+    const st = (raw && typeof raw === "object" ? raw : {}) as { phase?: unknown; message?: unknown; abort?: unknown; observedGeneration?: unknown };
+    // Unknowable (no status yet, or no generation) counts as current: the phase says the rest.
+    const current = st.observedGeneration === undefined || generation === undefined || String(st.observedGeneration) === String(generation);
+    const message = typeof st.message === "string" ? st.message.split("\n")[0].slice(0, 300) : "";
+    return {
+        phase: typeof st.phase === "string" ? st.phase : "",
+        message: current ? message : `status of generation ${String(st.observedGeneration)}, not the applied ${String(generation)}: the controller had not seen this revision when the wait ended`,
+        aborted: st.abort === true,
+        current,
+    };
+}
+
 /** The Rollout's status as the provider read it at the end of its wait. */
 export function rolloutReport(rollout: k8s.apiextensions.CustomResource): pulumi.Output<RolloutReport> {
     const status = (rollout as unknown as { status: pulumi.Output<unknown> }).status;
-    return pulumi.all([status, rollout.metadata]).apply(([raw, metadata]): RolloutReport => {
-        const st = (raw && typeof raw === "object" ? raw : {}) as { phase?: unknown; message?: unknown; abort?: unknown; observedGeneration?: unknown };
-        const generation = (metadata as { generation?: unknown } | undefined)?.generation;
-        // Unknowable (no status yet, or no generation) counts as current: the phase says the rest.
-        const current = st.observedGeneration === undefined || generation === undefined || String(st.observedGeneration) === String(generation);
-        const message = typeof st.message === "string" ? st.message.split("\n")[0].slice(0, 300) : "";
-        return {
-            phase: typeof st.phase === "string" ? st.phase : "",
-            message: current ? message : `status of generation ${String(st.observedGeneration)}, not the applied ${String(generation)}: the controller had not seen this revision when the wait ended`,
-            aborted: st.abort === true,
-            current,
-        };
-    });
+    return pulumi.all([status, rollout.metadata]).apply(([raw, metadata]) => reportFromStatus(raw, (metadata as { generation?: unknown } | undefined)?.generation));
 }

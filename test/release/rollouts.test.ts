@@ -8,7 +8,9 @@ import { strict as assert } from "assert";
 import { DeploymentError, EXIT } from "../../common/errors";
 import type { LayerRequest, LayerResult } from "../../automation/engine";
 import { promote } from "../../automation/orchestrator/release";
-import { reportRollouts } from "../../automation/orchestrator/rollouts";
+import { finishedRollouts, reportRollouts, rolloutFailure } from "../../automation/orchestrator/rollouts";
+import { connect, type ClusterApi } from "../../automation/kube/client";
+import { startClusterStandin, type ClusterStandin } from "../../tools/cluster-standin/server";
 import { listReleases } from "../../automation/release/history";
 import { renderReleases } from "../../automation/release/report";
 import { outcomeOf, renderRollouts, rolloutResults } from "../../automation/release/rollouts";
@@ -70,13 +72,14 @@ describe("canary rollout outcomes", () => {
         ]);
     });
 
-    it("fails `up` with exit 4 when a rollout was aborted, and not when it finished or where delivery is off", () => {
+    it("fails `up` with exit 4 when a rollout was aborted, and not when it finished or where delivery is off", async () => {
         const dev = loadEnvironment("dev");
         const quiet = { json: true, events: false };
-        assert.throws(() => reportRollouts(quiet, dev, appsSummary({ app: ABORTED })), (err: unknown) =>
+        const never = { connect: async () => { throw new Error("no rollout here is unfinished: nothing to follow"); } };
+        await assert.rejects(() => reportRollouts(quiet, dev, appsSummary({ app: ABORTED }), never), (err: unknown) =>
             err instanceof DeploymentError && err.exitCode === EXIT.deployment && /rollout of app aborted in dev; the previous revision still serves/.test(err.message));
-        assert.doesNotThrow(() => reportRollouts(quiet, dev, appsSummary({ app: { phase: "Healthy", message: "", aborted: false } })));
-        assert.doesNotThrow(() => reportRollouts(quiet, loadEnvironment("local"), appsSummary({ app: ABORTED })), "local rolls out no canary");
+        await reportRollouts(quiet, dev, appsSummary({ app: { phase: "Healthy", message: "", aborted: false } }), never);
+        await reportRollouts(quiet, loadEnvironment("local"), appsSummary({ app: ABORTED }), never); // local rolls out no canary
     });
 });
 
@@ -113,5 +116,59 @@ describe("canary rollouts in the release history", () => {
         assert.equal(release.status, "failed");
         assert.deepEqual(release.rollouts, ["app aborted"]);
         assert.match(release.error ?? "", /rollout of app aborted in staging/);
+    });
+});
+
+describe("canary rollouts Pulumi's wait left unfinished are followed through the Kubernetes API (cluster stand-in)", function () {
+    this.timeout(30_000);
+    const dev = loadEnvironment("dev");
+    const quiet = { json: true, events: false };
+    const STALE = { phase: "Healthy", message: "status of generation 2, not the applied 3", aborted: false, current: false };
+    let s: ClusterStandin;
+    let api: ClusterApi;
+    const lines: string[] = [];
+    beforeEach(async () => {
+        s = await startClusterStandin([{ apiVersion: "v1", kind: "Namespace", metadata: { name: "apps" } }]);
+        api = await connect(s.kubeconfig, "the stand-in's kubeconfig");
+        lines.length = 0;
+    });
+    afterEach(() => s.close());
+    const rollout = (status: Record<string, unknown>) => s.apply({ apiVersion: "argoproj.io/v1alpha1", kind: "Rollout", metadata: { name: "app", namespace: "apps", generation: 3 }, spec: {}, status });
+    const follow = (timeoutSeconds = 20) => ({ connect: async () => api, pollMs: 50, timeoutSeconds, log: (l: string) => { lines.push(l); } });
+
+    it("waits until the status is of the applied generation: an abort that comes later fails up with exit 4", async () => {
+        rollout({ phase: "Healthy", observedGeneration: "2" });
+        setTimeout(() => rollout({ phase: "Progressing", observedGeneration: "3" }), 200);
+        setTimeout(() => rollout({ phase: "Degraded", observedGeneration: "3", abort: true, message: "RolloutAborted: metric \"success-rate\" assessed Failed" }), 500);
+        await assert.rejects(() => reportRollouts(quiet, dev, appsSummary({ app: STALE }), follow()), (err: unknown) =>
+            err instanceof DeploymentError && /rollout of app aborted in dev/.test(err.message));
+        assert.match(lines[0], /^following app: Pulumi's wait ended before the controller saw the new revision/);
+    });
+
+    it("a revision that becomes Healthy is reported healthy", async () => {
+        rollout({ phase: "Healthy", observedGeneration: "2" });
+        setTimeout(() => rollout({ phase: "Healthy", observedGeneration: "3" }), 300);
+        const [r] = await finishedRollouts(dev, appsSummary({ app: STALE }), {}, follow());
+        assert.deepEqual([r.app, r.outcome, r.phase], ["app", "healthy", "Healthy"]);
+    });
+
+    it("one the controller never catches up with times out at progressiveDelivery.timeoutSeconds: exit 4", async () => {
+        rollout({ phase: "Healthy", observedGeneration: "2" });
+        const started = Date.now();
+        const [r] = await finishedRollouts(dev, appsSummary({ app: STALE }), {}, follow(1));
+        assert.equal(r.outcome, "timed-out");
+        assert.match(r.message, /not Healthy or Degraded 1 s after Pulumi's wait ended/);
+        assert.ok(Date.now() - started >= 1000);
+        assert.match(rolloutFailure("dev", [r]) ?? "", /rollout of app timed-out in dev/);
+    });
+
+    it("an unreachable cluster leaves it unfinished, saying why and how to watch it; nothing is followed when nothing is unfinished", async () => {
+        const [r] = await finishedRollouts(dev, appsSummary({ app: STALE }), {}, { connect: async () => { throw new Error("cannot reach the cluster at https://x"); } });
+        assert.equal(r.outcome, "unfinished");
+        assert.match(r.message, /could not follow it \(cannot reach the cluster at https:\/\/x\): watch it with `kubectl argo rollouts get rollout app -n apps --watch`/);
+        let asked = false;
+        const [h] = await finishedRollouts(dev, appsSummary({ app: { phase: "Healthy", message: "", aborted: false, current: true } }), {}, { connect: async () => { asked = true; return api; } });
+        assert.equal(h.outcome, "healthy");
+        assert.equal(asked, false);
     });
 });

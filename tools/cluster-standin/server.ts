@@ -58,6 +58,8 @@ export interface ClusterStandin {
     token: string;
     /** Every object it holds now, for tests to look at. */
     objects(): Obj[];
+    /** Stores an object as given (created or replaced), as a controller writing its status would. */
+    apply(obj: Obj): void;
     /** Requests it answered: method and path. */
     requests: Array<{ method: string; path: string; status: number }>;
     faults: StandinFaults;
@@ -337,6 +339,11 @@ export async function startClusterStandin(seed: Obj[] = [], faults: StandinFault
     return {
         url: base, kubeconfig, token, requests, faults,
         objects: () => clone([...store.values()]),
+        apply: (obj) => {
+            const k = kindOf(obj.apiVersion, obj.kind);
+            if (!k) throw new Error(`the cluster stand-in serves no ${obj.apiVersion} ${obj.kind}`);
+            put(k, obj);
+        },
         close: () => new Promise<void>((resolve) => {
             for (const t of timers) clearTimeout(t);
             server.closeAllConnections?.();
