@@ -263,7 +263,7 @@ export async function runDr(action: DrAction, args: DrArgs): Promise<void> {
     const cluster = await connect(text, source);
     process.stderr.write(`${env.name}: ${cluster.describe}\n`);
     const controller = new AbortController();
-    const dispose = installSignalHandlers(controller);
+    const dispose = installSignalHandlers(controller, { interrupting: `Interrupting: ${action === "drill" ? "removing the drill's scratch namespaces" : `no longer waiting for the ${action}`} (press Ctrl-C again to force exit)` });
     // An in-place restore changes the cluster the layers manage: one at a time with `up` and `destroy`.
     const lock = action === "restore" ? acquireLock(statePaths().locks, env.name, { command: `infra dr restore --env ${env.name}` }) : undefined;
     try {

@@ -75,7 +75,7 @@ export async function followRollouts(environment: Environment, results: RolloutR
     const timeoutSeconds = opts.timeoutSeconds ?? environment.apps.progressiveDelivery.timeoutSeconds;
     const deadline = Date.now() + timeoutSeconds * 1000;
     const controller = new AbortController();
-    const dispose = opts.signal ? undefined : installSignalHandlers(controller);
+    const dispose = opts.signal ? undefined : installSignalHandlers(controller, { interrupting: "Interrupting: no longer following the rollout; the layers stay applied (press Ctrl-C again to force exit)" });
     const stop = () => controller.abort(opts.signal?.reason);
     opts.signal?.addEventListener("abort", stop, { once: true });
     if (opts.signal?.aborted) stop();

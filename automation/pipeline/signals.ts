@@ -31,6 +31,8 @@ export interface SignalOptions {
     target?: NodeJS.EventEmitter;
     /** Default Date.now (tests pass a clock). */
     now?: () => number;
+    /** What the first stop request prints; default INTERRUPTING_MESSAGE (a run of layers). */
+    interrupting?: string;
 }
 
 /**
@@ -79,7 +81,7 @@ export function installSignalHandlers(controller: AbortController, opts: SignalO
     const onSignal = (signal: NodeJS.Signals) => {
         if (!fresh()) return;
         if (count > 1) return force();
-        stream.write(`\n${INTERRUPTING_MESSAGE}\n`);
+        stream.write(`\n${opts.interrupting ?? INTERRUPTING_MESSAGE}\n`);
         controller.abort(reasonOf(signal));
     };
     if (pendingStop !== undefined) {
