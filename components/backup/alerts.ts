@@ -6,7 +6,7 @@
  * Schedule's cron, so "0 9 * * 1-5" waits out a weekend before calling a backup missing.
  */
 import { CronExpressionParser } from "cron-parser";
-import { RUNBOOKS_PATH, runbookAnchor, type AlertRule } from "../monitoring/alerts";
+import { withRunbooks, type AlertRule } from "../alerting";
 import { fail } from "../validation";
 
 /** The longest time in seconds between two consecutive runs of a five-field cron (UTC), over 62 days of runs. */
@@ -48,7 +48,6 @@ export function backupAlertRules(a: BackupAlertArgs): AlertRule[] {
     // Two intervals and ten minutes: one run may fail or run long without a page, two in a row may not.
     const missingAfter = 2 * interval + 600;
     const sel = `schedule="${a.schedule}"`;
-    const base = a.runbookBaseUrl ?? RUNBOOKS_PATH;
     const rules: AlertRule[] = [
         {
             alert: "VeleroBackupFailed",
@@ -71,5 +70,5 @@ export function backupAlertRules(a: BackupAlertArgs): AlertRule[] {
             },
         },
     ];
-    return rules.map((r) => ({ ...r, annotations: { ...r.annotations, runbook_url: `${base}#${runbookAnchor(r.alert)}` } }));
+    return withRunbooks(rules, a.runbookBaseUrl);
 }

@@ -9,13 +9,12 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
+import { RUNBOOKS_PATH, withRunbooks, type AlertRule } from "../alerting";
 import { DNS_LABEL, fail } from "../validation";
 import { type AppSlo, type ResolvedSlo, num, sliQueries, validateSlo } from "./slo";
 
 export type { AppSlo } from "./slo";
 
-/** Where the runbooks live in this repository; the default base of every runbook_url. */
-export const RUNBOOKS_PATH = "docs/runbooks.md";
 
 export interface AppAlertRulesArgs {
     /** Namespace of the app (and of the rule). Plain, because it is written into the PromQL. */
@@ -53,14 +52,6 @@ export interface ResolvedAlertRulesArgs {
     readonly ruleLabels: Record<string, string>;
 }
 
-/** One Prometheus alerting rule. */
-export interface AlertRule {
-    alert: string;
-    expr: string;
-    for: string;
-    labels: Record<string, string>;
-    annotations: Record<string, string>;
-}
 
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
@@ -88,10 +79,6 @@ export function kubePodLabelName(key: string): string {
     return `label_${key.replace(/[^A-Za-z0-9_]/g, "_")}`;
 }
 
-/** The anchor of an alert's section in the runbooks: its heading ("## AppPodRestarting") as GitHub and most renderers slug it. */
-export function runbookAnchor(alert: string): string {
-    return alert.toLowerCase();
-}
 
 /** Burn-rate windows and factors: (long, short, factor, for, severity). */
 const BURNS = [
@@ -178,7 +165,7 @@ export function appAlertRules(args: ResolvedAlertRulesArgs): AlertRule[] {
             },
         },
     );
-    return rules.map((r) => ({ ...r, annotations: { ...r.annotations, runbook_url: `${args.runbookBaseUrl}#${runbookAnchor(r.alert)}` } }));
+    return withRunbooks(rules, args.runbookBaseUrl);
 }
 
 /** A PrometheusRule with an app's alerting rules. */
