@@ -38,6 +38,10 @@ describe("release history kept with the state (Pulumi CLI, provider stand-in)", 
         assert.equal(unapplied.code, 0, explain(unapplied));
         assert.match(unapplied.stdout, new RegExp(`${id} .* written `));
         assert.doesNotMatch(unapplied.stdout + unapplied.stderr, /from state|not read/, "nothing applied yet, and the state was read");
+        // dev's images stack exists and holds no release mark: that is no mark, not a state that cannot be read.
+        const devReleases = await infra(b, "releases", "--env", "dev");
+        assert.equal(devReleases.code, 0, explain(devReleases));
+        assert.doesNotMatch(devReleases.stderr, /not read/, explain(devReleases));
 
         // A applies it, as deploy-prod's `infra up` does after the merge.
         const apply = await infra(a, "up", "--env", "staging", "--yes");
