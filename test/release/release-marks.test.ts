@@ -124,8 +124,11 @@ describe("release history kept with the state", () => {
         assert.deepEqual(listReleases("staging", sb.envDir, [{ id, status: "failed", at: appliedAt }]).map((r) => r.status), ["applied"]);
         assert.deepEqual(listReleases("staging", sb.envDir, [{ id: "r-other", status: "failed", at: later }]).map((r) => r.status), ["applied"]);
         // The newest mark of a release counts, whichever layer holds it; its rollouts replace the file's.
-        const merged = listReleases("staging", sb.envDir, [{ id, status: "applied", at: later }, { id, status: "failed", at: new Date(Date.parse(later) + 1).toISOString(), rollouts: ["app aborted"] }]);
-        assert.deepEqual(merged.map((r) => [r.status, r.statusFrom, r.rollouts]), [["failed", "state", ["app aborted"]]]);
+        const newest = { id, status: "failed" as const, at: new Date(Date.parse(later) + 1).toISOString(), rollouts: ["app aborted"] };
+        for (const order of [[newest, { id, status: "applied" as const, at: later }], [{ id, status: "applied" as const, at: later }, newest]]) {
+            const merged = listReleases("staging", sb.envDir, order);
+            assert.deepEqual(merged.map((r) => [r.status, r.statusFrom, r.rollouts]), [["failed", "state", ["app aborted"]]], "in whatever order the layers are read");
+        }
     });
 
     it("a failed apply marks only the layers it reached, as failed, and the other machine sees it failed and continues it", async () => {
