@@ -161,6 +161,28 @@ export interface RunMarkStore {
     write(env: string, layer: Layer, mark: RunMark): Promise<void>;
 }
 
+/**
+ * How a release's apply ended, kept with the stacks it applied by an engine whose state is shared
+ * (the Pulumi engine: the stack tag `infra:release`). The history file's `applying`/`applied`
+ * records are appended on the machine that applied; this is what another machine or a fresh CI
+ * runner reads to know a committed `written` release was applied (release/marks.ts).
+ */
+export interface ReleaseMark {
+    /** The release id (release/history.ts). */
+    id: string;
+    status: "applied" | "failed" | "interrupted";
+    /** When it settled (ISO): the time of the history record of the same status. */
+    at: string;
+    /** How each app's canary ended, `<app> <outcome>` as the history keeps it; left out when too long to keep. */
+    rollouts?: string[];
+}
+
+export interface ReleaseMarkStore {
+    /** A layer's last release mark; undefined when the stack or the mark is absent. Rejects when the state cannot be read. */
+    read(env: string, layer: Layer): Promise<ReleaseMark | undefined>;
+    write(env: string, layer: Layer, mark: ReleaseMark): Promise<void>;
+}
+
 export interface Engine {
     readonly name: "pulumi" | "offline" | string;
     /** One line the CLI prints before a run, e.g. that the provider stand-in is in use. */
@@ -176,6 +198,8 @@ export interface Engine {
     readonly fingerprints?: FingerprintStore;
     /** Where the engine keeps each layer's last run with the state, when that is shared. */
     readonly runMarks?: RunMarkStore;
+    /** Where the engine keeps how each release's apply ended with the state, when that is shared. */
+    readonly releaseMarks?: ReleaseMarkStore;
     /** Releases anything the engine holds (policy server, child processes). */
     close?(): Promise<void>;
 }

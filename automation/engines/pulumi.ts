@@ -23,12 +23,13 @@ import {
 import type { Layer } from "../../stacks/graph";
 import { stackName as layerStack } from "../../stacks/names";
 import { loadEnvironment } from "../../environments/load";
-import { emptyChanges, SECRET_MARKER, type FingerprintStore, type RunMark, type RunMarkStore, type PassThrough, type ChangeSummary, type Engine, type LayerRequest, type LayerResult, type OutputValue, type Severity } from "../engine";
+import { emptyChanges, SECRET_MARKER, type FingerprintStore, type ReleaseMarkStore, type RunMarkStore, type PassThrough, type ChangeSummary, type Engine, type LayerRequest, type LayerResult, type OutputValue, type Severity } from "../engine";
 import { AuthError, InputError, InterruptedError, PolicyError, StackMissingError, TransientError } from "../../common/errors";
 import { RULE_SEVERITY, writePolicyConfigFile } from "../policy/config";
 import { resolveBackend, type Backend } from "./backend";
 import { locatePulumi, standinEnv, type ProviderMode } from "./pulumi-cli";
 import { PulumiEventMapper } from "./pulumi-events";
+import { FINGERPRINT_TAG, formatReleaseMark, formatRunMark, LAST_RUN_TAG, parseReleaseMark, parseRunMark, RELEASE_TAG } from "./stack-tags";
 import type { Environment } from "../../environments/schema";
 import { statePaths } from "../state/workspace";
 import { ensurePackBuilt } from "../policy/build";
@@ -103,6 +104,9 @@ class Mutex {
  */
 const TRANSIENT_TEXT = /\b(ThrottlingException|Throttling|RequestLimitExceeded|TooManyRequestsException|SlowDown|ServiceUnavailable|RequestTimeout|InternalFailure)\b|connection reset by peer|i\/o timeout|the server is currently unable to handle the request/;
 
+/** The CLI's answer for a tag the stack does not have (`stack tag get`, pkg/cmd/pulumi/stack/stack_tag.go): no error of ours. */
+const TAG_NOT_FOUND = /stack tag '[^']+' not found for stack/;
+
 const CREDENTIALS_TEXT = /NoCredentialProviders|ExpiredToken|no valid credential sources|InvalidClientTokenId|failed to refresh cached credentials/;
 
 /** The first `error:` line of a CLI failure, so messages stay one line. */
@@ -134,23 +138,6 @@ export function mapPulumiError(err: unknown, stackName: string, signal?: AbortSi
     if (TRANSIENT_TEXT.test(text)) return new TransientError(`${stackName}: ${cause}`, err);
     if (err instanceof CommandError) return new Error(`${stackName}: ${cause}`);
     return err instanceof Error ? err : new Error(text);
-}
-
-/** The stack tag that holds a layer's change-detection fingerprint. */
-export const FINGERPRINT_TAG = "infra:fingerprint";
-/** The stack tag that holds a layer's part in its last `up` (a RunMark), for other machines' promotion gates. */
-export const LAST_RUN_TAG = "infra:last-run";
-
-/** A RunMark as a tag value: `<operation> <status> <mandatory> <at> <id>`, plain words within tag limits. */
-export function formatRunMark(m: RunMark): string {
-    return [m.operation, m.status, m.mandatory, m.at, m.id || "-"].join(" ");
-}
-
-/** The RunMark a tag value holds; undefined for a value this version did not write. */
-export function parseRunMark(value: string | undefined): RunMark | undefined {
-    const [operation, status, mandatory, at, id, ...rest] = (value ?? "").split(" ");
-    if (rest.length > 0 || !id || !/^(up|preview|refresh|destroy)$/.test(operation) || !/^[a-z-]+$/.test(status) || !/^\d+$/.test(mandatory) || Number.isNaN(Date.parse(at))) return undefined;
-    return { operation: operation as RunMark["operation"], status, mandatory: Number(mandatory), at, id: id === "-" ? "" : id };
 }
 
 const USER_AGENT = `platform-infra/${(require("../../package.json") as { version: string }).version}`;
@@ -268,6 +255,30 @@ export class PulumiEngine implements Engine {
         write: async (env, layer, mark) => {
             const ws = await this.tags();
             await this.selectLock.run(() => ws.setTag(layerStack(env, layer), LAST_RUN_TAG, formatRunMark(mark)));
+        },
+    };
+
+    /**
+     * How the last release applied to each stack ended, kept with it as the tag `infra:release`,
+     * so `infra releases` on another machine or CI runner sees an apply it did not run. A stack
+     * that does not exist (or the project's file backend before its first run) has no mark; a
+     * backend that cannot be read rejects, so the caller can say the state was not read.
+     */
+    readonly releaseMarks: ReleaseMarkStore = {
+        read: async (env, layer) => {
+            const { backend } = await this.setup;
+            if (backend.source === "project default" && !fs.existsSync(new URL(backend.url).pathname)) return undefined;
+            try {
+                // `stack tag get` only loads the stack; `stack tag ls` would select it, a side effect on a read.
+                return parseReleaseMark(await (await this.tags()).getTag(layerStack(env, layer), RELEASE_TAG));
+            } catch (err) {
+                if (err instanceof StackNotFoundError || (err instanceof CommandError && TAG_NOT_FOUND.test(err.message))) return undefined;
+                throw new Error(`${layerStack(env, layer)}: ${firstErrorLine(err instanceof Error ? err.message : String(err))}`);
+            }
+        },
+        write: async (env, layer, mark) => {
+            const ws = await this.tags();
+            await this.selectLock.run(() => ws.setTag(layerStack(env, layer), RELEASE_TAG, formatReleaseMark(mark)));
         },
     };
 

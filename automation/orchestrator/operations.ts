@@ -3,11 +3,12 @@
  * one session on its environment and runs layers through it; the gates decide before anything
  * is touched.
  */
-import type { Operation, PassThrough } from "../engine";
+import type { Operation, PassThrough, ReleaseMark } from "../engine";
 import type { Layer } from "../../stacks/graph";
 import { stackName } from "../../stacks/names";
 import { DriftError, InputError, InterruptedError } from "../../common/errors";
 import type { RunSummary } from "../pipeline/runner";
+import { readReleaseMarks } from "../release/marks";
 import { layersLeft, unfinishedRelease } from "../release/progress";
 import { lastRun, resumeSelection } from "../state/runs";
 import { statePaths } from "../state/workspace";
@@ -65,10 +66,11 @@ export interface UpArgs extends LayerArgs {
 
 /**
  * The layers `up --resume` runs: what an unfinished release still has to apply (a promotion or
- * rollback killed part-way), else what the last `up` left undone.
+ * rollback killed part-way), else what the last `up` left undone. `marks` are the release marks
+ * kept with the state: a release another machine finished applying has nothing left here.
  */
-export function resumeLayers(env: string): Layer[] {
-    const release = unfinishedRelease(env);
+export function resumeLayers(env: string, marks: readonly ReleaseMark[] = []): Layer[] {
+    const release = unfinishedRelease(env, undefined, marks);
     if (release) {
         const left = layersLeft(statePaths().root, release);
         if (left.length > 0) return left;
@@ -84,11 +86,13 @@ export function resumeLayers(env: string): Layer[] {
 export async function runUp(args: UpArgs, pass: PassThroughSelection = {}, interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY)): Promise<void> {
     const environment = resolveEnvironment(args.env);
     if (args.resume && args.layer?.length) throw new InputError("--resume picks the layers itself; drop --layer or --resume");
-    const selected = targeted(args.resume ? resumeLayers(args.env) : resolveLayers(args), pass);
+    const chosen = args.resume ? undefined : targeted(resolveLayers(args), pass);
     const gate = upGate({ env: args.env, yes: args.yes, interactive, protectedEnv: environment.protected, skipPreview: Boolean(args.skipPreview) });
     // --resume already names exactly the layers left undone; --force-all applies every selected layer.
     const skipUnchanged = !args.resume && !args.forceAll;
     const summary = await withSession(args, environment, { lock: `infra up --env ${args.env}` }, async (s) => {
+        // What is left to resume is read under the lock, with the releases the state says are applied.
+        const selected = chosen ?? targeted(resumeLayers(args.env, (await readReleaseMarks(s.engine, args.env)).marks), pass);
         if (gate.preview) {
             const preview = await runLayers(s, { operation: "preview", selected, record: false, skipUnchanged, passThrough: pass.passThrough });
             printSummary(args, preview);

@@ -5,12 +5,17 @@
  * record how it ended. A rerun of a promotion or rollback that was killed or failed after its
  * pins landed continues that release instead of starting another.
  */
-import { loadEnvironment } from "../../environments/load";
+import { displayPath, loadEnvironment } from "../../environments/load";
 import type { Environment } from "../../environments/schema";
 import { LAYERS } from "../../stacks/graph";
 import { InputError, InterruptedError, DeploymentError } from "../../common/errors";
 import type { RunSummary } from "../pipeline/runner";
-import { finishRelease, listReleases, markApplying, type Release, type ReleaseStatus } from "../release/history";
+import type { Engine } from "../engine";
+import { createEngine, type EngineName } from "../engines";
+import { PROJECT_DIR } from "../../stacks/settings";
+import { statePaths } from "../state/workspace";
+import { finishRelease, historyFile, markApplying, type Release, type ReleaseStatus } from "../release/history";
+import { reachedLayers, readReleaseMarks, releasesWithState } from "../release/marks";
 import { environmentsDir } from "../release/pins";
 import { planPromotion, validatePromotionRequest, type PromotionRequest } from "../release/promote";
 import { unfinishedRelease } from "../release/progress";
@@ -21,7 +26,7 @@ import { pauseAt } from "../state/fault-points";
 import { rolloutSummary } from "../release/rollouts";
 import { emit, print, type OutputArgs } from "./output";
 import { finishedRollouts, rolloutFailure } from "./rollouts";
-import { runLayers, withSession, type EngineArgs, type Session } from "./run";
+import { keepReleaseWithState, runLayers, withSession, type EngineArgs, type Session } from "./run";
 
 export interface ReleaseOptions {
     /** Only write the pins and history (for review in a pull request); run nothing. */
@@ -41,7 +46,7 @@ function continuing(r: Release): ReleasePlan {
 /** `promote` on an open session of the target: plan, write, apply (or continue the unfinished one). */
 export async function promote(s: Session, req: Omit<PromotionRequest, "engine" | "stateDir" | "dir">, opts: ReleaseOptions = {}): Promise<ReleaseResult> {
     const plan = await planPromotion({ ...req, engine: s.engine, stateDir: s.state.root, dir: opts.dir, target: s.environment });
-    const open = plan.changed.length === 0 ? unfinishedRelease(plan.env, opts.dir) : undefined;
+    const open = plan.changed.length === 0 ? unfinishedRelease(plan.env, opts.dir, (await readReleaseMarks(s.engine, plan.env)).marks) : undefined;
     // The same pins, left unapplied by an earlier promotion: continue it (a rollback's are not ours to finish).
     if (open && open.kind !== "rollback") return applyRelease(s, continuing(open), opts, open.id);
     return applyRelease(s, plan, opts);
@@ -49,9 +54,11 @@ export async function promote(s: Session, req: Omit<PromotionRequest, "engine" |
 
 /** `rollback` on an open session: continue an unfinished rollback, or plan and apply a new one. */
 export async function rollback(s: Session, req: { env: string; to?: string }, opts: ReleaseOptions = {}): Promise<ReleaseResult> {
-    const open = req.to ? undefined : unfinishedRelease(req.env, opts.dir);
+    // An apply another machine finished is finished here too: its mark is kept with the state.
+    const { marks } = await readReleaseMarks(s.engine, req.env);
+    const open = req.to ? undefined : unfinishedRelease(req.env, opts.dir, marks);
     if (open?.kind === "rollback") return applyRelease(s, continuing(open), opts, open.id);
-    return applyRelease(s, planRollback({ ...req, dir: opts.dir }), opts);
+    return applyRelease(s, planRollback({ ...req, dir: opts.dir, marks }), opts);
 }
 
 /** Writes a planned release (or takes up `resumeId`) and, unless writeOnly, applies every layer it changes. */
@@ -72,6 +79,7 @@ async function applyRelease(s: Session, plan: ReleasePlan, opts: ReleaseOptions,
         environment = loadEnvironment(plan.env, dir);
         summary = await runLayers(s, { operation: "up", selected: [...LAYERS], environment, skipUnchanged: !opts.forceAll, settle: false });
     } catch (err) {
+        // The run itself broke (not a layer): which stacks it reached is unknown, so only the history records it.
         finishRelease(plan.env, id, "failed", err instanceof Error ? err.message : String(err), dir);
         throw err;
     }
@@ -83,13 +91,15 @@ async function applyRelease(s: Session, plan: ReleasePlan, opts: ReleaseOptions,
         rollouts = await finishedRollouts(environment, summary, s.args, { signal: s.signal });
     } catch (err) {
         // Ctrl-C while following a canary: the layers are applied, how the rollout ends is not known.
-        finishRelease(plan.env, id, "interrupted", err instanceof Error ? err.message : String(err), dir);
+        const record = finishRelease(plan.env, id, "interrupted", err instanceof Error ? err.message : String(err), dir);
+        await keepReleaseWithState(s, reachedLayers(summary), record);
         throw err;
     }
     const rolloutError = rolloutFailure(plan.env, rollouts);
     const status: ReleaseStatus = summary.interrupted ? "interrupted" : failed.length > 0 || rolloutError ? "failed" : "applied";
     const error = failed.length > 0 ? failed.map((o) => `${o.layer} ${o.status}${o.error ? `: ${o.error.split("\n")[0]}` : ""}`).join("; ") : rolloutError;
-    finishRelease(plan.env, id, status, error, dir, rolloutSummary(rollouts));
+    const record = finishRelease(plan.env, id, status, error, dir, rolloutSummary(rollouts));
+    await keepReleaseWithState(s, reachedLayers(summary), record);
     return { plan, id, status, affected, unchanged, summary, resumed: resumeId !== undefined, rollouts };
 }
 
@@ -128,11 +138,42 @@ export async function rollbackCommand(args: RollbackArgs): Promise<void> {
     report(args, result);
 }
 
-/** `infra releases`. */
-export function releasesCommand(args: { env: string } & OutputArgs): void {
+export interface ReleasesArgs extends OutputArgs {
+    env: string;
+    /** Where to read the marks kept with the state: pulumi (default) reads them, offline keeps none. */
+    engine?: EngineName;
+}
+
+/**
+ * `infra releases`: the history file with how each apply ended as kept with the state, so a
+ * release applied from another machine reads as applied. Without the state (no CLI, no backend
+ * set up, a backend that cannot be read) it lists the file alone and says so on stderr.
+ */
+export async function releasesCommand(args: ReleasesArgs): Promise<void> {
     if (!args.env) throw new InputError("--env is required; pass --env <name> (see environments/)");
     loadEnvironment(args.env);
-    const releases = listReleases(args.env);
-    for (const release of releases) emit(args, { kind: "release", env: args.env, release });
-    print(args, args.json ? JSON.stringify(releases, null, 2) : renderReleases(args.env, releases));
+    const opened = await engineForMarks(args.engine ?? "pulumi");
+    let listed: Awaited<ReturnType<typeof releasesWithState>>;
+    try {
+        listed = await releasesWithState(opened.engine, args.env);
+    } finally {
+        await opened.engine?.close?.();
+    }
+    const unread = opened.problem ?? listed.unread;
+    if (unread) process.stderr.write(`${args.env}: statuses from ${displayPath(historyFile(args.env))} only; the state was not read (${unread})\n`);
+    for (const release of listed.releases) emit(args, { kind: "release", env: args.env, release });
+    print(args, args.json ? JSON.stringify(listed.releases, null, 2) : renderReleases(args.env, listed.releases));
+}
+
+/** The named engine, set up only to read stack tags (no policy pack); one that cannot start gives its reason instead. */
+async function engineForMarks(name: EngineName): Promise<{ engine?: Engine; problem?: string }> {
+    let engine: Engine | undefined;
+    try {
+        engine = createEngine(name, { projectDir: PROJECT_DIR, policyPackDir: false, stateDir: statePaths().offline });
+        await engine.prepare?.();
+        return { engine };
+    } catch (err) {
+        await engine?.close?.();
+        return { problem: String((err as Error)?.message ?? err).split("\n")[0] };
+    }
 }

@@ -3,13 +3,13 @@
  * the engine, takes the environment lock when the command changes state, and turns Ctrl-C
  * (and SIGTERM) into an abort; `runLayers` then runs the pipeline with progress or NDJSON
  * events, journals the run as it goes, keeps the fingerprints and settles a release whose
- * layers are now all applied. `up`, `preview`, `refresh`, `drift`, `destroy`, `promote` and
+ * layers are now all applied (in the history file, and with the state where the engine keeps it). `up`, `preview`, `refresh`, `drift`, `destroy`, `promote` and
  * `rollback` all go through here.
  */
 import type { Engine, Operation, PassThrough } from "../engine";
 import type { Environment } from "../../environments/schema";
 import { loadEnvironment } from "../../environments/load";
-import type { Layer } from "../../stacks/graph";
+import { LAYERS, type Layer } from "../../stacks/graph";
 import { DeploymentError, EXIT, InputError, InterruptedError, PolicyError } from "../../common/errors";
 import { createEngine, type EngineName } from "../engines";
 import type { ProviderMode } from "../engines/pulumi-cli";
@@ -18,6 +18,8 @@ import { selectLayers } from "../pipeline/selection";
 import { installSignalHandlers } from "../pipeline/signals";
 import { colorWanted, createProgress } from "../pipeline/progress";
 import { errorText } from "../reports/model";
+import type { StatusRecord } from "../release/history";
+import { keepRelease, unkeptNote } from "../release/marks";
 import { settleRelease } from "../release/progress";
 import { pauseAt } from "../state/fault-points";
 import { FingerprintRecorder, fingerprintStore, fingerprintUnchanged } from "../state/fingerprint";
@@ -177,9 +179,21 @@ export async function runLayers(s: Session, opts: LayerRunOptions): Promise<RunS
             if (unmarked.length) process.stderr.write(`could not keep this run's record with the state for ${unmarked.join("; ")}; a promotion from another machine will not see it\n`);
         }
         await fingerprints.finish(summary);
-        if (opts.operation === "up" && opts.settle !== false) settleRelease(s.state.root, s.env);
+        const settled = opts.operation === "up" && opts.settle !== false ? settleRelease(s.state.root, s.env) : undefined;
+        // Every layer has applied the release's pins (this up or earlier ones): each stack gets its mark.
+        if (settled) await keepReleaseWithState(s, [...LAYERS], settled);
     }
     return summary;
+}
+
+/**
+ * Keeps how a release's apply ended with the state of `layers`, where the engine keeps marks (the
+ * Pulumi engine), so `infra releases` elsewhere sees it; says on stderr which layers it could not mark.
+ */
+export async function keepReleaseWithState(s: Session, layers: readonly Layer[], record: StatusRecord): Promise<void> {
+    if (!s.engine.releaseMarks) return;
+    const unmarked = await keepRelease(s.engine.releaseMarks, s.env, layers, record);
+    if (unmarked.length) process.stderr.write(`${unkeptNote(record, unmarked)}\n`);
 }
 
 /** Throws the error that gives a finished run its exit code: interrupted, failed layers, or nothing. */

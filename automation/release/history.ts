@@ -5,12 +5,16 @@
  * never rewritten. A release moves pending -> written (pins on disk) -> applying -> applied |
  * failed | interrupted; a write-only release stops at written. A release whose last record is
  * pending, or applying by a process that is gone, died mid-way: it reads as "interrupted".
+ * The applying/applied records are appended where the release is applied; how the apply ended is
+ * also kept with the state (release/marks.ts), and a reader passes those marks in so that a release
+ * applied from another machine reads as applied there too.
  */
 import { execFileSync } from "child_process";
 import { createHash, randomBytes } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import type { ReleaseMark } from "../engine";
 import { appendLine } from "../files";
 import { runningHere } from "../state/lock";
 import { environmentsDir, type PinChange, type Pins } from "./pins";
@@ -61,6 +65,8 @@ export interface Release extends Omit<ReleaseRecord, "type" | "status"> {
     error?: string;
     /** How each app's canary rollout ended in the apply, when the environment rolls out progressively. */
     rollouts?: string[];
+    /** "state" when the status is the mark kept with the state, newer than anything in the history file. */
+    statusFrom?: "state";
 }
 
 export function historyFile(env: string, dir: string = environmentsDir()): string {
@@ -118,9 +124,11 @@ export function readRecords(env: string, dir: string = environmentsDir()): (Rele
 
 /**
  * Releases oldest first, each with its true state: its latest status, where a release left
- * pending, or applying by a process that is gone, reads "interrupted".
+ * pending, or applying by a process that is gone, reads "interrupted". A mark kept with the state
+ * (`marks`) that is newer than the release's last record gives its status instead, with
+ * `statusFrom: "state"`; on a tie the file wins (the applying machine wrote both at one time).
  */
-export function listReleases(env: string, dir: string = environmentsDir()): Release[] {
+export function listReleases(env: string, dir: string = environmentsDir(), marks: readonly ReleaseMark[] = []): Release[] {
     const byId = new Map<string, Release>();
     const lastStatus = new Map<string, StatusRecord>();
     for (const rec of readRecords(env, dir)) {
@@ -133,9 +141,16 @@ export function listReleases(env: string, dir: string = environmentsDir()): Rele
             lastStatus.set(rec.id, rec);
         }
     }
+    const markOf = new Map<string, ReleaseMark>();
+    for (const m of marks) if (!markOf.has(m.id) || Date.parse(m.at) > Date.parse(markOf.get(m.id)!.at)) markOf.set(m.id, m);
     return [...byId.values()].map((r) => {
         const last = lastStatus.get(r.id);
         const died = r.status === "pending" || (r.status === "applying" && !runningHere(last?.pid, last?.hostname));
+        const mark = markOf.get(r.id);
+        if (mark && Date.parse(mark.at) > Date.parse(r.updatedAt)) {
+            const { error: _error, rollouts: _rollouts, ...rest } = r;
+            return { ...rest, status: mark.status, updatedAt: mark.at, statusFrom: "state" as const, ...(mark.rollouts ? { rollouts: mark.rollouts } : {}) };
+        }
         return died ? { ...r, status: "interrupted" as const } : r;
     });
 }
@@ -150,11 +165,13 @@ export function findRelease(env: string, id: string, dir: string = environmentsD
     return listReleases(env, dir).find((r) => r.id === id);
 }
 
-/** Records the final status of a release (after the pins are written, or after the apply). */
-export function finishRelease(env: string, id: string, status: StatusRecord["status"], error?: string, dir: string = environmentsDir(), rollouts?: string[]): void {
-    appendRecord({
+/** Records the final status of a release (after the pins are written, or after the apply); returns the record. */
+export function finishRelease(env: string, id: string, status: StatusRecord["status"], error?: string, dir: string = environmentsDir(), rollouts?: string[]): StatusRecord {
+    const record: StatusRecord = {
         type: "status", id, env, at: new Date().toISOString(), status,
         ...(error ? { error: error.split("\n")[0].slice(0, 300) } : {}),
         ...(rollouts && rollouts.length > 0 ? { rollouts } : {}),
-    }, dir);
+    };
+    appendRecord(record, dir);
+    return record;
 }

@@ -5,9 +5,10 @@
  * `up` after they were written, whichever commands did it: the promotion itself, its rerun,
  * `infra up --resume`, or a CI job's `infra up` after a write-only promotion.
  */
+import type { ReleaseMark } from "../engine";
 import { LAYERS, type Layer } from "../../stacks/graph";
 import { layersAppliedSince } from "../state/runs";
-import { finishRelease, listReleases, type Release } from "./history";
+import { finishRelease, listReleases, type Release, type StatusRecord } from "./history";
 import { environmentsDir, readPins, samePins } from "./pins";
 
 /** Statuses of a release whose pins are on disk but not (known to be) applied. */
@@ -15,10 +16,11 @@ const UNFINISHED: ReadonlySet<Release["status"]> = new Set<Release["status"]>(["
 
 /**
  * The environment's latest release when it is unfinished and its pins are the ones on disk
- * (an attempt killed before its pins landed left the old pins: nothing to continue).
+ * (an attempt killed before its pins landed left the old pins: nothing to continue). `marks` are
+ * the release marks kept with the state (marks.ts): a release another machine applied is finished.
  */
-export function unfinishedRelease(env: string, dir: string = environmentsDir()): Release | undefined {
-    const latest = listReleases(env, dir).at(-1);
+export function unfinishedRelease(env: string, dir: string = environmentsDir(), marks: readonly ReleaseMark[] = []): Release | undefined {
+    const latest = listReleases(env, dir, marks).at(-1);
     if (!latest || !UNFINISHED.has(latest.status)) return undefined;
     return samePins(latest.pins, readPins(env, dir)) ? latest : undefined;
 }
@@ -29,10 +31,9 @@ export function layersLeft(stateDir: string, release: Release): Layer[] {
     return LAYERS.filter((l) => !["succeeded", "unchanged"].includes(done.get(l) ?? ""));
 }
 
-/** Marks the unfinished release applied when every layer has applied its pins; returns it then. */
-export function settleRelease(stateDir: string, env: string, dir: string = environmentsDir()): Release | undefined {
+/** Marks the unfinished release applied when every layer has applied its pins; returns the record it appended then. */
+export function settleRelease(stateDir: string, env: string, dir: string = environmentsDir()): StatusRecord | undefined {
     const release = unfinishedRelease(env, dir);
     if (!release || layersLeft(stateDir, release).length > 0) return undefined;
-    finishRelease(env, release.id, "applied", undefined, dir);
-    return release;
+    return finishRelease(env, release.id, "applied", undefined, dir);
 }

@@ -16,13 +16,18 @@ export function describeChange(c: PinChange): string {
     return `${c.name} ${shortRef(c.from)} -> ${shortRef(c.to)}`;
 }
 
+/** A release's status, saying where it came from when the state, not the history file, told it. */
+export function statusText(r: Release): string {
+    return r.statusFrom === "state" ? `${r.status} (from state)` : r.status;
+}
+
 /** The `infra releases` table, newest first. */
 export function renderReleases(env: string, releases: readonly Release[]): string {
     if (releases.length === 0) return `${env}: no releases recorded`;
     // "rollouts": how each app's canary ended in the apply (release/rollouts.ts), shown once any release has one.
     const withRollouts = releases.some((r) => r.rollouts && r.rollouts.length > 0);
     const rows = [...releases].reverse().map((r) => [
-        r.at.replace("T", " ").slice(0, 19), r.id, r.by, r.kind, r.from ?? "-", r.status,
+        r.at.replace("T", " ").slice(0, 19), r.id, r.by, r.kind, r.from ?? "-", statusText(r),
         ...(withRollouts ? [r.rollouts?.join(", ") || "-"] : []),
         r.changed.map(describeChange).join(", ") || "-",
     ]);

@@ -2,6 +2,7 @@
  * Rollback: re-apply earlier pins. Without a release id, the pins that were in place before
  * the release that wrote the current ones; with one, that release's pins.
  */
+import type { ReleaseMark } from "../engine";
 import { InputError } from "../../common/errors";
 import { listReleases, type Release } from "./history";
 import { diffPins, environmentsDir, isEmptyPins, readPins, samePins } from "./pins";
@@ -12,6 +13,8 @@ export interface RollbackRequest {
     /** A release id from `infra releases`; default: undo the release that wrote the current pins. */
     to?: string;
     dir?: string;
+    /** Release marks kept with the state (marks.ts): a release applied from another machine counts as applied. */
+    marks?: readonly ReleaseMark[];
 }
 
 function recent(releases: Release[]): string {
@@ -23,7 +26,7 @@ function recent(releases: Release[]): string {
 export function planRollback(req: RollbackRequest): ReleasePlan {
     const dir = req.dir ?? environmentsDir();
     const current = readPins(req.env, dir);
-    const releases = listReleases(req.env, dir);
+    const releases = listReleases(req.env, dir, req.marks);
     let plan: Omit<ReleasePlan, "changed" | "previous">;
     if (req.to) {
         const r = releases.find((x) => x.id === req.to);

@@ -129,6 +129,14 @@ describe("real engine: parity, releases and interruptions", function () {
             const releases = await infra(ws, "releases", "--env", "staging", "--json");
             assert.equal(releases.code, 0, explain(releases));
             assert.deepEqual(json(releases).map((r: { kind: string }) => r.kind).sort(), ["promote", "promote", "rollback"]);
+            // The rollback's apply is kept with each stack it reached, for the history on other machines.
+            const rollbackId = /release (r-\S+) applied/.exec(back.stdout)?.[1];
+            assert.ok(rollbackId, explain(back));
+            for (const layer of LAYERS) {
+                const tag = await pulumi(ws, "stack", "tag", "get", "infra:release", "-s", `staging-${layer}`);
+                assert.equal(tag.code, 0, explain(tag));
+                assert.match(tag.stdout.trim(), new RegExp(`^${rollbackId} applied \\S+Z \\S+$`), `staging-${layer}`);
+            }
         });
 
         it("backup -> destroy -> restore brings every staging stack back from real state", async () => {

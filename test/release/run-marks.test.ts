@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { RunMark, RunMarkStore } from "../../automation/engine";
-import { formatRunMark, parseRunMark } from "../../automation/engines/pulumi";
+import { formatRunMark, parseRunMark } from "../../automation/engines/stack-tags";
 import { runLayers } from "../../automation/orchestrator/run";
 import { planPromotion } from "../../automation/release/promote";
 import { markedRun, markRun, newerRun, recordRun, type RunRecord } from "../../automation/state/runs";
