@@ -18,6 +18,12 @@ import { minimatch } from "minimatch";
 const ROOT = path.resolve(__dirname, "..");
 const GOAL = 90;
 
+
+/** Stryker's CLI script: the package exports only its API and package.json, so it is found from the package folder. */
+export function strykerBin(): string {
+    return path.join(path.dirname(require.resolve("@stryker-mutator/core/package.json")), "bin", "stryker.js");
+}
+
 export interface Suite {
     name: string;
     config: string;
@@ -114,7 +120,7 @@ function main(argv: string[]): number {
                 console.log(`${suite.name}: ${files.length} changed file(s) since ${since}`);
             }
             const started = Date.now();
-            const stryker = require.resolve("@stryker-mutator/core/bin/stryker.js");
+            const stryker = strykerBin();
             const r = spawnSync(process.execPath, [stryker, "run", configPath, ...extra], { cwd: ROOT, stdio: "inherit" });
             if (r.status !== 0) {
                 process.stderr.write(`test:mutation: stryker failed for ${suite.name} (exit ${r.status ?? r.signal}); see its output above\n`);

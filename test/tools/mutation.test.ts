@@ -1,8 +1,9 @@
 /** `npm run test:mutation`: the scores it prints from Stryker's JSON report, and its argument errors. */
 import * as assert from "assert";
 import { spawnSync } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
-import { formatScores, scores, SUITES } from "../../tools/mutation";
+import { formatScores, scores, strykerBin, SUITES } from "../../tools/mutation";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const mutants = (...statuses: string[]) => ({ mutants: statuses.map((status) => ({ status })) });
@@ -25,6 +26,11 @@ describe("test:mutation", () => {
         assert.match(table, /^rules: policies\/rules\/\*\*$/m);
         assert.match(table, /^policies\/rules\/rbac\s+60\.0%\s+3\s+1\s+1$/m);
         assert.match(table, /^all\s+66\.7%\s+4\s+1\s+1$/m);
+    });
+
+    it("finds Stryker's CLI script, which the package does not export", () => {
+        assert.ok(fs.existsSync(strykerBin()), strykerBin());
+        assert.throws(() => require.resolve("@stryker-mutator/core/bin/stryker.js"), /ERR_PACKAGE_PATH_NOT_EXPORTED|not exported/i, "resolving the bin by its path is what broke");
     });
 
     it("a folder with nothing testable scores 0, not NaN", () => {
