@@ -6,6 +6,7 @@
  * and removes the scratch namespaces again. Each waits with progress, stops on Ctrl-C (a drill
  * then still removes what it made) and ends with one exit code.
  */
+import { setTimeout as sleep } from "timers/promises";
 import { randomBytes } from "crypto";
 import { DeploymentError, InputError, InterruptedError } from "../../common/errors";
 import { backupEnabled, backupNamespaces, type Environment } from "../../environments/schema";
@@ -66,14 +67,6 @@ export function validateDrArgs(action: DrAction, args: DrArgs, env: Environment)
     }
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-    return new Promise((resolve, reject) => {
-        if (signal.aborted) return reject(signal.reason);
-        const timer = setTimeout(() => { signal.removeEventListener("abort", onAbort); resolve(); }, ms);
-        const onAbort = () => { clearTimeout(timer); reject(signal.reason); };
-        signal.addEventListener("abort", onAbort, { once: true });
-    });
-}
 
 interface Waited { obj: Json; seconds: number }
 
@@ -84,7 +77,7 @@ async function waitForPhase(cluster: ClusterApi, kind: "Backup" | "Restore", nam
     let last = "";
     let delay = FIRST_POLL_MS;
     for (;;) {
-        await sleep(delay, signal);
+        await sleep(delay, undefined, { signal });
         delay = Math.min(delay * 2, POLL_MS);
         const obj = await cluster.get(VELERO_API, kind, VELERO_NAMESPACE, name);
         if (!obj) throw new DeploymentError(`${kind} ${VELERO_NAMESPACE}/${name} disappeared while waiting for it; see \`velero ${kind.toLowerCase()} get\``);
@@ -172,7 +165,7 @@ async function readResourceList(cluster: ClusterApi, backup: string, signal: Abo
     try {
         let delay = FIRST_POLL_MS;
         for (let waited = 0; waited < 60_000; waited += delay, delay = Math.min(delay * 2, POLL_MS)) {
-            await sleep(delay, signal);
+            await sleep(delay, undefined, { signal });
             const obj = await cluster.get(VELERO_API, "DownloadRequest", VELERO_NAMESPACE, request.metadata.name);
             if (obj?.status?.phase === "Processed" && obj.status.downloadURL) {
                 const list = await cluster.download(obj.status.downloadURL);

@@ -8,6 +8,7 @@
  * status describes the applied generation and is Healthy or Degraded, within the environment's
  * `progressiveDelivery.timeoutSeconds`, so `up` reports how this revision ended.
  */
+import { setTimeout as sleep } from "timers/promises";
 import { DeploymentError, InterruptedError } from "../../common/errors";
 import { reportFromStatus } from "../../components/workload/rollout";
 import type { Environment } from "../../environments/schema";
@@ -45,14 +46,6 @@ export interface FollowOptions {
     signal?: AbortSignal;
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-    return new Promise((resolve, reject) => {
-        if (signal.aborted) return reject(signal.reason);
-        const timer = setTimeout(() => { signal.removeEventListener("abort", onAbort); resolve(); }, ms);
-        const onAbort = () => { clearTimeout(timer); reject(signal.reason); };
-        signal.addEventListener("abort", onAbort, { once: true });
-    });
-}
 
 /**
  * Follows each "unfinished" rollout until its status is of the applied generation and final; one
@@ -82,7 +75,7 @@ export async function followRollouts(environment: Environment, results: RolloutR
     log(`following ${[...pending].join(", ")}: Pulumi's wait ended before the controller saw the new revision (up to ${timeoutSeconds} s)`);
     try {
         for (let first = true; pending.size > 0; first = false) {
-            if (!first) await sleep(opts.pollMs ?? 5000, controller.signal);
+            if (!first) await sleep(opts.pollMs ?? 5000, undefined, { signal: controller.signal });
             for (const app of [...pending]) {
                 const rollout = await api.get("argoproj.io/v1alpha1", "Rollout", namespace, app);
                 const report = reportFromStatus(rollout?.status, rollout?.metadata?.generation);
