@@ -5,9 +5,7 @@
  */
 import { stringify } from "yaml";
 
-export const VELERO_API = "velero.io/v1";
-/** The Schedule the monitoring layer creates (components/backup/velero.ts). */
-export const SCHEDULE_NAME = "platform";
+import { SCHEDULE_NAME, VELERO_API } from "../../components/backup/schedule";
 /** Velero's label on every backup made from a Schedule, by it or by `velero backup create --from-schedule`. */
 export const SCHEDULE_LABEL = "velero.io/schedule-name";
 /** Labels on what a drill creates, so a later drill or `--clean` finds what a killed one left. */

@@ -9,6 +9,7 @@
 import { setTimeout as sleep } from "timers/promises";
 import { randomBytes } from "crypto";
 import { DeploymentError, InputError, InterruptedError } from "../../common/errors";
+import { SCHEDULE_NAME, VELERO_API, VELERO_NAMESPACE } from "../../components/backup/schedule";
 import { backupEnabled, backupNamespaces, type Environment } from "../../environments/schema";
 import { installSignalHandlers } from "../pipeline/signals";
 import { acquireLock } from "../state/lock";
@@ -17,7 +18,7 @@ import { connect, type ClusterApi } from "../kube/client";
 import { clusterKubeconfig } from "../kube/kubeconfig";
 import {
     backupFromSchedule, compareDrill, downloadRequest, drillModifiers, DRILL_LABEL, isDone, latestCompleted, restoreOf, SCHEDULE_LABEL,
-    SCHEDULE_NAME, scratchNamespaces, secondsBetween, stampedName, VELERO_API, type DrillComparison, type Json, type ResourceList,
+    scratchNamespaces, secondsBetween, stampedName, type DrillComparison, type Json, type ResourceList,
 } from "../dr/velero";
 import { resolveEnvironment, type EngineArgs } from "./run";
 import { emit, print } from "./output";
@@ -41,8 +42,6 @@ export interface DrArgs extends EngineArgs {
     clean?: boolean;
 }
 
-/** Velero's namespace (components/backup/velero.ts). */
-const VELERO_NAMESPACE = "velero";
 const DNS_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 const FIRST_POLL_MS = 250;
 const POLL_MS = 2_000;
@@ -67,18 +66,25 @@ export function validateDrArgs(action: DrAction, args: DrArgs, env: Environment)
     }
 }
 
+/** The wait before each look at Velero's answer: 250 ms first, doubling to every 2 s; rejects on Ctrl-C. */
+function poller(signal: AbortSignal): () => Promise<void> {
+    let delay = FIRST_POLL_MS;
+    return async () => {
+        await sleep(delay, undefined, { signal });
+        delay = Math.min(delay * 2, POLL_MS);
+    };
+}
 
 interface Waited { obj: Json; seconds: number }
 
 /** Polls a Velero object until its phase is final, printing each change; rejects on timeout or Ctrl-C. */
-async function waitForPhase(cluster: ClusterApi, kind: "Backup" | "Restore", name: string, args: DrArgs, signal: AbortSignal, isFinal: (obj: Json) => boolean = (o) => isDone(o.status?.phase)): Promise<Waited> {
+async function waitForPhase(cluster: ClusterApi, kind: "Backup" | "Restore", name: string, args: DrArgs, signal: AbortSignal): Promise<Waited> {
     const started = Date.now();
     const deadline = started + args.timeout * 60_000;
     let last = "";
-    let delay = FIRST_POLL_MS;
+    const poll = poller(signal);
     for (;;) {
-        await sleep(delay, undefined, { signal });
-        delay = Math.min(delay * 2, POLL_MS);
+        await poll();
         const obj = await cluster.get(VELERO_API, kind, VELERO_NAMESPACE, name);
         if (!obj) throw new DeploymentError(`${kind} ${VELERO_NAMESPACE}/${name} disappeared while waiting for it; see \`velero ${kind.toLowerCase()} get\``);
         const p = obj.status?.progress ?? {};
@@ -90,7 +96,7 @@ async function waitForPhase(cluster: ClusterApi, kind: "Backup" | "Restore", nam
             process.stderr.write(`  ${kind.toLowerCase()} ${name}: ${line} (${seconds} s)\n`);
             emit(args, { kind: `dr-${kind.toLowerCase()}-progress`, env: args.env, name, phase: obj.status?.phase ?? "New", progress: p });
         }
-        if (isFinal(obj)) return { obj, seconds };
+        if (isDone(obj.status?.phase)) return { obj, seconds };
         if (Date.now() > deadline) {
             throw new DeploymentError(`${kind} ${name} is still ${obj.status?.phase || "New"} after ${args.timeout} min; it goes on in the cluster: follow it with \`velero ${kind.toLowerCase()} describe ${name}\`, or wait longer with --timeout`);
         }
@@ -163,9 +169,10 @@ async function readResourceList(cluster: ClusterApi, backup: string, signal: Abo
     const request = downloadRequest(stampedName(`${backup}`.slice(0, 40) + "-list", new Date(), random()), VELERO_NAMESPACE, { kind: "BackupResourceList", name: backup });
     await cluster.create(request);
     try {
-        let delay = FIRST_POLL_MS;
-        for (let waited = 0; waited < 60_000; waited += delay, delay = Math.min(delay * 2, POLL_MS)) {
-            await sleep(delay, undefined, { signal });
+        const deadline = Date.now() + 60_000;
+        const poll = poller(signal);
+        while (Date.now() < deadline) {
+            await poll();
             const obj = await cluster.get(VELERO_API, "DownloadRequest", VELERO_NAMESPACE, request.metadata.name);
             if (obj?.status?.phase === "Processed" && obj.status.downloadURL) {
                 const list = await cluster.download(obj.status.downloadURL);

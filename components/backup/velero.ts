@@ -15,7 +15,7 @@ import { fail } from "../validation";
 import { createBackupBucket } from "./bucket";
 import { createVeleroRole } from "./iam";
 import { backupAlertRules } from "./alerts";
-import { scheduleSpec, validateScheduleSettings, VELERO_API, type ScheduleSettings } from "./schedule";
+import { SCHEDULE_NAME, scheduleSpec, validateScheduleSettings, VELERO_API, VELERO_NAMESPACE, type ScheduleSettings } from "./schedule";
 import { VELERO_SERVICE_ACCOUNT, veleroValues } from "./values";
 
 export const VMWARE_TANZU_CHARTS = "https://vmware-tanzu.github.io/helm-charts";
@@ -54,7 +54,7 @@ export class ClusterBackup extends pulumi.ComponentResource {
     constructor(name: string, args: ClusterBackupArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:backup:ClusterBackup", name, {}, opts);
         validateClusterBackupArgs(args);
-        const namespace = args.namespace ?? "velero";
+        const namespace = args.namespace ?? VELERO_NAMESPACE;
         const { bucket, key } = createBackupBucket(name, { noncurrentDays: args.schedule.retentionDays, tags: args.tags }, this);
         const role = createVeleroRole(name, {
             oidcProviderArn: args.oidcProviderArn,
@@ -80,7 +80,7 @@ export class ClusterBackup extends pulumi.ComponentResource {
         new k8s.apiextensions.CustomResource(`${name}-schedule`, {
             apiVersion: VELERO_API,
             kind: "Schedule",
-            metadata: { name: "platform", namespace: ns.metadata.name, labels: { "app.kubernetes.io/part-of": "velero" } },
+            metadata: { name: SCHEDULE_NAME, namespace: ns.metadata.name, labels: { "app.kubernetes.io/part-of": "velero" } },
             spec: scheduleSpec(args.schedule),
         }, { parent: this, dependsOn: [release] });
         // Velero's metrics reach Prometheus through the chart's ServiceMonitor (values.ts); these alert on them.
@@ -88,7 +88,7 @@ export class ClusterBackup extends pulumi.ComponentResource {
             apiVersion: "monitoring.coreos.com/v1",
             kind: "PrometheusRule",
             metadata: { name: "velero-backups", namespace: ns.metadata.name, labels: { release: "kube-prometheus-stack", "app.kubernetes.io/part-of": "velero", "app.kubernetes.io/component": "alert-rules" } },
-            spec: { groups: [{ name: "velero.backups.rules", rules: backupAlertRules({ schedule: "platform", cron: args.schedule.schedule, runbookBaseUrl: args.runbookBaseUrl }) }] },
+            spec: { groups: [{ name: "velero.backups.rules", rules: backupAlertRules({ schedule: SCHEDULE_NAME, cron: args.schedule.schedule, runbookBaseUrl: args.runbookBaseUrl }) }] },
         }, { parent: this });
         this.bucketName = bucket.bucket;
         this.roleArn = role.arn;
