@@ -5,7 +5,7 @@
  */
 import { stringify } from "yaml";
 
-import { SCHEDULE_NAME, VELERO_API } from "../../components/backup/schedule";
+import { SCHEDULE_NAME, VELERO_API } from "../../components/backup/api";
 /** Velero's label on every backup made from a Schedule, by it or by `velero backup create --from-schedule`. */
 export const SCHEDULE_LABEL = "velero.io/schedule-name";
 /** Labels on what a drill creates, so a later drill or `--clean` finds what a killed one left. */

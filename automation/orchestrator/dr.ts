@@ -9,7 +9,7 @@
 import { setTimeout as sleep } from "timers/promises";
 import { randomBytes } from "crypto";
 import { DeploymentError, InputError, InterruptedError } from "../../common/errors";
-import { SCHEDULE_NAME, VELERO_API, VELERO_NAMESPACE } from "../../components/backup/schedule";
+import { SCHEDULE_NAME, VELERO_API, VELERO_NAMESPACE } from "../../components/backup/api";
 import { backupEnabled, backupNamespaces, type Environment } from "../../environments/schema";
 import { installSignalHandlers } from "../pipeline/signals";
 import { acquireLock } from "../state/lock";

@@ -10,7 +10,7 @@
  */
 import { setTimeout as sleep } from "timers/promises";
 import { DeploymentError, InterruptedError } from "../../common/errors";
-import { reportFromStatus } from "../../components/workload/rollout";
+import { reportFromStatus } from "../../components/workload/rollout-status";
 import type { Environment } from "../../environments/schema";
 import type { RunSummary } from "../pipeline/runner";
 import { installSignalHandlers } from "../pipeline/signals";

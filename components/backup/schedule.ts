@@ -6,11 +6,7 @@ import { CRON } from "../../common/patterns";
 import { fail } from "../validation";
 import { BACKUP_LOCATION } from "./values";
 
-export const VELERO_API = "velero.io/v1";
-/** The Schedule's name, the `schedule` label of Velero's metrics and of its backups; `infra dr` reads it by this name. */
-export const SCHEDULE_NAME = "platform";
-/** The namespace Velero runs in: its own, since its server holds cluster-wide rights. */
-export const VELERO_NAMESPACE = "velero";
+export { SCHEDULE_NAME, VELERO_API, VELERO_NAMESPACE } from "./api";
 
 export interface ScheduleSettings {
     /** Five-field cron expression, UTC. */

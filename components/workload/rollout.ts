@@ -15,6 +15,9 @@ import { canaryServiceName, podTemplate, type WorkloadParts } from "./deployment
 import { canaryGate, looserThanSlo, SLO_DEFAULTS, type CanaryObjectives } from "../../common/slo";
 import { checkInt, fail } from "../validation";
 import { istioLatencyQuantile, istioRequestRate, SERVER_FAULT_CODES } from "../request-metrics";
+import { reportFromStatus, type RolloutReport } from "./rollout-status";
+
+export { reportFromStatus, type RolloutReport } from "./rollout-status";
 
 /** The VirtualService route Argo Rollouts shifts weights on (named, as its Istio integration requires). */
 export const CANARY_ROUTE = "primary";
@@ -221,36 +224,6 @@ export function createRollout(
         // status it read when its wait ended, and rolloutReport reads it from there.
         status: undefined,
     }, { parent, dependsOn: deps, ignoreChanges: ["spec.replicas"] });
-}
-
-/** What `infra up` reports of a Rollout once Pulumi's wait ended (README "Progressive delivery"). */
-export interface RolloutReport {
-    /** Healthy, Degraded, Progressing, Paused; "" when nothing waited (the offline engine). */
-    readonly phase: string;
-    /** The controller's message, e.g. "RolloutAborted: metric \"success-rate\" assessed Failed ...". */
-    readonly message: string;
-    /** True when the controller aborted the update. */
-    readonly aborted: boolean;
-    /**
-     * False when the status describes an earlier generation of the spec than the one applied:
-     * the wait ended on the previous revision's phase before the controller saw the new one
-     * (Argo Rollouts writes metadata.generation into status.observedGeneration once it has).
-     */
-    readonly current: boolean;
-}
-
-/** What a Rollout's status says of the applied spec (its metadata.generation). */
-export function reportFromStatus(raw: unknown, generation: unknown): RolloutReport {
-    const st = (raw && typeof raw === "object" ? raw : {}) as { phase?: unknown; message?: unknown; abort?: unknown; observedGeneration?: unknown };
-    // Unknowable (no status yet, or no generation) counts as current: the phase says the rest.
-    const current = st.observedGeneration === undefined || generation === undefined || String(st.observedGeneration) === String(generation);
-    const message = typeof st.message === "string" ? st.message.split("\n")[0].slice(0, 300) : "";
-    return {
-        phase: typeof st.phase === "string" ? st.phase : "",
-        message: current ? message : `status of generation ${String(st.observedGeneration)}, not the applied ${String(generation)}: the controller had not seen this revision when the wait ended`,
-        aborted: st.abort === true,
-        current,
-    };
 }
 
 /** The Rollout's status as the provider read it at the end of its wait. */
