@@ -128,6 +128,12 @@ export interface LayerRequest {
     expectNoChanges?: boolean;
     /** Flags for the Pulumi engine; the offline engine plans every resource and ignores them. */
     passThrough?: PassThrough;
+    /**
+     * Called once with the layer's outputs as soon as they are final, while the engine still
+     * checks the layer (the policy pack): a preview starts the layers that need them then. Only a
+     * preview passes it, and an engine may never call it (the Pulumi engine does not).
+     */
+    onOutputs?: (outputs: Record<string, OutputValue>) => void;
 }
 
 /**

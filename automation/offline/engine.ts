@@ -27,8 +27,18 @@ export interface OfflineEngineOptions {
     policyPackDir?: string | false;
     /** Where offline "applied" state lives; default the run-state folder's. */
     stateDir?: string;
-    /** Layer worker processes kept ready; default 2, the pipeline's default parallelism. */
+    /** Layer worker processes kept ready; default `defaultWorkers()`. */
     workers?: number;
+}
+
+/**
+ * Layer workers by default: two (the pipeline's default parallelism), but never more than the
+ * cores left over by the orchestrator and the policy pack, which start at the same moment. Each
+ * worker spends over a second of CPU loading the SDK; planning a layer offline costs less than
+ * that, so on two cores a second worker slows a run down instead of overlapping anything.
+ */
+export function defaultWorkers(cores = os.availableParallelism()): number {
+    return Math.max(1, Math.min(2, cores - 1));
 }
 
 export class OfflineEngine implements Engine {
@@ -61,6 +71,8 @@ export class OfflineEngine implements Engine {
         if (req.operation !== "refresh") this.policyServer(req.env, req.environment)?.catch(() => undefined);
         const recording = await this.record(req.env, req.layer, req.upstream, req.signal, logFile, (done, resource) =>
             req.onEvent({ kind: "progress", layer: req.layer, done, resource }));
+        // The plan is final here: a preview's dependents may start while the pack checks it.
+        req.onOutputs?.(recording.outputs);
         const policy = req.operation === "refresh" ? [] : await this.analyze(req, recording.resources);
         for (const violation of policy) req.onEvent({ kind: "policy", layer: req.layer, violation });
         const changes = req.operation === "refresh" ? { ...emptyChanges(), same: recording.resources.length } : diff(previous, recording.resources);
@@ -117,7 +129,7 @@ export class OfflineEngine implements Engine {
 
     private record(env: string, layer: Layer, upstream: RunnerRequest["upstream"], signal: AbortSignal, logFile: string,
         onProgress: (done: number, resource: string) => void): Promise<Extract<RunnerMessage, { kind: "result" }>> {
-        this.workers ??= new LayerWorkers(this.opts.workers ?? 2, this.opts.projectDir);
+        this.workers ??= new LayerWorkers(this.opts.workers ?? defaultWorkers(), this.opts.projectDir);
         const request: RunnerRequest = { kind: "run", env, layer, upstream, scratchDir: path.join(os.tmpdir(), `infra-offline-${process.pid}`) };
         return this.workers.run(request, { signal, logFile, onProgress });
     }

@@ -6,15 +6,33 @@
  * failed or was cancelled is replaced, never reused: a failed program can leave the SDK's
  * global state unsettled.
  */
-import { ChildProcess, fork } from "child_process";
+import type { ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { InputError, InterruptedError } from "../../common/errors";
-import { exitWithParent } from "../processes/exit-with-parent";
+import { spawnWorker, takePrestarted } from "./worker-process";
 import type { RunnerMessage, RunnerRequest } from "./protocol";
 import { stackName } from "../../stacks/names";
 
-const RUNNER = path.join(__dirname, "runner.ts");
+/** How long a worker told to stop (SIGTERM) may take before it is killed. */
+const STOP_GRACE_MS = 3_000;
+
+/**
+ * Stops a worker: SIGTERM, which it ends on once its event loop is free (writing its compile
+ * cache first, processes/compile-cache.js); SIGKILL after STOP_GRACE_MS for one that is not,
+ * e.g. stuck in a program's endless loop. Resolves when it has exited.
+ */
+function stop(child: ChildProcess): Promise<void> {
+    return new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        const kill = setTimeout(() => child.kill("SIGKILL"), STOP_GRACE_MS);
+        child.once("exit", () => {
+            clearTimeout(kill);
+            resolve();
+        });
+        child.kill("SIGTERM");
+    });
+}
 
 type Result = Extract<RunnerMessage, { kind: "result" }>;
 
@@ -57,7 +75,7 @@ export class LayerWorkers {
         const outcome = await new Promise<Result | Error>((resolve) => {
             const onAbort = () => {
                 job.outcome = new InterruptedError(`${label} interrupted`);
-                worker.child.kill("SIGTERM");
+                void stop(worker.child);
             };
             const job: Job = {
                 label, log, logFile: opts.logFile, onProgress: opts.onProgress,
@@ -81,24 +99,12 @@ export class LayerWorkers {
         this.closed = true;
         // Nothing will free a worker for layers still waiting for one: end their runs now.
         for (const w of this.waiting.splice(0)) w.reject(new InterruptedError("the offline engine was closed"));
-        const exits = [...this.live].map((w) => new Promise<void>((resolve) => {
-            if (w.child.exitCode !== null || w.child.signalCode !== null) return resolve();
-            w.child.once("exit", () => resolve());
-            w.child.kill("SIGTERM");
-        }));
-        await Promise.all(exits);
+        await Promise.all([...this.live].map((w) => stop(w.child)));
     }
 
     private spawn(): Worker {
-        // A worker outlives no run: it watches this process from its first instruction on
-        // (processes/exit-with-parent.js), before the seconds it spends loading the SDK.
-        const lifetime = exitWithParent();
-        const child = fork(RUNNER, [], {
-            cwd: this.cwd,
-            execArgv: [...lifetime.execArgv, "--require", "tsx/cjs"],
-            env: { ...process.env, ...lifetime.env },
-            stdio: ["ignore", "pipe", "pipe", "ipc"],
-        });
+        // The first may have been started before the CLI loaded (worker-process.js).
+        const child = takePrestarted(this.cwd) ?? spawnWorker(this.cwd);
         const worker: Worker = { child };
         this.live.add(worker);
         const sink = (chunk: Buffer) => { if (worker.job) fs.writeSync(worker.job.log, chunk); };
@@ -140,7 +146,7 @@ export class LayerWorkers {
 
     /** Ends a worker after a failed or cancelled layer and starts a fresh one in its place. */
     private retire(worker: Worker): void {
-        if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill("SIGTERM");
+        void stop(worker.child);
         this.live.delete(worker);
         if (!this.closed) this.release(this.spawn());
     }

@@ -99,6 +99,10 @@ class Run {
     private readonly outcomes = new Map<string, LayerOutcome>();
     private readonly settled = new Set<string>();
     private readonly fetched = new Map<string, Promise<Record<string, OutputValue>>>();
+    /** A preview's layers whose engine gave their outputs before it finished checking them. */
+    private readonly early = new Map<string, Record<string, OutputValue>>();
+    /** Wakes the scheduling loop when early outputs let a waiting layer start. */
+    private wake: () => void = () => undefined;
     private readonly retry: RetryPolicy;
     private readonly parallel: number;
     private interrupted = false;
@@ -133,7 +137,8 @@ class Run {
                     }
                 }
                 if (running.size === 0) break;
-                await Promise.race(running.values());
+                const woken = new Promise<void>((resolve) => (this.wake = resolve));
+                await Promise.race([...running.values(), woken]);
             }
             // A DAG always drains; anything left means the plan was inconsistent.
             // Stryker disable next-line ConditionalExpression,StringLiteral: unreachable; each pass starts or settles the first pending layer in graph order, so a DAG always drains
@@ -164,7 +169,8 @@ class Run {
             this.finish(layer, { status: "skipped", skippedBecause: failed as Layer, error: `${failed} failed` });
             return "settled";
         }
-        const ready = waits.every((l) => this.settled.has(l) && ["succeeded", "unchanged"].includes(this.outcomes.get(l)!.status));
+        // A preview changes nothing and its findings gate no layer: outputs are all a dependent needs.
+        const ready = waits.every((l) => this.settled.has(l) ? ["succeeded", "unchanged"].includes(this.outcomes.get(l)!.status) : this.early.has(l));
         return ready && runningCount < this.parallel ? "run" : "wait";
     }
 
@@ -205,6 +211,11 @@ class Run {
                     const result = await engine.run({
                         env, environment: this.opts.environment, layer: layer as Layer, operation, signal: controller.signal, onEvent, upstream,
                         expectNoChanges: this.opts.expectNoChanges, passThrough: this.opts.passThrough,
+                        onOutputs: operation === "preview" ? (outputs) => {
+                            if (!live) return;
+                            this.early.set(layer, outputs);
+                            this.wake();
+                        } : undefined,
                     });
                     outcome.result = result;
                     this.settle(layer, log, { status: "succeeded" }, started);
@@ -224,6 +235,8 @@ class Run {
                         this.settle(layer, log, { status: "failed", error: message, errorExitCode: typeof exitCode === "number" ? exitCode : undefined }, started);
                         return;
                     }
+                    // Layers that have not started yet wait for the next attempt's outputs.
+                    this.early.delete(layer);
                     const delay = backoffDelay(attempt, this.retry);
                     log.write(`transient error; retrying in ${delay} ms`);
                     this.state(layer, "retrying", { attempt: attempt + 1, error: message });
@@ -247,7 +260,7 @@ class Run {
         const out: Partial<Record<Layer, Record<string, OutputValue>>> = {};
         for (const source of this.plan.upstream[layer]) {
             if (source.from === "run" && this.outcomes.get(source.layer)!.status !== "unchanged") {
-                out[source.layer as Layer] = this.outcomes.get(source.layer)!.result?.outputs ?? {};
+                out[source.layer as Layer] = this.outcomes.get(source.layer)!.result?.outputs ?? this.early.get(source.layer) ?? {};
                 continue;
             }
             let pending = this.fetched.get(source.layer);

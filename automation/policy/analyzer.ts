@@ -15,6 +15,7 @@ import * as analyzerrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzerproto from "@pulumi/pulumi/proto/analyzer_pb";
 import type { Enforcement, PolicyViolation, RecordedResource } from "../engine";
 import type { Layer } from "../../stacks/graph";
+import { compileCacheArgs } from "../processes/compile-cache";
 import { exitWithParent } from "../processes/exit-with-parent";
 import { startEngineServer, type EngineServer } from "./engine-server";
 import {
@@ -150,7 +151,8 @@ export async function startPolicyPack(packDir: string = DEFAULT_PACK_DIR, config
     // (pipeline/signals.ts), which closes the pack through close(); the exit hook below only makes a
     // forced exit stop it at once rather than a moment later.
     const lifetime = exitWithParent();
-    const child = spawn(process.execPath, [...lifetime.execArgv, script, engine.address, packDir], {
+    // The compile cache only speeds up loading: the pack runs as `pulumi --policy-pack` runs it.
+    const child = spawn(process.execPath, [...lifetime.execArgv, ...compileCacheArgs(), script, engine.address, packDir], {
         cwd: packDir,
         // The SDK in the pack sends its log calls to PULUMI_NODEJS_ENGINE.
         env: { ...process.env, ...lifetime.env, PULUMI_NODEJS_ENGINE: engine.address },

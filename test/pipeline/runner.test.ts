@@ -200,6 +200,43 @@ describe("pipeline runner", () => {
     });
 });
 
+describe("pipeline: a preview starts dependents on a layer's outputs", () => {
+    const script: Record<string, LayerScript> = {
+        cluster: { durationMs: 10, checkMs: 150, outputs: { kubeconfig: "k" } },
+        images: { durationMs: 5 },
+    };
+
+    it("starts monitoring while cluster is still being checked, with cluster's outputs", async () => {
+        const { engine, summary } = run(script, { operation: "preview" });
+        const s = await summary;
+        assert.deepEqual(new Set(Object.values(status(s))), new Set(["succeeded"]));
+        const [cluster, monitoring] = [engine.call("cluster")!, engine.call("monitoring")!];
+        assert.ok(monitoring.start >= cluster.outputsAt!, "monitoring started before cluster's outputs were given");
+        assert.ok(monitoring.start < cluster.end!, `monitoring started at ${monitoring.start} ms, after cluster's check ended at ${cluster.end} ms`);
+        assert.deepEqual(monitoring.upstream.cluster, { kubeconfig: { value: "k", secret: false } });
+        // Its result, once there, is what later layers read.
+        assert.deepEqual(engine.call("mesh")!.upstream.cluster, { kubeconfig: { value: "k", secret: false } });
+    });
+
+    it("an up still waits for the whole layer: outputs alone are not enough", async () => {
+        const { engine, summary } = run(script);
+        await summary;
+        assert.ok(engine.call("monitoring")!.start >= engine.call("cluster")!.end!, "an up started monitoring before cluster finished");
+    });
+
+    it("a check that fails after the outputs fails the layer; a dependent not yet started is skipped", async () => {
+        const { engine, summary } = run({ ...script, cluster: { ...script.cluster, checkFail: "pack crashed" }, monitoring: { durationMs: 400 } }, { operation: "preview" });
+        const s = await summary;
+        const st = status(s);
+        assert.equal(st.cluster, "failed");
+        // Started on the outputs, monitoring ran to its end; mesh, which waits for it, runs on the
+        // monitoring result; with cluster settled failed, nothing that needs cluster starts later.
+        assert.equal(st.monitoring, "succeeded");
+        assert.equal(st.mesh, "skipped");
+        assert.equal(engine.call("mesh"), undefined);
+    });
+});
+
 describe("pipeline change detection (isUnchanged)", () => {
     it("asks once upstream outputs are known, skips the layer as unchanged and feeds its stored outputs downstream", async () => {
         const asked: Record<string, string[]> = {};

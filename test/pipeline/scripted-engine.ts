@@ -22,6 +22,13 @@ export interface LayerScript {
     ignoreAbort?: boolean;
     /** Resources reported as progress events, one per step; default 2. */
     resources?: number;
+    /**
+     * After the run: give the outputs through onOutputs (where the request has it), then take
+     * this long checking them before returning, as the offline engine's policy pack does.
+     */
+    checkMs?: number;
+    /** With checkMs: the check fails with this after the outputs were given. */
+    checkFail?: string;
 }
 
 export interface RecordedCall {
@@ -29,6 +36,8 @@ export interface RecordedCall {
     operation: Operation;
     attempt: number;
     start: number;
+    /** When the outputs were given through onOutputs (checkMs scripts). */
+    outputsAt?: number;
     end?: number;
     outcome?: "ok" | "failed" | "transient" | "aborted";
     upstream: LayerRequest["upstream"];
@@ -73,6 +82,16 @@ export class ScriptedEngine implements Engine {
         if (attempt <= (s.transientFailures ?? 0)) {
             call.outcome = "transient";
             throw new TransientError(`throttled (attempt ${attempt})`);
+        }
+        if (s.checkMs !== undefined) {
+            call.outputsAt = this.now();
+            req.onOutputs?.(plain(s.outputs ?? {}));
+            await this.wait(s.checkMs, s.ignoreAbort ? undefined : req.signal);
+            call.end = this.now();
+            if (s.checkFail !== undefined) {
+                call.outcome = "failed";
+                throw new Error(s.checkFail);
+            }
         }
         call.outcome = "ok";
         return {

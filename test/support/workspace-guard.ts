@@ -35,6 +35,7 @@ export function changedPaths(before: Map<string, string>, after: Map<string, str
 
 let before: Map<string, string> | undefined;
 let stateDir: string | undefined;
+let compileCacheDir: string | undefined;
 
 export const mochaHooks = {
     beforeAll(): void {
@@ -42,11 +43,16 @@ export const mochaHooks = {
         before = snapshot(REPO);
         stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "infra-test-state-"));
         process.env.INFRA_STATE_DIR = stateDir;
+        // One compile cache (automation/processes/compile-cache.js) for the run's CLIs, workers and
+        // packs, removed with the run: each workspace copy would otherwise leave its own files behind.
+        compileCacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "infra-test-compile-cache-"));
+        process.env.V8_COMPILE_CACHE_CACHE_DIR = compileCacheDir;
     },
     afterAll(): void {
         if (!before) return;
         const changed = changedPaths(before, snapshot(REPO));
         if (stateDir) fs.rmSync(stateDir, { recursive: true, force: true });
+        if (compileCacheDir) fs.rmSync(compileCacheDir, { recursive: true, force: true });
         if (changed.length > 0) throw new Error(`the suite changed the project's own files: ${changed.slice(0, 10).join(", ")}; a test must use a temporary workspace (INFRA_STATE_DIR, INFRA_ENVIRONMENTS_DIR)`);
     },
 };
