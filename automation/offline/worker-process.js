@@ -47,10 +47,19 @@ function plansOffline(args) {
 
 let prestarted;
 
+/**
+ * A CLI that exits before its engine took the worker (bad input, --help of a subcommand) kills
+ * it at once: still loading the SDK, the worker would notice its parent gone only after that.
+ */
+function killUntaken() {
+    if (prestarted && prestarted.child.exitCode === null && prestarted.child.signalCode === null) prestarted.child.kill("SIGKILL");
+}
+
 /** Starts a worker in `projectDir` now when `args` (argv without node and script) plan offline. */
 function prestartWorker(args, projectDir) {
     if (prestarted || !plansOffline(args)) return false;
     prestarted = { projectDir, child: spawnWorker(projectDir) };
+    process.once("exit", killUntaken);
     return true;
 }
 
@@ -58,6 +67,7 @@ function prestartWorker(args, projectDir) {
 function takePrestarted(projectDir) {
     const p = prestarted;
     prestarted = undefined;
+    process.removeListener("exit", killUntaken);
     if (!p || p.projectDir !== projectDir || p.child.exitCode !== null || p.child.signalCode !== null) {
         if (p && p.child.exitCode === null && p.child.signalCode === null) p.child.kill("SIGTERM");
         return undefined;

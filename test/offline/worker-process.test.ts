@@ -3,6 +3,8 @@
  * which command lines get one, and that the engine's pool takes it only where it belongs.
  */
 import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 import { plansOffline, prestartWorker, takePrestarted } from "../../automation/offline/worker-process";
 
@@ -30,5 +32,31 @@ describe("prestarted layer worker", () => {
         const exited = new Promise((resolve) => child.once("exit", resolve));
         child.kill("SIGTERM");
         await exited;
+    });
+});
+
+describe("prestarted layer worker, through the CLI", () => {
+    /** Live layer workers whose parent was `cliPid` (their starting environment names it). */
+    function workersOf(cliPid: number): number[] {
+        const out: number[] = [];
+        for (const entry of fs.readdirSync("/proc")) {
+            if (!/^\d+$/.test(entry)) continue;
+            try {
+                const cmd = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8");
+                if (!cmd.includes("runner.ts")) continue;
+                if (fs.readFileSync(`/proc/${entry}/environ`, "utf8").split("\0").includes(`INFRA_EXIT_WITH_PARENT=${cliPid}`)) out.push(Number(entry));
+            } catch {
+                // Gone while we looked.
+            }
+        }
+        return out;
+    }
+
+    it("a check refused for bad input leaves no worker behind, even one still loading the SDK", function () {
+        if (process.platform !== "linux") this.skip();
+        const run = spawnSync(process.execPath, [path.join(ROOT, "bin", "infra.js"), "check", "--env", "no-such-env"], { cwd: ROOT, encoding: "utf8" });
+        assert.equal(run.status, 2, run.stderr);
+        assert.match(run.stderr, /unknown environment "no-such-env"/);
+        assert.deepEqual(workersOf(run.pid!), [], "a prestarted worker outlived the CLI");
     });
 });
