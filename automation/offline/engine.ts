@@ -106,11 +106,12 @@ export class OfflineEngine implements Engine {
     }
 
     async close(): Promise<void> {
-        await this.workers?.close();
+        const workers = this.workers;
         this.workers = undefined;
         const servers = [...this.policies.values()];
         this.policies.clear();
-        await Promise.all(servers.map(async (s) => (await s.catch(() => undefined))?.close()));
+        // Workers and packs stop side by side: each may take a moment to write its compile cache.
+        await Promise.all([workers?.close(), ...servers.map(async (s) => (await s.catch(() => undefined))?.close())]);
     }
 
     private async analyze(req: LayerRequest, resources: LayerResult["resources"]): Promise<PolicyViolation[]> {

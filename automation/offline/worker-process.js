@@ -55,12 +55,12 @@ function killUntaken() {
     if (prestarted && prestarted.child.exitCode === null && prestarted.child.signalCode === null) prestarted.child.kill("SIGKILL");
 }
 
-/** Starts a worker in `projectDir` now when `args` (argv without node and script) plan offline. */
+/** Starts a worker in `projectDir` now when `args` (argv without node and script) plan offline; returns it. */
 function prestartWorker(args, projectDir) {
-    if (prestarted || !plansOffline(args)) return false;
+    if (prestarted || !plansOffline(args)) return undefined;
     prestarted = { projectDir, child: spawnWorker(projectDir) };
     process.once("exit", killUntaken);
-    return true;
+    return prestarted.child;
 }
 
 /** The prestarted worker, once, when it runs in `projectDir` and is still alive; else undefined. */
@@ -69,7 +69,8 @@ function takePrestarted(projectDir) {
     prestarted = undefined;
     process.removeListener("exit", killUntaken);
     if (!p || p.projectDir !== projectDir || p.child.exitCode !== null || p.child.signalCode !== null) {
-        if (p && p.child.exitCode === null && p.child.signalCode === null) p.child.kill("SIGTERM");
+        // Not this pool's: it holds nothing, and may still be loading (when SIGTERM would wait).
+        if (p && p.child.exitCode === null && p.child.signalCode === null) p.child.kill("SIGKILL");
         return undefined;
     }
     return p.child;

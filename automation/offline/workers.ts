@@ -54,6 +54,8 @@ export class LayerWorkers {
     private readonly idle: Worker[] = [];
     private readonly waiting: { resolve: (w: Worker) => void; reject: (err: Error) => void }[] = [];
     private readonly live = new Set<Worker>();
+    /** Workers retired after a failed or cancelled layer, until they have exited. */
+    private readonly stopping = new Set<Promise<void>>();
     private closed = false;
 
     constructor(private readonly size: number, private readonly cwd: string) {
@@ -99,7 +101,8 @@ export class LayerWorkers {
         this.closed = true;
         // Nothing will free a worker for layers still waiting for one: end their runs now.
         for (const w of this.waiting.splice(0)) w.reject(new InterruptedError("the offline engine was closed"));
-        await Promise.all([...this.live].map((w) => stop(w.child)));
+        // Retired workers too: none may still be running (or writing its cache) once the engine is closed.
+        await Promise.all([...[...this.live].map((w) => stop(w.child)), ...this.stopping]);
     }
 
     private spawn(): Worker {
@@ -146,7 +149,8 @@ export class LayerWorkers {
 
     /** Ends a worker after a failed or cancelled layer and starts a fresh one in its place. */
     private retire(worker: Worker): void {
-        void stop(worker.child);
+        const stopped: Promise<void> = stop(worker.child).finally(() => this.stopping.delete(stopped));
+        this.stopping.add(stopped);
         this.live.delete(worker);
         if (!this.closed) this.release(this.spawn());
     }

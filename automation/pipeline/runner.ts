@@ -163,14 +163,16 @@ class Run {
             return "settled";
         }
         const waits = this.plan.waitsFor[layer];
-        // A skipped prerequisite was skipped because of a failed one, which is also waited on.
-        const failed = waits.find((l) => this.outcomes.get(l)!.status === "failed" && this.settled.has(l));
+        // A skipped prerequisite was skipped because of a failed one, which is also waited on. In a
+        // preview, a layer that failed after giving its outputs (its policy check did) blocks
+        // nothing: its plan was final, and whether a dependent had started by then is timing.
+        const failed = waits.find((l) => this.outcomes.get(l)!.status === "failed" && this.settled.has(l) && !this.early.has(l));
         if (failed !== undefined) {
             this.finish(layer, { status: "skipped", skippedBecause: failed as Layer, error: `${failed} failed` });
             return "settled";
         }
         // A preview changes nothing and its findings gate no layer: outputs are all a dependent needs.
-        const ready = waits.every((l) => this.settled.has(l) ? ["succeeded", "unchanged"].includes(this.outcomes.get(l)!.status) : this.early.has(l));
+        const ready = waits.every((l) => this.early.has(l) || (this.settled.has(l) && ["succeeded", "unchanged"].includes(this.outcomes.get(l)!.status)));
         return ready && runningCount < this.parallel ? "run" : "wait";
     }
 

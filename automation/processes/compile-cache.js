@@ -16,13 +16,15 @@ const path = require("path");
 
 /**
  * The cache folder: V8_COMPILE_CACHE_CACHE_DIR when set, else the user's own cache folder
- * (XDG_CACHE_HOME or ~/.cache), per V8 version. Not the shared temp folder both mechanisms
- * default to: compiled code read from a folder another user could write first would run as ours.
- * Created private (0700); undefined when it cannot be.
+ * (XDG_CACHE_HOME when it is absolute, as the XDG spec asks, or ~/.cache), per V8 version. Not the
+ * shared temp folder both mechanisms default to: compiled code read from a folder another user
+ * could write first would run as ours. Created private (0700); undefined when it cannot be.
  */
 function cacheFolder() {
     const named = process.env.V8_COMPILE_CACHE_CACHE_DIR;
-    const dir = named || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache"), "infra", "compile-cache", `${process.arch}-v8-${process.versions.v8}`);
+    const xdg = process.env.XDG_CACHE_HOME;
+    const home = xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), ".cache");
+    const dir = path.resolve(named || path.join(home, "infra", "compile-cache", `${process.arch}-v8-${process.versions.v8}`));
     try {
         fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
         const st = fs.statSync(dir);
@@ -31,6 +33,25 @@ function cacheFolder() {
         return dir;
     } catch {
         return undefined;
+    }
+}
+
+/** How long a save may hold v8-compile-cache's lock file before it counts as left by a killed process. */
+const STALE_LOCK_MS = 60_000;
+
+/**
+ * v8-compile-cache skips saving while its lock file exists, and a process killed mid-save leaves
+ * it for good: the cache would stay as it was, silently. A lock older than STALE_LOCK_MS goes.
+ */
+function clearStaleLocks(dir) {
+    try {
+        for (const name of fs.readdirSync(dir)) {
+            if (!name.endsWith(".LOCK")) continue;
+            const file = path.join(dir, name);
+            if (Date.now() - fs.statSync(file).mtimeMs > STALE_LOCK_MS) fs.rmSync(file, { force: true });
+        }
+    } catch {
+        // Another process removed it first, or the folder went: nothing to clear.
     }
 }
 
@@ -45,34 +66,36 @@ function enableCompileCache() {
         Module.enableCompileCache(dir);
         return "node";
     }
+    clearStaleLocks(dir);
+    // v8-compile-cache names its files after the main module, or in a preload (no main module yet)
+    // after the working folder: one set per project folder for the layer workers, one per pack
+    // folder for the pack, one per checkout for the CLI. Each set holds its own files' code.
     const nodeCompile = Module.prototype._compile;
-    // v8-compile-cache names its files after the main module, or, in a preload (none yet), after
-    // the working folder. A preload names them by the script it runs instead (a folder of the
-    // cache per script: the layer worker, the pack), so every checkout and workspace shares one
-    // set per script, and two scripts that run at once do not overwrite each other's.
-    const cwd = process.cwd();
     try {
-        if (require.main === undefined) {
-            const script = process.argv[1] ? `${path.basename(path.dirname(process.argv[1]))}-${path.basename(process.argv[1])}` : "eval";
-            const own = path.join(dir, script.replace(/[^\w.-]/g, "_"));
-            fs.mkdirSync(own, { recursive: true, mode: 0o700 });
-            process.chdir(own);
-        }
         require("v8-compile-cache");
     } catch {
         return "off";
-    } finally {
-        process.chdir(cwd);
     }
     const cached = Module.prototype._compile;
-    // v8-compile-cache compiles with vm.Script, which loses two things Node's own compile gives:
-    // dynamic import() (it throws ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING) and source maps (tsx's
-    // TypeScript would report positions in its output, not in the .ts file). So only installed
-    // packages' plain JavaScript goes through it, and none that calls import(); the rest, the
-    // project's TypeScript included, compiles as it always did.
-    Module.prototype._compile = function compile(content, filename) {
-        const viaCache = typeof filename === "string" && filename.includes(`${path.sep}node_modules${path.sep}`) && filename.endsWith(".js") && !DYNAMIC_IMPORT.test(content);
-        return (viaCache ? cached : nodeCompile).call(this, content, filename);
+    // v8-compile-cache compiles CommonJS with vm.Script, which loses what Node's own compile gives:
+    // dynamic import() (it throws ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING), source maps (tsx's
+    // TypeScript would report positions in its output, not in the .ts file) and ES module syntax
+    // (Node 20.19+ compiles a package's ES modules for require() through the same method, with a
+    // format argument the package does not pass on). So only installed packages' plain CommonJS
+    // goes through it, and none that calls import(); everything else, the project's TypeScript
+    // included, compiles as it always did, with every argument Node gave.
+    Module.prototype._compile = function compile(content, filename, format) {
+        const viaCache = (format === undefined || format === "commonjs") && typeof filename === "string" &&
+            filename.includes(`${path.sep}node_modules${path.sep}`) && /\.c?js$/.test(filename) && !DYNAMIC_IMPORT.test(content);
+        if (viaCache) {
+            try {
+                return cached.call(this, content, filename);
+            } catch (err) {
+                // What the package could not compile (syntax Node accepts another way), Node compiles.
+                if (!(err instanceof SyntaxError)) throw err;
+            }
+        }
+        return nodeCompile.apply(this, arguments);
     };
     return "v8-compile-cache";
 }
@@ -83,12 +106,16 @@ const DYNAMIC_IMPORT = /\bimport\s*\(/;
 /**
  * v8-compile-cache writes what it compiled when the process exits, and a process ended by a
  * signal never exits that way: the layer workers and the policy pack are stopped with SIGTERM.
- * Ending on SIGTERM by process.exit lets the cache be written; the exit code still says SIGTERM.
+ * Once the process has loaded (its main module ran), SIGTERM ends it by process.exit, so the
+ * cache is written; the exit code still says SIGTERM (143). While it is still loading, SIGTERM
+ * keeps its default and ends it at once: a stop must not wait for the SDK to finish loading.
  * Only where nothing else handles SIGTERM, so a process that does (the SDK's own) keeps its way.
  */
 function exitCleanlyOnSigterm() {
-    process.once("SIGTERM", () => {
-        if (process.listenerCount("SIGTERM") === 0) process.exit(128 + 15);
+    setImmediate(() => {
+        process.once("SIGTERM", () => {
+            if (process.listenerCount("SIGTERM") === 0) process.exit(128 + 15);
+        });
     });
 }
 
@@ -112,8 +139,8 @@ function start() {
     return mode;
 }
 
-// Preloaded with --require (no main module yet): a child of ours, started with compileCacheArgs().
-// Required by anything else (a test, a tool), the file changes nothing until start() is called.
-if (require.main === undefined && start() !== "off") exitCleanlyOnSigterm();
+// Preloaded with --require: a child of ours, started with compileCacheArgs(). Required by anything
+// else (a test, a tool, a `node -e` script), the file changes nothing until start() is called.
+if (module.parent && module.parent.id === "internal/preload" && start() !== "off") exitCleanlyOnSigterm();
 
 module.exports = { compileCacheArgs, start, mode: () => mode };

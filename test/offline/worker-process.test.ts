@@ -7,6 +7,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { plansOffline, prestartWorker, takePrestarted } from "../../automation/offline/worker-process";
+import { LayerWorkers } from "../../automation/offline/workers";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -18,20 +19,30 @@ describe("prestarted layer worker", () => {
         for (const args of no) assert.equal(plansOffline(args), false, args.join(" "));
     });
 
-    it("is taken once, by a pool in the same project folder; a pool elsewhere gets none and the worker is stopped", async () => {
-        assert.equal(prestartWorker(["check", "--env", "dev"], ROOT), true);
-        assert.equal(prestartWorker(["check", "--env", "dev"], ROOT), false, "one at a time");
-        const elsewhere = takePrestarted("/nonexistent/project");
-        assert.equal(elsewhere, undefined);
-        assert.equal(takePrestarted(ROOT), undefined, "the mismatched take stopped it");
+    it("is taken once, by a pool in the same project folder; a pool elsewhere gets none and the worker is killed", async () => {
+        const first = prestartWorker(["check", "--env", "dev"], ROOT);
+        assert.ok(first?.pid);
+        assert.equal(prestartWorker(["check", "--env", "dev"], ROOT), undefined, "one at a time");
+        const killed = new Promise<NodeJS.Signals | null>((resolve) => first.once("exit", (_code, signal) => resolve(signal)));
+        assert.equal(takePrestarted("/nonexistent/project"), undefined);
+        assert.equal(await killed, "SIGKILL", "the mismatched take killed it");
+        assert.equal(takePrestarted(ROOT), undefined, "and it is gone");
 
-        assert.equal(prestartWorker(["check", "--env", "dev"], ROOT), true);
-        const child = takePrestarted(ROOT);
-        assert.ok(child && child.pid, "the pool gets the running worker");
+        const second = prestartWorker(["check", "--env", "dev"], ROOT)!;
+        assert.equal(takePrestarted(ROOT), second, "the pool gets the running worker");
         assert.equal(takePrestarted(ROOT), undefined, "only once");
-        const exited = new Promise((resolve) => child.once("exit", resolve));
-        child.kill("SIGTERM");
+        const exited = new Promise((resolve) => second.once("exit", resolve));
+        second.kill("SIGKILL");
         await exited;
+    });
+
+    it("the engine's worker pool runs its first layer on the prestarted worker and stops it when closed", async () => {
+        const child = prestartWorker(["check", "--env", "dev"], ROOT)!;
+        const pool = new LayerWorkers(1, ROOT);
+        assert.equal(takePrestarted(ROOT), undefined, "the pool took it");
+        await pool.close();
+        // Had the pool forked its own, the prestarted worker would still be running here.
+        assert.ok(child.exitCode !== null || child.signalCode !== null, "the prestarted worker was the pool's and ended with it");
     });
 });
 

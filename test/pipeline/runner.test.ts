@@ -224,16 +224,23 @@ describe("pipeline: a preview starts dependents on a layer's outputs", () => {
         assert.ok(engine.call("monitoring")!.start >= engine.call("cluster")!.end!, "an up started monitoring before cluster finished");
     });
 
-    it("a check that fails after the outputs fails the layer; a dependent not yet started is skipped", async () => {
-        const { engine, summary } = run({ ...script, cluster: { ...script.cluster, checkFail: "pack crashed" }, monitoring: { durationMs: 400 } }, { operation: "preview" });
-        const s = await summary;
-        const st = status(s);
+    it("a check that fails after the outputs fails that layer alone: its dependents plan on its outputs, however the timing falls", async () => {
+        for (const monitoringMs of [20, 400]) {
+            const { engine, summary } = run({ ...script, cluster: { ...script.cluster, checkFail: "pack crashed" }, monitoring: { durationMs: monitoringMs } }, { operation: "preview" });
+            const st = status(await summary);
+            assert.equal(st.cluster, "failed");
+            // Whether monitoring ended before cluster's check failed or after, the same layers plan.
+            assert.deepEqual([st.images, st.monitoring, st.mesh, st.apps], ["succeeded", "succeeded", "succeeded", "succeeded"], `monitoring ${monitoringMs} ms: ${JSON.stringify(st)}`);
+            assert.deepEqual(engine.call("mesh")!.upstream.cluster, { kubeconfig: { value: "k", secret: false } });
+        }
+    });
+
+    it("a layer that fails before giving its outputs still skips its dependents", async () => {
+        const { engine, summary } = run({ ...script, cluster: { durationMs: 10, fail: "program threw" } }, { operation: "preview" });
+        const st = status(await summary);
         assert.equal(st.cluster, "failed");
-        // Started on the outputs, monitoring ran to its end; mesh, which waits for it, runs on the
-        // monitoring result; with cluster settled failed, nothing that needs cluster starts later.
-        assert.equal(st.monitoring, "succeeded");
-        assert.equal(st.mesh, "skipped");
-        assert.equal(engine.call("mesh"), undefined);
+        assert.equal(st.monitoring, "skipped");
+        assert.equal(engine.call("monitoring"), undefined);
     });
 });
 

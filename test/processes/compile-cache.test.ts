@@ -14,8 +14,8 @@ import { defaultWorkers } from "../../automation/offline/engine";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
-/** A child that loads a module of the SDK's size class (yaml) with the cache, then waits for a signal. */
-const CHILD = `require("yaml"); process.stdout.write(require(${JSON.stringify(path.join(ROOT, "automation/processes/compile-cache.js"))}).mode() + "\\n"); setInterval(() => undefined, 1000);`;
+/** A child that loads a module (yaml) with the cache, says it has loaded (its event loop runs), then waits for a signal. */
+const CHILD = `require("yaml"); setTimeout(() => process.stdout.write(require(${JSON.stringify(path.join(ROOT, "automation/processes/compile-cache.js"))}).mode() + "\\n"), 20); setInterval(() => undefined, 1000);`;
 
 function cacheFiles(dir: string): string[] {
     if (!fs.existsSync(dir)) return [];
@@ -77,6 +77,41 @@ describe("compile cache", () => {
         await runAndTerminate(env);
         const folder = path.join(dir, "infra", "compile-cache", `${process.arch}-v8-${process.versions.v8}`);
         assert.equal(fs.statSync(folder).mode & 0o777, 0o700);
+    });
+
+    it("loads an installed ES module package as plain Node does (the cache compiles CommonJS only)", () => {
+        const script = `require("entities"); console.log(require(${JSON.stringify(path.join(ROOT, "automation/processes/compile-cache.js"))}).mode());`;
+        const run = spawnSync(process.execPath, [...compileCacheArgs(), "-e", script], { cwd: ROOT, encoding: "utf8", env: { ...process.env, V8_COMPILE_CACHE_CACHE_DIR: dir } });
+        assert.equal(run.status, 0, run.stderr);
+        assert.notEqual(run.stdout.trim(), "off", "the cache was on");
+    });
+
+    it("SIGTERM while the process still loads ends it at once, not after its modules have loaded", async () => {
+        // The main module spins for 3 s before the event loop runs: what loading the SDK looks like.
+        const script = `const end = Date.now() + 3000; while (Date.now() < end);`;
+        const child = spawn(process.execPath, [...compileCacheArgs(), "-e", script], { cwd: ROOT, env: { ...process.env, V8_COMPILE_CACHE_CACHE_DIR: dir }, stdio: "ignore" });
+        await new Promise((r) => setTimeout(r, 300));
+        const sent = Date.now();
+        const exit = new Promise<NodeJS.Signals | null>((resolve) => child.once("exit", (_code, signal) => resolve(signal)));
+        child.kill("SIGTERM");
+        assert.equal(await exit, "SIGTERM");
+        assert.ok(Date.now() - sent < 1500, `took ${Date.now() - sent} ms to end`);
+    });
+
+    it("clears a lock file a killed save left behind, so the cache is written again", async () => {
+        const env: NodeJS.ProcessEnv = { ...process.env, V8_COMPILE_CACHE_CACHE_DIR: dir };
+        delete env.DISABLE_V8_COMPILE_CACHE;
+        const first = await runAndTerminate(env);
+        if (first.mode !== "v8-compile-cache") return;
+        const blob = cacheFiles(dir).find((f) => f.endsWith(".BLOB"))!;
+        const lock = path.join(dir, blob.replace(/\.BLOB$/, ".LOCK"));
+        fs.writeFileSync(lock, "LOCK");
+        const old = new Date(Date.now() - 120_000);
+        fs.utimesSync(lock, old, old);
+        fs.rmSync(path.join(dir, blob));
+        await runAndTerminate(env);
+        assert.ok(fs.existsSync(path.join(dir, blob)), "the cache was written again");
+        assert.ok(!fs.existsSync(lock), "the stale lock is gone");
     });
 
     it("a process that handles SIGTERM itself keeps its own way (the cache does not exit it)", async () => {
