@@ -48,21 +48,26 @@ function median(xs: number[]): number {
 }
 
 const COMPILE_CACHE = path.join(ROOT, "automation/processes/compile-cache.js");
+/** The three measured commands; each returns what it printed. */
+const commands = {
+    // The bare floor must not pick the cache up from the environment either.
+    floor: () => execFileSync(process.execPath, ["-e", FLOOR_SCRIPT], { cwd: ROOT, encoding: "utf8", env: { ...process.env, DISABLE_V8_COMPILE_CACHE: "1" } }),
+    cachedFloor: () => execFileSync(process.execPath, ["--require", COMPILE_CACHE, "-e", FLOOR_SCRIPT], { cwd: ROOT, encoding: "utf8" }),
+    check: () => execFileSync(process.execPath, [path.join(ROOT, "bin/infra.js"), "check", "--env", env, "--json"], { cwd: ROOT, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 }),
+};
 const floor: number[] = [];
 const cachedFloor: number[] = [];
 const check: number[] = [];
 let resources = 0;
-// One unmeasured run of each fills the compile cache, as any earlier run on a machine has.
-execFileSync(process.execPath, ["--require", COMPILE_CACHE, "-e", FLOOR_SCRIPT], { cwd: ROOT, encoding: "utf8" });
-execFileSync(process.execPath, [path.join(ROOT, "bin/infra.js"), "check", "--env", env, "--json"], { cwd: ROOT, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+// One unmeasured run of each that uses the compile cache fills it, as any earlier run on a machine has.
+commands.cachedFloor();
+commands.check();
 for (let i = 0; i < runs; i++) {
-    // The bare floor must not pick the cache up from the environment either.
-    const f = time(() => execFileSync(process.execPath, ["-e", FLOOR_SCRIPT], { cwd: ROOT, encoding: "utf8", env: { ...process.env, DISABLE_V8_COMPILE_CACHE: "1" } }));
+    const f = time(commands.floor);
     floor.push(f.ms);
     resources = Number(f.out.trim());
-    cachedFloor.push(time(() => execFileSync(process.execPath, ["--require", COMPILE_CACHE, "-e", FLOOR_SCRIPT], { cwd: ROOT, encoding: "utf8" })).ms);
-    const c = time(() => execFileSync(process.execPath, [path.join(ROOT, "bin/infra.js"), "check", "--env", env, "--json"], { cwd: ROOT, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 }));
-    check.push(c.ms);
+    cachedFloor.push(time(commands.cachedFloor).ms);
+    check.push(time(commands.check).ms);
 }
 const ratio = median(check) / median(floor);
 const cachedRatio = median(check) / median(cachedFloor);

@@ -1,9 +1,6 @@
 /** Types of worker-process.js (plain JavaScript so bin/infra.js can run it before tsx; see there). */
 import type { ChildProcess } from "child_process";
 
-/** The layer worker's script. */
-export declare const RUNNER: string;
-
 /** Forks a layer worker in `projectDir`, with the parent watch, the compile cache and tsx preloaded. */
 export declare function spawnWorker(projectDir: string): ChildProcess;
 

@@ -76,4 +76,4 @@ function takePrestarted(projectDir) {
     return p.child;
 }
 
-module.exports = { RUNNER, spawnWorker, plansOffline, prestartWorker, takePrestarted };
+module.exports = { spawnWorker, plansOffline, prestartWorker, takePrestarted };

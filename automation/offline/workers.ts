@@ -10,29 +10,10 @@ import type { ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { InputError, InterruptedError } from "../../common/errors";
+import { stopChild as stop } from "../processes/stop";
 import { spawnWorker, takePrestarted } from "./worker-process";
 import type { RunnerMessage, RunnerRequest } from "./protocol";
 import { stackName } from "../../stacks/names";
-
-/** How long a worker told to stop (SIGTERM) may take before it is killed. */
-const STOP_GRACE_MS = 3_000;
-
-/**
- * Stops a worker: SIGTERM, which it ends on once its event loop is free (writing its compile
- * cache first, processes/compile-cache.js); SIGKILL after STOP_GRACE_MS for one that is not,
- * e.g. stuck in a program's endless loop. Resolves when it has exited.
- */
-function stop(child: ChildProcess): Promise<void> {
-    return new Promise((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        const kill = setTimeout(() => child.kill("SIGKILL"), STOP_GRACE_MS);
-        child.once("exit", () => {
-            clearTimeout(kill);
-            resolve();
-        });
-        child.kill("SIGTERM");
-    });
-}
 
 type Result = Extract<RunnerMessage, { kind: "result" }>;
 

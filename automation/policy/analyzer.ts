@@ -17,6 +17,7 @@ import type { Enforcement, PolicyViolation, RecordedResource } from "../engine";
 import type { Layer } from "../../stacks/graph";
 import { compileCacheArgs } from "../processes/compile-cache";
 import { exitWithParent } from "../processes/exit-with-parent";
+import { stopChild } from "../processes/stop";
 import { startEngineServer, type EngineServer } from "./engine-server";
 import {
     enforcementToProto, policyMetaOf, toAnalyzeRequest, toAnalyzerResource, toViolation, type PolicyMeta, wirePartsOf,
@@ -175,13 +176,7 @@ export async function startPolicyPack(packDir: string = DEFAULT_PACK_DIR, config
         if (closed) return;
         closed = true;
         client?.close();
-        if (child.exitCode === null && child.signalCode === null) {
-            const exited = new Promise<void>((done) => child.once("exit", () => done()));
-            child.kill("SIGTERM");
-            const timer = setTimeout(killNow, 3_000);
-            await exited;
-            clearTimeout(timer);
-        }
+        await stopChild(child);
         process.removeListener("exit", killNow);
         await engine.close();
     };

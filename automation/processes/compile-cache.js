@@ -124,18 +124,15 @@ function compileCacheArgs() {
     return ["--require", module.filename];
 }
 
-let mode = "off";
-let started = false;
+/** How this process caches compiled code, once start() has run. */
+let mode;
 
 /**
  * Turns the cache on once for this process (the CLI calls it first thing); later calls return
  * how it was turned on. Only a preload (below) also ends the process cleanly on SIGTERM.
  */
 function start() {
-    if (!started) {
-        started = true;
-        mode = enableCompileCache();
-    }
+    mode ??= enableCompileCache();
     return mode;
 }
 
@@ -143,4 +140,4 @@ function start() {
 // else (a test, a tool, a `node -e` script), the file changes nothing until start() is called.
 if (module.parent && module.parent.id === "internal/preload" && start() !== "off") exitCleanlyOnSigterm();
 
-module.exports = { compileCacheArgs, start, mode: () => mode };
+module.exports = { compileCacheArgs, start, mode: () => mode ?? "off" };

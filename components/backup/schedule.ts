@@ -6,8 +6,6 @@ import { CRON } from "../../common/patterns";
 import { fail } from "../validation";
 import { BACKUP_LOCATION } from "./values";
 
-export { SCHEDULE_NAME, VELERO_API, VELERO_NAMESPACE } from "./api";
-
 export interface ScheduleSettings {
     /** Five-field cron expression, UTC. */
     readonly schedule: string;

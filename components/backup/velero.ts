@@ -15,7 +15,8 @@ import { fail } from "../validation";
 import { createBackupBucket } from "./bucket";
 import { createVeleroRole } from "./iam";
 import { backupAlertRules } from "./alerts";
-import { SCHEDULE_NAME, scheduleSpec, validateScheduleSettings, VELERO_API, VELERO_NAMESPACE, type ScheduleSettings } from "./schedule";
+import { SCHEDULE_NAME, VELERO_API, VELERO_NAMESPACE } from "./api";
+import { scheduleSpec, validateScheduleSettings, type ScheduleSettings } from "./schedule";
 import { VELERO_SERVICE_ACCOUNT, veleroValues } from "./values";
 
 export const VMWARE_TANZU_CHARTS = "https://vmware-tanzu.github.io/helm-charts";
