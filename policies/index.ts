@@ -7,9 +7,12 @@ import { PolicyPack } from "@pulumi/policy";
 import { allRules } from "./rules";
 import { controlTags } from "./rules/util/controls";
 import { shareDeserializedInputs } from "./inputs-cache";
+import { installDispatch } from "./dispatch";
 
-// Before the pack serves: every rule of a request then reads one copy of the inputs.
+// Before the pack serves: every rule of a request then reads one copy of the inputs, and the
+// pack's own dispatch (dispatch.ts) runs the rules with the request set up once.
 shareDeserializedInputs();
+installDispatch();
 
 new PolicyPack("platform-security", {
     description: "Pod Security Standards, workload hygiene, RBAC, service mesh and AWS rules for the platform.",

@@ -43,6 +43,8 @@ export interface PolicyServerOptions {
     startTimeoutMs?: number;
     /** Analyze calls in flight at once. Default 32. */
     concurrency?: number;
+    /** Variables added to the pack process's environment. */
+    env?: Record<string, string>;
 }
 
 export interface PolicyServer {
@@ -156,7 +158,7 @@ export async function startPolicyPack(packDir: string = DEFAULT_PACK_DIR, config
     const child = spawn(process.execPath, [...lifetime.execArgv, ...compileCacheArgs(), script, engine.address, packDir], {
         cwd: packDir,
         // The SDK in the pack sends its log calls to PULUMI_NODEJS_ENGINE.
-        env: { ...process.env, ...lifetime.env, PULUMI_NODEJS_ENGINE: engine.address },
+        env: { ...process.env, ...options.env, ...lifetime.env, PULUMI_NODEJS_ENGINE: engine.address },
         stdio: ["ignore", "pipe", "pipe"],
     });
     const killNow = () => {

@@ -64,6 +64,7 @@ export function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 }
 
 const views = new WeakMap<object, { raws: object[]; view: StackView }>();
+const byArray = new WeakMap<readonly PolicyResource[], StackView>();
 
 /**
  * Indexes the stack once per AnalyzeStack request, O(resources), shared by every stack rule:
@@ -71,11 +72,15 @@ const views = new WeakMap<object, { raws: object[]; view: StackView }>();
  */
 export function stackViewOf(resources: readonly PolicyResource[]): StackView {
     if (resources.length === 0) return indexStack(resources);
+    // The pack's dispatcher (dispatch.ts) hands every stack rule of a request the same array.
+    const same = byArray.get(resources);
+    if (same) return same;
     const raws = resources.map((r) => rawTarget(r.props as Obj));
     const hit = views.get(raws[0]);
     if (hit && hit.raws.length === raws.length && hit.raws.every((r, i) => r === raws[i])) return hit.view;
     const view = indexStack(resources);
     views.set(raws[0], { raws, view });
+    byArray.set(resources, view);
     return view;
 }
 
