@@ -85,12 +85,14 @@ function loadSdk(): Sdk | undefined {
         const policy = require("@pulumi/policy/policy");
         const protoutil = require("@pulumi/policy/protoutil");
         const proxy = require("@pulumi/policy/proxy");
+        const deserialize = require("@pulumi/policy/deserialize");
         const sdk: Sdk = {
             server,
             grpcServer: from("@grpc/grpc-js").Server,
             analyzerService: from("@pulumi/pulumi/proto/analyzer_grpc_pb").AnalyzerService,
             analyzerproto: from("@pulumi/pulumi/proto/analyzer_pb"),
-            deserializeProperties: (struct, secrets) => require("@pulumi/policy/deserialize").deserializeProperties(struct, secrets),
+            // Read at call time: inputs-cache.ts may replace the export after this module loads.
+            deserializeProperties: (struct, secrets) => deserialize.deserializeProperties(struct, secrets),
             unknownCheckingProxy: proxy.unknownCheckingProxy,
             UnknownValueError: proxy.UnknownValueError,
             isResourcePolicy: policy.isResourcePolicy,
@@ -182,14 +184,24 @@ function optionsOf(r: any): Record<string, unknown> {
     return Object.freeze(result);
 }
 
-function typeChecks(sdk: Sdk, type: string, props: unknown) {
+/** What the SDK gives a policy of one resource (of an Analyze request or of a stack), built once for all of them. */
+function resourceOf(sdk: Sdk, r: any): Record<string, unknown> {
+    const type: string = r.getType();
+    const props = sdk.unknownCheckingProxy(sdk.deserializeProperties(r.getProperties(), false));
     const isType = (resourceClass: any): boolean => {
         const t = sdk.getPulumiType(resourceClass);
         if (t) return type === t;
         const isInstance = resourceClass.isInstance;
         return isInstance && typeof isInstance === "function" && isInstance({ __pulumiType: type }) === true;
     };
-    return { isType, asType: (resourceClass: unknown) => (isType(resourceClass) ? props : undefined) };
+    const resource: Record<string, unknown> = {
+        type, props, urn: r.getUrn(), name: r.getName(), opts: optionsOf(r), isType, asType: (resourceClass: unknown) => (isType(resourceClass) ? props : undefined),
+    };
+    const prov = r.getProvider();
+    if (prov) {
+        resource.provider = Object.freeze({ type: prov.getType(), props: sdk.unknownCheckingProxy(sdk.deserializeProperties(prov.getProperties(), false)), urn: prov.getUrn(), name: prov.getName() });
+    }
+    return resource;
 }
 
 function dispatchFor(sdk: Sdk, packName: string, packVersion: string, packLevel: Level, policies: Policy[], impl: Record<string, Handler>): Record<string, Handler> {
@@ -235,71 +247,57 @@ function dispatchFor(sdk: Sdk, packName: string, packVersion: string, packLevel:
         throw sdk.asGrpcError(e, `Error validating resource with ${policyFrom}`);
     };
 
-    async function analyze(call: { request: any }, callback: Callback): Promise<void> {
-        const req = call.request;
+    /** Runs one request's policies and answers as the SDK does: its response, or the error that stopped them. */
+    const answer = (run: (req: any, ds: Diagnostic[]) => Promise<unknown[] | undefined>): Handler => (call, callback) => {
         const ds: Diagnostic[] = [];
+        return run(call.request, ds).then(
+            (notApplicable) => callback(undefined, sdk.makeAnalyzeResponse(ds, notApplicable)),
+            (err) => callback(err, undefined),
+        );
+    };
+
+    const analyzeOne = async (req: any, ds: Diagnostic[]): Promise<unknown[] | undefined> => {
         let notApplicable: unknown[] | undefined;
-        try {
-            const type: string = req.getType();
-            let view: Record<string, unknown> | undefined;
-            const viewOf = () => {
-                if (view) return view;
-                const props = sdk.unknownCheckingProxy(sdk.deserializeProperties(req.getProperties(), false));
-                const base: Record<string, unknown> = { type, props, urn: req.getUrn(), name: req.getName(), opts: optionsOf(req), stackTags, ...typeChecks(sdk, type, props) };
-                const prov = req.getProvider();
-                if (prov) {
-                    base.provider = Object.freeze({ type: prov.getType(), props: sdk.unknownCheckingProxy(sdk.deserializeProperties(prov.getProperties(), false)), urn: prov.getUrn(), name: prov.getName() });
-                }
-                return (view = base);
-            };
-            for (const p of policies) {
-                let level = levelOf(p);
-                if (level === "disabled" || !sdk.isResourcePolicy(p)) continue;
-                if (!p.validateResource) {
-                    notApplicable = notApplicableOf(notApplicable, p.name, "Policy does not implement validateResource");
+        const type: string = req.getType();
+        let view: Record<string, unknown> | undefined;
+        for (const p of policies) {
+            let level = levelOf(p);
+            if (level === "disabled" || !sdk.isResourcePolicy(p)) continue;
+            if (!p.validateResource) {
+                notApplicable = notApplicableOf(notApplicable, p.name, "Policy does not implement validateResource");
+                continue;
+            }
+            if (level === "remediate") level = "mandatory";
+            if (!Array.isArray(p.validateResource)) {
+                const only = sdk.getPulumiType(p.validateResource);
+                if (only && type !== only) {
+                    notApplicable = notApplicableOf(notApplicable, p.name, `Policy only applies to resources of type '${only}'`);
                     continue;
                 }
-                if (level === "remediate") level = "mandatory";
-                if (!Array.isArray(p.validateResource)) {
-                    const only = sdk.getPulumiType(p.validateResource);
-                    if (only && type !== only) {
-                        notApplicable = notApplicableOf(notApplicable, p.name, `Policy only applies to resources of type '${only}'`);
-                        continue;
-                    }
-                }
-                const report = reporter(p, level, ds);
-                for (const validation of Array.isArray(p.validateResource) ? p.validateResource : [p.validateResource]) {
-                    try {
-                        // One literal of fixed shape: spreading the view per policy was the slow path.
-                        const v = viewOf();
-                        const args: Record<string, unknown> = { type, props: v.props, urn: v.urn, name: v.name, opts: v.opts, stackTags: v.stackTags, isType: v.isType, asType: v.asType, getConfig: getConfigs.get(p), notApplicable: throwNotApplicable };
-                        if (v.provider) args.provider = v.provider;
-                        const result = validation(args, report);
-                        if (isThenable(result)) await result;
-                    } catch (e) {
-                        notApplicable = failed(e, p, "validateResource", ds, notApplicable);
-                    }
+            }
+            const report = reporter(p, level, ds);
+            for (const validation of Array.isArray(p.validateResource) ? p.validateResource : [p.validateResource]) {
+                try {
+                    // One literal of fixed shape: spreading the view per policy was the slow path.
+                    const v = (view ??= resourceOf(sdk, req));
+                    const args: Record<string, unknown> = { type, props: v.props, urn: v.urn, name: v.name, opts: v.opts, stackTags, isType: v.isType, asType: v.asType, getConfig: getConfigs.get(p), notApplicable: throwNotApplicable };
+                    if (v.provider) args.provider = v.provider;
+                    const result = validation(args, report);
+                    if (isThenable(result)) await result;
+                } catch (e) {
+                    notApplicable = failed(e, p, "validateResource", ds, notApplicable);
                 }
             }
-        } catch (err) {
-            callback(err, undefined);
-            return;
         }
-        callback(undefined, sdk.makeAnalyzeResponse(ds, notApplicable));
-    }
+        return notApplicable;
+    };
 
     /** The stack's resources as the SDK gives them to a stack policy: parents and dependencies linked. */
     function stackResources(resources: any[]): readonly Record<string, unknown>[] {
         const byUrn = new Map<string, Record<string, unknown>>();
         const links: { resource: Record<string, unknown>; parent?: string; dependencies: string[]; propertyDependencies: Record<string, string[]> }[] = [];
         for (const r of resources) {
-            const type: string = r.getType();
-            const props = sdk.unknownCheckingProxy(sdk.deserializeProperties(r.getProperties(), false));
-            const resource: Record<string, unknown> = { type, props, urn: r.getUrn(), name: r.getName(), opts: optionsOf(r), dependencies: [], propertyDependencies: {}, ...typeChecks(sdk, type, props) };
-            const prov = r.getProvider();
-            if (prov) {
-                resource.provider = Object.freeze({ type: prov.getType(), props: sdk.unknownCheckingProxy(sdk.deserializeProperties(prov.getProperties(), false)), urn: prov.getUrn(), name: prov.getName() });
-            }
+            const resource = resourceOf(sdk, r);
             const propertyDependencies: Record<string, string[]> = {};
             const map = r.getPropertydependenciesMap();
             if (map) for (const [k, v] of map.entries()) propertyDependencies[k] = v.getUrnsList();
@@ -320,37 +318,30 @@ function dispatchFor(sdk: Sdk, packName: string, packVersion: string, packLevel:
         return Object.freeze(links.map((l) => Object.freeze(l.resource)));
     }
 
-    async function analyzeStack(call: { request: any }, callback: Callback): Promise<void> {
-        const req = call.request;
-        const ds: Diagnostic[] = [];
+    const analyzeStack = async (req: any, ds: Diagnostic[]): Promise<unknown[] | undefined> => {
         let notApplicable: unknown[] | undefined;
-        try {
-            const resources: any[] = req.getResourcesList();
-            let shared: readonly Record<string, unknown>[] | undefined;
-            for (const p of policies) {
-                let level = levelOf(p);
-                if (level === "disabled" || !sdk.isStackPolicy(p)) continue;
-                if (level === "remediate") level = "mandatory";
-                const only = sdk.getPulumiType(p.validateStack);
-                if (only && !resources.some((r) => r.getType() === only)) {
-                    notApplicable = notApplicableOf(notApplicable, p.name, `Policy only applies to resources of type '${only}'`);
-                    continue;
-                }
-                const report = reporter(p, level, ds);
-                try {
-                    shared ??= stackResources(resources);
-                    const result = p.validateStack!({ resources: shared, getConfig: getConfigs.get(p), stackTags, notApplicable: throwNotApplicable }, report);
-                    if (isThenable(result)) await result;
-                } catch (e) {
-                    notApplicable = failed(e, p, "validateStack", ds, notApplicable);
-                }
+        const resources: any[] = req.getResourcesList();
+        let shared: readonly Record<string, unknown>[] | undefined;
+        for (const p of policies) {
+            let level = levelOf(p);
+            if (level === "disabled" || !sdk.isStackPolicy(p)) continue;
+            if (level === "remediate") level = "mandatory";
+            const only = sdk.getPulumiType(p.validateStack);
+            if (only && !resources.some((r) => r.getType() === only)) {
+                notApplicable = notApplicableOf(notApplicable, p.name, `Policy only applies to resources of type '${only}'`);
+                continue;
             }
-        } catch (err) {
-            callback(err, undefined);
-            return;
+            const report = reporter(p, level, ds);
+            try {
+                shared ??= stackResources(resources);
+                const result = p.validateStack!({ resources: shared, getConfig: getConfigs.get(p), stackTags, notApplicable: throwNotApplicable }, report);
+                if (isThenable(result)) await result;
+            } catch (e) {
+                notApplicable = failed(e, p, "validateStack", ds, notApplicable);
+            }
         }
-        callback(undefined, sdk.makeAnalyzeResponse(ds, notApplicable));
-    }
+        return notApplicable;
+    };
 
     /** Reads Configure as the SDK does (which then reads it for itself and answers). */
     const configure: Handler = (call, callback) => {
@@ -383,5 +374,11 @@ function dispatchFor(sdk: Sdk, packName: string, packVersion: string, packLevel:
         return impl.configureStack.call(impl, call, callback);
     };
 
-    return { ...impl, analyze, analyzeStack, configure, configureStack };
+    return {
+        ...impl,
+        analyze: answer(analyzeOne),
+        analyzeStack: answer(analyzeStack),
+        configure,
+        configureStack,
+    };
 }
